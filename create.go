@@ -1,0 +1,221 @@
+package wavemap
+
+import (
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/wavemap/wavemap/internal/riff"
+)
+
+// Create makes a new WAVE file holding frames frames of silence in the
+// given format and maps its samples read-write. Silence is all zero bytes,
+// so the file stays sparse, except for u8, A-law and mu-law, whose silent
+// codes (128, 0xD5, 0xFF) Create writes out. Like Python's mode "w+", it overwrites an existing file
+// unless opts.NoClobber is set.
+//
+// The header is written with its final sizes before any sample, and the
+// file is extended to its full size at once (sparse where the file system
+// allows), so a process killed at any point after Create returns leaves a
+// file that every tool opens. The data starts at an offset that is a
+// multiple of 16, so every typed view is naturally aligned.
+//
+// The container is plain RIFF with a JUNK chunk reserving room for an RF64
+// ds64 chunk; when the data passes 4 GiB the file is written as RF64
+// instead (opts.Container can force RIFF, RF64, BW64 or Wave64).
+func Create(name string, format Format, frames int64, opts *Options) (*File, error) {
+	opts = opts.orDefault()
+	if err := format.Validate(); err != nil {
+		return nil, err
+	}
+	n, err := format.dataBytes(frames)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := specFor(format, n, opts.Container)
+	if err != nil {
+		return nil, err
+	}
+	head, err := riff.Encode(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	total := int64(len(head)) + n + n&1 // odd data is followed by a pad byte
+	if total < n {
+		return nil, fmt.Errorf("%w: %d bytes of audio", ErrTooLarge, n)
+	}
+	flag := os.O_RDWR | os.O_CREATE | os.O_TRUNC
+	if opts.NoClobber {
+		flag |= os.O_EXCL
+	}
+	osf, err := os.OpenFile(name, flag, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*File, error) {
+		osf.Close()
+		os.Remove(name)
+		return nil, err
+	}
+	if _, err := osf.WriteAt(head, 0); err != nil {
+		return fail(err)
+	}
+	if err := osf.Truncate(total); err != nil {
+		return fail(err)
+	}
+	rh, err := riff.Parse(osf, total, riff.Options{})
+	if err != nil { // cannot happen unless Encode and Parse disagree
+		return fail(fmt.Errorf("wavemap: internal error: created header does not parse: %w", err))
+	}
+	h, err := headerFromRIFF(name, rh)
+	if err != nil {
+		return fail(err)
+	}
+	f := &File{name: name, mode: ReadWrite, osf: osf, hdr: *h, size: total, syncFile: true}
+	if err := f.mapData(n); err != nil {
+		return fail(err)
+	}
+	if err := f.fillSilence(); err != nil {
+		f.Close()
+		os.Remove(name)
+		return nil, err
+	}
+	if opts.Advice != AdviseNormal {
+		f.Advise(opts.Advice, 0, frames)
+	}
+	return f, nil
+}
+
+// fillSilence writes the silent code of 1-byte encodings whose zero byte
+// is not silence.
+func (f *File) fillSilence() error {
+	var b byte
+	switch f.hdr.Format.Encoding {
+	case EncodingUint8:
+		b = 0x80
+	case EncodingALaw:
+		b = 0xD5
+	case EncodingMuLaw:
+		b = 0xFF
+	default:
+		return nil
+	}
+	return Guard(func() error {
+		fill(f.data, b)
+		return nil
+	})
+}
+
+// specFor describes the header Create writes for format and n data bytes.
+func specFor(format Format, n int64, c Container) (riff.Spec, error) {
+	s := riff.Spec{
+		Channels:      format.Channels,
+		SampleRate:    int64(format.SampleRate),
+		BitsPerSample: format.Encoding.Bits(),
+		ValidBits:     format.ValidBits,
+		ChannelMask:   format.ChannelMask,
+		DataSize:      n,
+	}
+	switch format.Encoding {
+	case EncodingFloat32, EncodingFloat64:
+		s.Tag = riff.TagFloat
+	case EncodingALaw:
+		s.Tag = riff.TagALaw
+	case EncodingMuLaw:
+		s.Tag = riff.TagMuLaw
+	default:
+		s.Tag = riff.TagPCM
+	}
+	switch c {
+	case AutoContainer:
+		s.Container = riff.ContainerRIFF
+	case RIFF:
+		s.Container = riff.ContainerRIFF
+		if n > math.MaxUint32-1024 {
+			return s, fmt.Errorf("%w: %d bytes of audio do not fit a RIFF file (use RF64 or AutoContainer)", ErrTooLarge, n)
+		}
+	case RF64:
+		s.Container = riff.ContainerRF64
+	case BW64:
+		s.Container = riff.ContainerBW64
+	case Wave64:
+		s.Container = riff.ContainerWave64
+	default:
+		return s, fmt.Errorf("%w: Create cannot write container %s", ErrInvalid, c)
+	}
+	return s, nil
+}
+
+// CreateLike makes a new file with the format of src and the given number
+// of frames (a negative count means as many as src has), as Create does.
+// The samples are not copied: see CopyTo for that.
+func CreateLike(name string, src *File, frames int64, opts *Options) (*File, error) {
+	if frames < 0 {
+		frames = src.Frames()
+	}
+	return Create(name, src.Format(), frames, opts)
+}
+
+// CopyTo writes the frames [from, to) of f into a new file of the same
+// format, created as Create does, and returns it mapped read-write. The
+// file's other chunks (LIST, bext ...) are not copied.
+func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error) {
+	if f.closed {
+		return nil, ErrClosed
+	}
+	if from < 0 || to < from || to > f.hdr.Frames {
+		return nil, fmt.Errorf("%w: frames [%d, %d) out of range [0, %d)", ErrInvalid, from, to, f.hdr.Frames)
+	}
+	dst, err := Create(name, f.hdr.Format, to-from, opts)
+	if err != nil {
+		return nil, err
+	}
+	fsz := int64(f.hdr.Format.FrameSize())
+	err = Guard(func() error {
+		copy(dst.data, f.data[from*fsz:to*fsz])
+		return nil
+	})
+	if err != nil {
+		dst.Close()
+		return nil, err
+	}
+	return dst, nil
+}
+
+// CreateFrom makes a new file holding the samples of m, with the encoding
+// of T and the given sample rate, and returns it mapped read-write.
+func CreateFrom[T Sample](name string, m Frames[T], sampleRate int, opts *Options) (*File, error) {
+	format := Format{Encoding: encodingOf[T](), Channels: m.Channels, SampleRate: sampleRate}
+	dst, err := Create(name, format, int64(m.Len()), opts)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Samples[T](dst)
+	if err == nil {
+		err = Guard(func() error {
+			copy(s, m.Data)
+			return nil
+		})
+	}
+	if err != nil {
+		dst.Close()
+		return nil, err
+	}
+	return dst, nil
+}
+
+// fill sets every byte of d to b: it doubles a filled prefix with copy up
+// to 64 KiB, then copies that cache-resident block along.
+func fill(d []byte, b byte) {
+	if len(d) == 0 {
+		return
+	}
+	d[0] = b
+	n := 1
+	for ; n < len(d) && n < 64<<10; n *= 2 {
+		copy(d[n:], d[:n])
+	}
+	for i := n; i < len(d); i += n {
+		copy(d[i:], d[:n])
+	}
+}

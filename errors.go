@@ -1,0 +1,131 @@
+package wavemap
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Errors returned by this package wrap one of these (or
+// errors.ErrUnsupported) so that callers can test with errors.Is.
+var (
+	// ErrNotWAVE: the input is not a RIFF/RF64/BW64/Wave64 WAVE file.
+	ErrNotWAVE = errors.New("wavemap: not a WAVE file")
+	// ErrNoFormat: the file has no usable fmt chunk before its audio.
+	ErrNoFormat = errors.New("wavemap: missing fmt chunk")
+	// ErrNoData: the file has no data chunk.
+	ErrNoData = errors.New("wavemap: missing data chunk")
+	// ErrInvalid: header fields contradict each other (block align against
+	// channels and bits, zero channels, an impossible size ...).
+	ErrInvalid = errors.New("wavemap: invalid header")
+	// ErrUnsupported: the file is valid but its samples cannot be mapped
+	// (compressed codecs, big-endian RIFX, 64-bit integers ...). It wraps
+	// errors.ErrUnsupported.
+	ErrUnsupported = fmt.Errorf("wavemap: unsupported format: %w", errors.ErrUnsupported)
+	// ErrTypeMismatch: a typed view was asked for with a Go type that does
+	// not match the file's encoding. The error is a *TypeError.
+	ErrTypeMismatch = errors.New("wavemap: sample type does not match the encoding")
+	// ErrReadOnly: a change was asked of a file not opened for writing.
+	ErrReadOnly = errors.New("wavemap: file not opened for writing")
+	// ErrClosed: the File was already closed.
+	ErrClosed = errors.New("wavemap: file already closed")
+	// ErrTooLarge: the mapping does not fit in this process's address space
+	// (on 32-bit platforms, anything over 2 GiB).
+	ErrTooLarge = errors.New("wavemap: mapping exceeds the address space")
+)
+
+// FormatError reports a problem in a file's header, with the byte offset of
+// the offending field. Err is one of the sentinel errors above, or a Warning
+// when Options.Strict turned a recoverable problem into an error, or an
+// underlying I/O error.
+type FormatError struct {
+	Name   string // file name, if known
+	Offset int64  // byte offset of the offending field or chunk
+	Chunk  FourCC // chunk concerned; zero outside any chunk
+	Tag    uint16 // the format tag, for unsupported codecs; 0 otherwise
+	Msg    string // what is wrong, with the numbers found
+	Err    error
+}
+
+func (e *FormatError) Error() string {
+	s := "wavemap: "
+	if e.Name != "" {
+		s += e.Name + ": "
+	}
+	s += fmt.Sprintf("at byte %d", e.Offset)
+	if e.Chunk != (FourCC{}) {
+		s += " (" + e.Chunk.String() + " chunk)"
+	}
+	return s + ": " + e.Msg
+}
+
+// Unwrap returns the sentinel or underlying error.
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// TypeError reports a typed view or conversion asked for with a Go sample
+// type that does not match the file's encoding. It matches ErrTypeMismatch
+// with errors.Is.
+type TypeError struct {
+	Have Encoding // the file's encoding
+	Want string   // the Go type asked for, such as "int16"
+}
+
+func (e *TypeError) Error() string {
+	return fmt.Sprintf("wavemap: file holds %s samples (Go type %s), not %s", e.Have, e.Have.GoType(), e.Want)
+}
+
+// Is reports whether target is ErrTypeMismatch.
+func (e *TypeError) Is(target error) bool { return target == ErrTypeMismatch }
+
+// WarningKind classifies a recoverable problem found while opening a file.
+type WarningKind uint8
+
+// Warning kinds. Each is a defect seen in real files that can be worked
+// around; the Warning's Msg says what was found and what was assumed.
+const (
+	WarnRIFFSize       WarningKind = iota + 1 // RIFF/RF64 size disagrees with the file length
+	WarnDataSize                              // data chunk declares more bytes than the file holds
+	WarnStreamingSize                         // a size of 0 or 0xFFFFFFFF: length taken from the file
+	WarnWrappedSize                           // a 32-bit size wrapped past 4 GiB: length taken from the file
+	WarnDuplicateChunk                        // a second fmt or data chunk: ignored
+	WarnTrailingBytes                         // bytes after the last chunk or after the RIFF end
+	WarnMissingPad                            // odd-sized chunk without its pad byte
+	WarnRaggedTail                            // audio bytes not a multiple of the frame size: tail ignored
+	WarnTruncatedChunk                        // a non-audio chunk runs past the end of the file
+	WarnBadField                              // an inconsistent but ignorable field (byte rate, fact ...)
+)
+
+// String returns a short stable name for the kind, such as "data-size".
+func (k WarningKind) String() string { return riffWarningKind(k).String() }
+
+// Warning is a recoverable problem found while opening a file. It
+// implements error so that Options.Strict can return it wrapped in a
+// *FormatError, where errors.As finds it.
+type Warning struct {
+	Kind   WarningKind
+	Offset int64  // byte offset of the offending field or chunk
+	Chunk  FourCC // chunk concerned; zero if none
+	Msg    string // what was found and what was assumed
+}
+
+func (w Warning) Error() string {
+	s := fmt.Sprintf("at byte %d", w.Offset)
+	if w.Chunk != (FourCC{}) {
+		s += " (" + w.Chunk.String() + " chunk)"
+	}
+	return s + ": " + w.Msg
+}
+
+// FaultError reports a memory fault while touching a mapping, typically
+// because the file was truncated by another process after it was mapped,
+// or the disk filled up under a sparse file. Guard returns it.
+type FaultError struct {
+	Addr uintptr // faulting address
+	Err  error   // the runtime error that was recovered
+}
+
+func (e *FaultError) Error() string {
+	return fmt.Sprintf("wavemap: memory fault at address %#x (file truncated or out of disk space?)", e.Addr)
+}
+
+// Unwrap returns the recovered runtime error.
+func (e *FaultError) Unwrap() error { return e.Err }

@@ -1,0 +1,63 @@
+package wavemap_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/wavemap/wavemap"
+)
+
+// FuzzOpen writes arbitrary bytes to a file and opens it in every mode.
+// Whatever the input: no panic, no mapping past the end of the file, a
+// typed view of the right length, and every mapped byte readable.
+func FuzzOpen(f *testing.F) {
+	f.Add(riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
+	f.Add(riffFile(20, fmt16, chunk("data", 0xFFFFFFFF, pcm, true), []byte{1, 2, 3}))
+	f.Add(riffFile(-1, chunk("fmt ", -1, cat(fmtPCM(0xFFFE, 2, 8000, 24, 6), le16(22), le16(20), le32(3),
+		[]byte{1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71}), true), chunk("data", -1, make([]byte, 12), true)))
+	for _, name := range []string{"Perverse/Pmiscck.wav", "Perverse/Ptjunk.wav", "random/Kick.wav", "AFsp/M1F1-int12WE-AFsp.wav", "Goldwave/addf8-GSM-GW.wav"} {
+		if b, err := os.ReadFile(filepath.Join(corpusDir, name)); err == nil {
+			f.Add(b[:min(len(b), 4096)])
+		}
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.wav")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []wavemap.Mode{wavemap.ReadOnly, wavemap.CopyOnWrite} {
+			w, err := wavemap.Open(path, mode, nil)
+			if err != nil {
+				continue
+			}
+			h := w.Header()
+			n := int64(len(w.Bytes()))
+			if n != h.Frames*int64(h.Format.FrameSize()) || h.DataOffset < 0 || h.DataOffset+n > int64(len(data)) {
+				t.Fatalf("mapped %d bytes at %d for %d frames of %d bytes in a %d-byte file",
+					n, h.DataOffset, h.Frames, h.Format.FrameSize(), len(data))
+			}
+			if err := h.Format.Validate(); err != nil {
+				t.Fatalf("opened with an invalid format %+v: %v", h.Format, err)
+			}
+			var sum byte
+			for _, b := range w.Bytes() {
+				sum += b
+			}
+			if string(w.Bytes()) != string(data[h.DataOffset:h.DataOffset+n]) {
+				t.Fatal("mapped bytes differ from the file's")
+			}
+			_ = sum
+			if mode == wavemap.CopyOnWrite && n > 0 {
+				w.Bytes()[0] ^= 0xFF
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if b, _ := os.ReadFile(path); string(b) != string(data) {
+			t.Fatal("opening changed the file")
+		}
+	})
+}

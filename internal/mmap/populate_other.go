@@ -1,0 +1,6 @@
+//go:build unix && !linux
+
+package mmap
+
+// madvPopulateRead is 0 where the system has no MADV_POPULATE_READ.
+const madvPopulateRead = 0

@@ -1,0 +1,119 @@
+package wavemap
+
+import "fmt"
+
+// Mode says how a file is opened.
+type Mode uint8
+
+// Modes, after Python's numpy.memmap and wavemap: "r", "r+" and "c".
+const (
+	// ReadOnly maps the samples read-only: writing to a view faults. The
+	// file is never changed, not even its access metadata beyond what the
+	// operating system does for reads.
+	ReadOnly Mode = iota + 1
+	// ReadWrite maps the samples shared: writes to a view land in the file
+	// (Flush forces them to stable storage). Only the data chunk is mapped,
+	// so nothing outside it can change.
+	ReadWrite
+	// CopyOnWrite maps the samples privately: views are writable, but the
+	// changes stay in this process's memory and the file never changes.
+	CopyOnWrite
+)
+
+// String returns "r", "r+" or "c".
+func (m Mode) String() string {
+	switch m {
+	case ReadOnly:
+		return "r"
+	case ReadWrite:
+		return "r+"
+	case CopyOnWrite:
+		return "c"
+	}
+	return fmt.Sprintf("Mode(%d)", uint8(m))
+}
+
+// ParseMode returns the Mode for "r", "r+" or "c" (also "w" ... are
+// refused: use Create to make a new file).
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "r":
+		return ReadOnly, nil
+	case "r+":
+		return ReadWrite, nil
+	case "c":
+		return CopyOnWrite, nil
+	}
+	return 0, fmt.Errorf("wavemap: unknown mode %q (want r, r+ or c; Create makes new files)", s)
+}
+
+// Advice is a hint to the kernel about how a range of samples will be used.
+type Advice uint8
+
+// Advice values. They map onto madvise(2) on Unix and are ignored on
+// Windows.
+const (
+	AdviseNormal     Advice = iota // no special treatment
+	AdviseSequential               // read ahead aggressively, free behind
+	AdviseRandom                   // do not read ahead
+	AdviseWillNeed                 // start reading the range in now
+	AdviseDontNeed                 // the range will not be needed soon: free its clean pages
+)
+
+// String returns the advice's name.
+func (a Advice) String() string {
+	switch a {
+	case AdviseNormal:
+		return "normal"
+	case AdviseSequential:
+		return "sequential"
+	case AdviseRandom:
+		return "random"
+	case AdviseWillNeed:
+		return "willneed"
+	case AdviseDontNeed:
+		return "dontneed"
+	}
+	return fmt.Sprintf("Advice(%d)", uint8(a))
+}
+
+// Options adjust Open, OpenRaw and Create. A nil *Options means the
+// defaults, and every field's zero value is its default.
+type Options struct {
+	// Warn, if not nil, is called with each recoverable problem found
+	// while opening, in file order. The problems are also kept in
+	// Header().Warnings.
+	Warn func(Warning)
+	// Strict makes every recoverable problem an error: Open returns a
+	// *FormatError wrapping the first Warning.
+	Strict bool
+	// Advice is given to the kernel for the whole data range after mapping.
+	Advice Advice
+	// Container selects the container Create writes. AutoContainer (the
+	// default) writes plain RIFF with room reserved for a ds64 chunk and
+	// switches to RF64 when the data passes 4 GiB; RIFF refuses sizes over
+	// 4 GiB; RF64, BW64 and Wave64 force those formats.
+	Container Container
+	// NoClobber makes Create fail with an error wrapping fs.ErrExist
+	// instead of overwriting an existing file.
+	NoClobber bool
+}
+
+func (o *Options) orDefault() *Options {
+	if o == nil {
+		return &Options{}
+	}
+	return o
+}
+
+// Raw describes a headerless file for OpenRaw: the samples' format, the
+// bytes to skip before them, the bytes to leave after them, and how many
+// frames to map.
+type Raw struct {
+	Format  Format
+	Offset  int64 // bytes before the first sample (a header to skip)
+	Trailer int64 // bytes after the last sample (Python's roffset)
+	// Frames is the number of frames to map; 0 means as many whole frames
+	// as fit between Offset and Trailer (a ragged tail is a warning).
+	Frames int64
+}
