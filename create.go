@@ -40,7 +40,13 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	total := int64(len(head)) + n + n&1 // odd data is followed by a pad byte
+	total := int64(len(head)) + n
+	if spec.Container != riff.ContainerWave64 {
+		// RIFF-style chunks of odd size are followed by a pad byte. Wave64
+		// readers (sox, ffmpeg) take whatever follows the data as more
+		// audio, so a Wave64 file ends right after it.
+		total += n & 1
+	}
 	if total < n {
 		return nil, fmt.Errorf("%w: %d bytes of audio", ErrTooLarge, n)
 	}

@@ -34,7 +34,7 @@ func ExampleCreate() {
 	}
 	for i := range m.Len() {
 		m.Set(i, 0, int16(i%100*100)) // left: a sawtooth
-		m.Set(i, 1, -1000)             // right: a constant
+		m.Set(i, 1, -1000)            // right: a constant
 	}
 	if err := f.Flush(); err != nil {
 		log.Fatal(err)

@@ -93,6 +93,8 @@ func fromRIFFError(name string, err error) error {
 		fe.Err = ErrNoData
 	case riff.ErrUnsupported:
 		fe.Err = ErrUnsupported
+	case riff.ErrIO:
+		// fe.Err becomes the reader's own error below.
 	case riff.ErrStrict:
 		if re.Warning != nil {
 			fe.Err = fromRIFFWarning(*re.Warning)

@@ -231,8 +231,8 @@ func TestOpenRaw(t *testing.T) {
 	if v := int16(binary.LittleEndian.Uint16(b[6+6:])); v != -1 || string(b[len(b)-8:]) != "TRAILER!" || string(b[:6]) != "HEADER" {
 		t.Errorf("raw r+ edit: sample %d, file %q", v, b)
 	}
-	// Ragged tail without a trailer: a warning; too many frames: an error.
-	if f, err := wavemap.OpenRaw(path, wavemap.Raw{Format: format, Offset: 6}, wavemap.ReadOnly, nil); err != nil || len(f.Warnings()) != 1 || f.Warnings()[0].Kind != wavemap.WarnRaggedTail {
+	// A ragged tail (19 bytes = 4 frames + 3 bytes): a warning; too many frames: an error.
+	if f, err := wavemap.OpenRaw(path, wavemap.Raw{Format: format, Offset: 6, Trailer: 1}, wavemap.ReadOnly, nil); err != nil || len(f.Warnings()) != 1 || f.Warnings()[0].Kind != wavemap.WarnRaggedTail {
 		t.Errorf("ragged: %v", err)
 	} else {
 		f.Close()

@@ -1,6 +1,6 @@
 // Package mmap maps byte ranges of files into memory. It knows pages only:
 // offsets are aligned to the page size (the allocation granularity on
-// Windows) here and nowhere else, and the mapping hands out a slice that
+// Windows) here and nowhere else, and a Mapping hands out a slice that
 // starts exactly at the requested offset.
 package mmap
 
@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"strconv"
 )
 
 // Prot is the protection and sharing of a mapping.
@@ -17,12 +18,14 @@ type Prot uint8
 
 // Protections.
 const (
-	// ReadOnly maps the range readable only.
+	// ReadOnly maps the range readable only; writing to it faults.
 	ReadOnly Prot = iota + 1
-	// ReadWrite maps the range shared and writable: writes reach the file.
+	// ReadWrite maps the range shared and writable (MAP_SHARED,
+	// PROT_READ|PROT_WRITE): writes reach the file.
 	ReadWrite
-	// Copy maps the range private and writable (copy-on-write): writes
-	// stay in this process and the file never changes.
+	// Copy maps the range private and writable (MAP_PRIVATE,
+	// copy-on-write): writes stay in this mapping and the file never
+	// changes.
 	Copy
 )
 
@@ -35,38 +38,62 @@ const (
 	Sequential                 // read ahead aggressively
 	Random                     // do not read ahead
 	WillNeed                   // start reading the range in now
-	DontNeed                   // drop the range's clean pages
+	DontNeed                   // drop the range's pages (ignored for Copy)
 	PopulateRead               // fault the range in now (Linux 5.14+; WillNeed elsewhere)
 )
 
 // ErrTooLarge reports a mapping that does not fit in the address space.
+// Map returns it wrapped in an *fs.PathError.
 var ErrTooLarge = errors.New("mmap: mapping exceeds the address space")
 
-// spanLimit returns the largest span one mapping may cover: the int range
-// on 64-bit platforms, 2 GiB - 1 on 32-bit ones, whose address space cannot
-// hold more in one piece.
-func spanLimit() int64 {
-	if math.MaxInt == math.MaxInt32 {
+// spanLimit returns the most bytes one mapping may span on a platform
+// whose int has intBits bits: 2 GiB - 1 where the int and the address space
+// are 32 bits, the int64 range elsewhere (where mmap itself says no).
+func spanLimit(intBits int) int64 {
+	if intBits == 32 {
 		return math.MaxInt32
 	}
 	return math.MaxInt64
 }
 
-// Mapping is one mapped range of a file.
+// checkSpan returns an error wrapping ErrTooLarge unless slack + length,
+// the span a mapping of length bytes covers after its start is aligned
+// down by slack bytes, is at most limit. It cannot overflow.
+func checkSpan(slack, length, limit int64) error {
+	if length > limit-slack {
+		return fmt.Errorf("%w: %d bytes plus %d of alignment asked for, at most %d fit in one mapping on this platform",
+			ErrTooLarge, length, slack, limit)
+	}
+	return nil
+}
+
+// Mapping is one mapped range of a file. Its methods must not be called
+// concurrently with Unmap.
 type Mapping struct {
 	f     *os.File
 	prot  Prot
-	whole []byte // the slice the system returned, from the aligned offset
-	data  []byte // the caller's range inside whole
-	skip  int    // len(whole) - len(data): the alignment slack at the start
-	addr  uintptr
+	whole []byte  // the slice the system returned, from the aligned offset
+	data  []byte  // the caller's range: whole[skip:]
+	skip  int     // alignment slack at the start of whole
+	addr  uintptr // the view's address (Windows only)
 }
 
-// Map maps length bytes of f starting at byte offset off. Any offset is
-// allowed: it is rounded down to Granularity internally and Bytes starts
-// exactly at off. A length of 0 gives an empty mapping without a system
-// call. Map does not check the range against the file's size: the caller
-// must, because touching pages past the end of the file faults (SIGBUS).
+// Map maps length bytes of f starting at byte offset off with protection
+// prot. Any offset is allowed: it is rounded down to Granularity
+// internally and Bytes starts exactly at off. A length of 0 gives a Mapping
+// with an empty, non-nil Bytes and makes no system call.
+//
+// Map does not check off+length against the size of f: the caller must,
+// and must extend the file first if the range reaches past its end.
+// Touching a mapped page wholly past the end of the file faults (SIGBUS on
+// unix); on Windows, mapping past the end fails for ReadOnly and Copy and
+// grows the file for ReadWrite.
+//
+// The span mapped, length plus the alignment slack before off, must fit in
+// an int; on 32-bit platforms it must be at most 2 GiB - 1. Otherwise the
+// error wraps ErrTooLarge. Errors are *fs.PathError with Op "mmap".
+// The mapping stays valid after f is closed, but on Windows Sync needs f
+// open.
 func Map(f *os.File, off, length int64, prot Prot) (*Mapping, error) {
 	if prot < ReadOnly || prot > Copy {
 		return nil, &fs.PathError{Op: "mmap", Path: f.Name(), Err: fmt.Errorf("invalid protection %d", prot)}
@@ -79,45 +106,34 @@ func Map(f *os.File, off, length int64, prot Prot) (*Mapping, error) {
 		m.data = []byte{}
 		return m, nil
 	}
-	g := int64(Granularity())
-	start := off - off%g
-	span := off - start + length
-	if err := checkSpan(span, spanLimit()); err != nil || span < length {
-		if err == nil {
-			err = fmt.Errorf("%w: %d bytes overflow", ErrTooLarge, length)
-		}
+	slack := off % int64(Granularity())
+	if err := checkSpan(slack, length, spanLimit(strconv.IntSize)); err != nil {
 		return nil, &fs.PathError{Op: "mmap", Path: f.Name(), Err: err}
 	}
-	whole, addr, err := mapRange(f, start, int(span), prot)
+	whole, addr, err := mapRange(f, off-slack, int(slack+length), prot)
 	if err != nil {
 		return nil, &fs.PathError{Op: "mmap", Path: f.Name(), Err: err}
 	}
-	m.whole, m.addr = whole, addr
-	m.skip = int(off - start)
+	m.whole, m.addr, m.skip = whole, addr, int(slack)
 	m.data = whole[m.skip:len(whole):len(whole)]
 	return m, nil
 }
 
-// checkSpan reports an error wrapping ErrTooLarge when span exceeds limit.
-func checkSpan(span, limit int64) error {
-	if span > limit {
-		return fmt.Errorf("%w: %d bytes asked for, at most %d fit in one mapping on this platform", ErrTooLarge, span, limit)
-	}
-	return nil
-}
-
-// Bytes returns the mapped range: len == cap == the length given to Map.
+// Bytes returns the mapped range: len and cap are the length given to Map.
 // It is nil after Unmap.
 func (m *Mapping) Bytes() []byte { return m.data }
 
-// Prot returns the mapping's protection.
+// Prot returns the protection the mapping was made with.
 func (m *Mapping) Prot() Prot { return m.prot }
 
-// Sync writes the mapping's changes to stable storage. It does nothing for
-// ReadOnly and Copy mappings.
+// Sync writes the changes made through a ReadWrite mapping to the file and
+// waits for them to reach stable storage (msync MS_SYNC; FlushViewOfFile
+// and FlushFileBuffers on Windows). It does nothing for ReadOnly and Copy
+// mappings, empty ones, or after Unmap.
 func (m *Mapping) Sync() error { return m.SyncRange(0, int64(len(m.data))) }
 
-// SyncRange is Sync for length bytes from off within Bytes().
+// SyncRange is Sync for the length bytes from off within Bytes(). The
+// range is clamped to Bytes() and widened to whole pages.
 func (m *Mapping) SyncRange(off, length int64) error {
 	if m.prot != ReadWrite || m.whole == nil {
 		return nil
@@ -132,9 +148,14 @@ func (m *Mapping) SyncRange(off, length int64) error {
 	return nil
 }
 
-// Advise gives the kernel a hint about length bytes from off within
-// Bytes() (clamped to it). DontNeed is ignored on Copy mappings, where it
-// would throw away private changes. It does nothing where unsupported.
+// Advise tells the kernel how the length bytes from off within Bytes()
+// (clamped to it) will be used. The range is widened to whole pages, except
+// for DontNeed, where it is narrowed so that no page holding a byte outside
+// it is dropped. DontNeed is fine on ReadWrite mappings (the kernel keeps
+// dirty shared pages until they are written back) but would throw away the
+// private changes of a Copy mapping, so there it does nothing. Advise does
+// nothing and returns nil on Windows, where a hint is unsupported, and
+// after Unmap. Errors are *fs.PathError with Op "madvise".
 func (m *Mapping) Advise(a Advice, off, length int64) error {
 	if m.whole == nil || (a == DontNeed && m.prot == Copy) {
 		return nil
@@ -149,21 +170,28 @@ func (m *Mapping) Advise(a Advice, off, length int64) error {
 	return nil
 }
 
-// pages converts a range of Bytes() into page-aligned offsets within
-// whole, clamped. inward rounds the ends toward the inside of the range
-// (so no byte outside it is affected); otherwise outward.
+// pages converts the range [off, off+length) of Bytes(), clamped to it,
+// into page-aligned offsets [lo, hi) within whole, rounded outward or, if
+// inward, inward. The end of the mapping counts as aligned: the kernel
+// maps whole pages. ok is false for an empty range or when inward rounding
+// leaves no page.
 func (m *Mapping) pages(off, length int64, inward bool) (lo, hi int, ok bool) {
 	n := int64(len(m.data))
 	off = max(0, min(off, n))
 	end := off + max(0, min(length, n-off))
-	p := int64(pageSize())
+	if off == end {
+		return 0, 0, false
+	}
+	p, w := int64(pageSize()), int64(len(m.whole))
 	a, b := off+int64(m.skip), end+int64(m.skip)
 	if inward {
 		a = (a + p - 1) / p * p
-		b = b / p * p
+		if b < w {
+			b = b / p * p
+		}
 	} else {
 		a = a / p * p
-		b = min((b+p-1)/p*p, int64(len(m.whole)))
+		b = min((b+p-1)/p*p, w)
 	}
 	if a >= b {
 		return 0, 0, false
@@ -171,15 +199,16 @@ func (m *Mapping) pages(off, length int64, inward bool) (lo, hi int, ok bool) {
 	return int(a), int(b), true
 }
 
-// Unmap releases the mapping. It is safe to call more than once.
+// Unmap releases the mapping; Bytes() must no longer be used. It is safe
+// to call more than once: later calls return nil. Errors are *fs.PathError
+// with Op "munmap".
 func (m *Mapping) Unmap() error {
-	if m.whole == nil {
-		m.data = nil
+	whole := m.whole
+	m.whole, m.data = nil, nil
+	if whole == nil {
 		return nil
 	}
-	err := unmap(m)
-	m.whole, m.data = nil, nil
-	if err != nil {
+	if err := unmap(m, whole); err != nil {
 		return &fs.PathError{Op: "munmap", Path: m.f.Name(), Err: err}
 	}
 	return nil

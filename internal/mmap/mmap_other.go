@@ -10,13 +10,17 @@ import (
 
 func pageSize() int { return 4096 }
 
-// Granularity returns the alignment Map rounds offsets down to.
+// Granularity returns the alignment Map rounds offsets down to: the page
+// size on unix, the allocation granularity (64 KiB) on Windows. Platforms
+// without memory mapping report 4096.
 func Granularity() int { return 4096 }
 
-func mapRange(f *os.File, off int64, n int, prot Prot) ([]byte, uintptr, error) {
+// mapRange fails: Map returns an error wrapping errors.ErrUnsupported for
+// any non-empty mapping here.
+func mapRange(*os.File, int64, int, Prot) ([]byte, uintptr, error) {
 	return nil, 0, fmt.Errorf("memory mapping is not available on this platform: %w", errors.ErrUnsupported)
 }
 
-func syncRange(m *Mapping, lo, hi int) error        { return nil }
-func advise(m *Mapping, lo, hi int, a Advice) error { return nil }
-func unmap(m *Mapping) error                        { return nil }
+func syncRange(*Mapping, int, int) error      { return nil }
+func advise(*Mapping, int, int, Advice) error { return nil }
+func unmap(*Mapping, []byte) error            { return nil }

@@ -3,6 +3,7 @@
 package mmap
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -11,29 +12,28 @@ import (
 func pageSize() int { return unix.Getpagesize() }
 
 // Granularity returns the alignment Map rounds offsets down to: the page
-// size.
+// size on unix, the allocation granularity (64 KiB) on Windows.
 func Granularity() int { return unix.Getpagesize() }
 
+// mapRange maps n bytes of f from the aligned offset off.
 func mapRange(f *os.File, off int64, n int, prot Prot) ([]byte, uintptr, error) {
 	p, flags := unix.PROT_READ, unix.MAP_SHARED
 	switch prot {
 	case ReadWrite:
 		p |= unix.PROT_WRITE
 	case Copy:
-		p |= unix.PROT_WRITE
-		flags = unix.MAP_PRIVATE
+		p, flags = p|unix.PROT_WRITE, unix.MAP_PRIVATE
 	}
 	b, err := unix.Mmap(int(f.Fd()), off, n, p, flags)
-	if err != nil {
-		return nil, 0, err
-	}
-	return b, 0, nil
+	return b, 0, err
 }
 
+// syncRange flushes whole[lo:hi]; lo is page-aligned.
 func syncRange(m *Mapping, lo, hi int) error {
 	return unix.Msync(m.whole[lo:hi], unix.MS_SYNC)
 }
 
+// advise applies a to whole[lo:hi]; lo is page-aligned.
 func advise(m *Mapping, lo, hi int, a Advice) error {
 	b := m.whole[lo:hi]
 	switch a {
@@ -49,8 +49,9 @@ func advise(m *Mapping, lo, hi int, a Advice) error {
 		return unix.Madvise(b, unix.MADV_DONTNEED)
 	case PopulateRead:
 		if madvPopulateRead != 0 {
-			if err := unix.Madvise(b, madvPopulateRead); err == nil {
-				return nil
+			// Kernels older than 5.14 do not know the advice.
+			if err := unix.Madvise(b, madvPopulateRead); !errors.Is(err, unix.EINVAL) {
+				return err
 			}
 		}
 		return unix.Madvise(b, unix.MADV_WILLNEED)
@@ -58,4 +59,5 @@ func advise(m *Mapping, lo, hi int, a Advice) error {
 	return nil
 }
 
-func unmap(m *Mapping) error { return unix.Munmap(m.whole) }
+// unmap releases whole, the exact slice unix.Mmap returned.
+func unmap(_ *Mapping, whole []byte) error { return unix.Munmap(whole) }

@@ -2,5 +2,6 @@
 
 package mmap
 
-// madvPopulateRead is 0 where the system has no MADV_POPULATE_READ.
+// madvPopulateRead is 0 where the system has no MADV_POPULATE_READ
+// (darwin, the BSDs, ...): PopulateRead is WillNeed there.
 const madvPopulateRead = 0

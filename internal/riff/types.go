@@ -182,6 +182,7 @@ const (
 	ErrUnsupported                      // valid but not mappable: compressed codecs, RIFX, odd layouts
 	ErrInvalid                          // inconsistent fields: block align vs channels and bits, zero channels...
 	ErrStrict                           // a warning turned into an error by Options.Strict
+	ErrIO                               // the reader failed (Err holds its error)
 )
 
 // Error is an unrecoverable problem. The root package turns it into a
@@ -196,6 +197,7 @@ type Error struct {
 	Err     error    // an underlying I/O error, if any
 }
 
+// Error describes the problem with its byte offset and chunk.
 func (e *Error) Error() string {
 	s := fmt.Sprintf("at byte %d", e.Offset)
 	if e.Chunk != (FourCC{}) {

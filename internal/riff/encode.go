@@ -1,0 +1,360 @@
+package riff
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// Spec describes the header written by Encode.
+type Spec struct {
+	// Container is ContainerRIFF (the zero value means the same), which
+	// becomes RF64 by itself when the sizes do not fit 32 bits;
+	// ContainerRF64 or ContainerBW64, which force the ds64 layout at any
+	// size; or ContainerWave64.
+	Container Container
+	// Tag is TagPCM, TagFloat, TagALaw or TagMuLaw.
+	Tag uint16
+	// Channels is the number of channels, 1 to 65535.
+	Channels int
+	// SampleRate is the number of frames per second, 1 to 2^32-1.
+	SampleRate int64
+	// BitsPerSample is the container size of one sample: 8, 16, 24 or 32
+	// for PCM, 32 or 64 for float, 8 for A-law and mu-law.
+	BitsPerSample int
+	// ValidBits is the number of meaningful bits of a PCM sample (the
+	// high ones); 0 means BitsPerSample.
+	ValidBits int
+	// ChannelMask is the speaker mask of WAVE_FORMAT_EXTENSIBLE; 0 for
+	// none.
+	ChannelMask uint32
+	// DataSize is the number of audio bytes, or -1 when unknown
+	// (streaming). The size fields then hold 0xFFFFFFFF in RIFF, and
+	// 2^60-1 in the ds64 chunk of RF64 and BW64 and in Wave64 (see
+	// placeholder64); fact counts are 0.
+	//
+	// In RIFF, RF64 and BW64 an odd DataSize is followed by a pad byte,
+	// which the RIFF size counts and the caller writes. A Wave64 file ends
+	// right after its data, odd or not: libsndfile (sox) and ffmpeg count
+	// any byte after it as audio.
+	DataSize int64
+}
+
+// layout is the shape of an encoded header.
+type layout struct {
+	container  Container // RIFF, RF64, BW64 or Wave64, after the automatic upgrade
+	ext        bool      // fmt is WAVE_FORMAT_EXTENSIBLE
+	fmtLen     int       // fmt payload: 16, 18 or 40
+	fact       bool
+	pad        int // payload of the padding chunk before data; -1 for none
+	size       int64
+	blockAlign int
+	validBits  int
+}
+
+// ErrSpec is wrapped by the errors of HeaderSize and Encode for a Spec
+// that describes no writable file.
+var ErrSpec = errors.New("riff: invalid header spec")
+
+func specErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrSpec}, args...)...)
+}
+
+// plan checks s and works out the layout of its header.
+func (s Spec) plan() (layout, error) {
+	var l layout
+	c := s.Container
+	if c == 0 {
+		c = ContainerRIFF
+	}
+	switch c {
+	case ContainerRIFF, ContainerRF64, ContainerBW64, ContainerWave64:
+	default:
+		return l, specErr("unknown container %v", s.Container)
+	}
+	if s.Channels < 1 || s.Channels > 0xFFFF {
+		return l, specErr("%d channels (1 to 65535 possible)", s.Channels)
+	}
+	if s.SampleRate < 1 || s.SampleRate > 0xFFFFFFFF {
+		return l, specErr("sample rate %d (1 to 4294967295 possible)", s.SampleRate)
+	}
+	bits := s.BitsPerSample
+	valid := s.ValidBits
+	if valid == 0 {
+		valid = bits
+	}
+	switch s.Tag {
+	case TagPCM:
+		if bits != 8 && bits != 16 && bits != 24 && bits != 32 {
+			return l, specErr("%d-bit PCM (8, 16, 24 or 32 possible)", bits)
+		}
+		if valid < 1 || valid > bits {
+			return l, specErr("%d valid bits in %d-bit samples", s.ValidBits, bits)
+		}
+	case TagFloat:
+		if bits != 32 && bits != 64 {
+			return l, specErr("%d-bit IEEE float (32 or 64 possible)", bits)
+		}
+		if valid != bits {
+			return l, specErr("%d valid bits in %d-bit float samples", s.ValidBits, bits)
+		}
+	case TagALaw, TagMuLaw:
+		if bits != 8 || valid != 8 {
+			return l, specErr("%s with %d bits (%d valid): only 8 possible", CodecName(s.Tag), bits, s.ValidBits)
+		}
+	default:
+		return l, specErr("format tag 0x%04X (%s): only PCM, IEEE float, A-law and mu-law are written", s.Tag, CodecName(s.Tag))
+	}
+	l.blockAlign = s.Channels * bits / 8
+	if l.blockAlign > 0xFFFF {
+		return l, specErr("%d channels of %d bits make a %d-byte frame (65535 at most)", s.Channels, bits, l.blockAlign)
+	}
+	if rate := s.SampleRate * int64(l.blockAlign); rate > 0xFFFFFFFF {
+		return l, specErr("byte rate %d does not fit 32 bits", rate)
+	}
+	if s.DataSize < -1 {
+		return l, specErr("data size %d", s.DataSize)
+	}
+	l.validBits = valid
+	switch s.Tag {
+	case TagPCM:
+		l.ext = s.Channels > 2 || bits > 16 || valid != bits || s.ChannelMask != 0
+	case TagFloat:
+		l.ext = s.Channels > 2 || s.ChannelMask != 0
+	default:
+		l.ext = s.ChannelMask != 0
+	}
+	switch {
+	case l.ext:
+		l.fmtLen = 40
+	case s.Tag == TagPCM:
+		l.fmtLen = 16
+	default:
+		l.fmtLen = 18
+	}
+	l.fact = s.Tag != TagPCM
+	l.container = c
+	if c == ContainerWave64 {
+		// riff+size+wave, fmt chunk aligned to 8, fact with a 64-bit count.
+		base := int64(40) + align8(int64(w64Header+l.fmtLen))
+		if l.fact {
+			base += w64Header + 8
+		}
+		l.pad = -1
+		if (base+w64Header)%16 != 0 {
+			// A junk chunk of 40 bytes moves the data by 8 modulo 16 (one
+			// of 24, the shortest, is rejected by ffmpeg).
+			l.pad = 16
+			base += w64Header + int64(l.pad)
+		}
+		l.size = base + w64Header
+	} else {
+		// RIFF header, JUNK or ds64 (8+28), fmt, fact.
+		base := int64(12 + 36 + 8 + l.fmtLen)
+		if l.fact {
+			base += 12
+		}
+		l.pad = -1
+		if r := (base + 8) % 16; r != 0 {
+			l.pad = int((16 + 8 - r) % 16) // chunk of 8+pad bytes
+			base += 8 + int64(l.pad)
+		}
+		l.size = base + 8
+	}
+	if s.DataSize > 1<<62 {
+		return l, specErr("data size %d is too large", s.DataSize)
+	}
+	if c == ContainerRIFF && s.DataSize >= 0 {
+		riffSize := l.size + s.DataSize + s.DataSize&1 - 8
+		if riffSize >= 0xFFFFFFFF || s.DataSize >= 0xFFFFFFFF {
+			l.container = ContainerRF64
+		}
+	}
+	return l, nil
+}
+
+// HeaderSize returns the length of the header Encode writes for s: the
+// byte offset of the first audio byte. It is a multiple of 16 and does not
+// depend on s.DataSize.
+func HeaderSize(s Spec) (int64, error) {
+	l, err := s.plan()
+	if err != nil {
+		return 0, err
+	}
+	return l.size, nil
+}
+
+// Encode returns the complete header of a WAVE file described by s:
+// everything before the first audio byte, which starts at an offset that
+// is a multiple of 16.
+//
+// For RIFF, RF64 and BW64 the header is the container header, a 36-byte
+// JUNK chunk (a ds64 chunk in RF64 and BW64), fmt, fact for every format
+// but PCM, a JUNK chunk padding the data to a multiple of 16 when needed,
+// and the data chunk header. A RIFF header whose sizes do not fit 32 bits
+// is written as RF64, its ds64 in place of the JUNK chunk, with the same
+// length: a file can be rewritten in place when it grows past 4 GiB.
+// Encode with any DataSize returns a header of the same length for a
+// given Spec otherwise.
+//
+// fmt is the 16-byte PCMWAVEFORMAT for PCM of at most 2 channels and 16
+// bits with all bits valid and no channel mask, the 18-byte WAVEFORMATEX
+// for float of at most 2 channels and for A-law and mu-law, and the 40-byte
+// WAVE_FORMAT_EXTENSIBLE otherwise (and for any channel mask).
+func Encode(s Spec) ([]byte, error) {
+	l, err := s.plan()
+	if err != nil {
+		return nil, err
+	}
+	frames := int64(-1)
+	if s.DataSize >= 0 {
+		frames = s.DataSize / int64(l.blockAlign)
+	}
+	var b []byte
+	if l.container == ContainerWave64 {
+		b = encodeW64(s, l, frames)
+	} else {
+		b = encodeRIFF(s, l, frames)
+	}
+	if int64(len(b)) != l.size {
+		return nil, fmt.Errorf("riff: internal error: header of %d bytes, planned %d", len(b), l.size)
+	}
+	return b, nil
+}
+
+var le = binary.LittleEndian
+
+// fmtPayload returns the payload of the fmt chunk.
+func fmtPayload(s Spec, l layout) []byte {
+	tag := s.Tag
+	if l.ext {
+		tag = TagExtensible
+	}
+	b := make([]byte, 0, l.fmtLen)
+	b = le.AppendUint16(b, tag)
+	b = le.AppendUint16(b, uint16(s.Channels))
+	b = le.AppendUint32(b, uint32(s.SampleRate))
+	b = le.AppendUint32(b, uint32(s.SampleRate*int64(l.blockAlign)))
+	b = le.AppendUint16(b, uint16(l.blockAlign))
+	b = le.AppendUint16(b, uint16(s.BitsPerSample))
+	switch {
+	case l.ext:
+		b = le.AppendUint16(b, 22)
+		b = le.AppendUint16(b, uint16(l.validBits))
+		b = le.AppendUint32(b, s.ChannelMask)
+		g := subtypeGUID(s.Tag)
+		b = append(b, g[:]...)
+	case l.fmtLen == 18:
+		b = le.AppendUint16(b, 0)
+	}
+	return b
+}
+
+// encodeRIFF writes the RIFF, RF64 or BW64 header.
+func encodeRIFF(s Spec, l layout, frames int64) []byte {
+	b := make([]byte, 0, l.size)
+	riffSize := int64(-1)
+	if s.DataSize >= 0 {
+		riffSize = l.size + s.DataSize + s.DataSize&1 - 8
+	}
+	u32 := func(v int64) uint32 { // a 32-bit size, or the 0xFFFFFFFF sentinel
+		if v < 0 || v >= 0xFFFFFFFF {
+			return 0xFFFFFFFF
+		}
+		return uint32(v)
+	}
+	big := l.container != ContainerRIFF
+	switch l.container {
+	case ContainerRF64:
+		b = append(b, IDRF64[:]...)
+	case ContainerBW64:
+		b = append(b, IDBW64[:]...)
+	default:
+		b = append(b, IDRIFF[:]...)
+	}
+	if big {
+		b = le.AppendUint32(b, 0xFFFFFFFF)
+	} else {
+		b = le.AppendUint32(b, u32(riffSize))
+	}
+	b = append(b, IDWAVE[:]...)
+	if big {
+		b = append(b, IDDS64[:]...)
+		b = le.AppendUint32(b, ds64MinSize)
+		b = le.AppendUint64(b, size64(riffSize))
+		b = le.AppendUint64(b, size64(s.DataSize))
+		b = le.AppendUint64(b, uint64(max(frames, 0))) // unknown: 0
+		b = le.AppendUint32(b, 0)
+	} else {
+		b = append(b, IDJUNK[:]...)
+		b = le.AppendUint32(b, ds64MinSize)
+		b = append(b, make([]byte, ds64MinSize)...)
+	}
+	b = append(b, IDFmt[:]...)
+	b = le.AppendUint32(b, uint32(l.fmtLen))
+	b = append(b, fmtPayload(s, l)...)
+	if l.fact {
+		b = append(b, IDFact[:]...)
+		b = le.AppendUint32(b, 4)
+		if frames < 0 {
+			b = le.AppendUint32(b, 0) // unknown: ffmpeg ignores a zero count
+		} else {
+			b = le.AppendUint32(b, u32(frames))
+		}
+	}
+	if l.pad >= 0 {
+		b = append(b, IDJUNK[:]...)
+		b = le.AppendUint32(b, uint32(l.pad))
+		b = append(b, make([]byte, l.pad)...)
+	}
+	b = append(b, IDData[:]...)
+	if big {
+		b = le.AppendUint32(b, 0xFFFFFFFF)
+	} else {
+		b = le.AppendUint32(b, u32(s.DataSize))
+	}
+	return b
+}
+
+// size64 returns a 64-bit size field: v, or placeholder64 when unknown.
+func size64(v int64) uint64 {
+	if v < 0 {
+		return placeholder64
+	}
+	return uint64(v)
+}
+
+// encodeW64 writes the Sony Wave64 header.
+func encodeW64(s Spec, l layout, frames int64) []byte {
+	b := make([]byte, 0, l.size)
+	total := int64(-1)
+	if s.DataSize >= 0 {
+		total = l.size + s.DataSize // the file length: no pad byte in Wave64
+	}
+	b = append(b, w64RIFF[:]...)
+	b = le.AppendUint64(b, size64(total))
+	b = append(b, w64WAVE[:]...)
+	b = append(b, w64Fmt[:]...)
+	b = le.AppendUint64(b, uint64(w64Header+l.fmtLen))
+	b = append(b, fmtPayload(s, l)...)
+	for len(b)%8 != 0 {
+		b = append(b, 0)
+	}
+	if l.fact {
+		b = append(b, w64Fact[:]...)
+		b = le.AppendUint64(b, w64Header+8)
+		b = le.AppendUint64(b, uint64(max(frames, 0)))
+	}
+	if l.pad >= 0 {
+		b = append(b, w64Junk[:]...)
+		b = le.AppendUint64(b, uint64(w64Header+l.pad))
+		b = append(b, make([]byte, l.pad)...)
+	}
+	b = append(b, w64Data[:]...)
+	if s.DataSize < 0 {
+		b = le.AppendUint64(b, size64(-1))
+	} else {
+		b = le.AppendUint64(b, uint64(w64Header+s.DataSize))
+	}
+	return b
+}
