@@ -24,8 +24,10 @@ const DefaultBlockFrames = 1 << 18
 // was truncated under the mapping) becomes a *FaultError, in every
 // goroutine, instead of a crash.
 func ParallelBlocks[T Sample](m Frames[T], n int, fn func(start int, b Frames[T]) error) error {
-	return parallelBlocks(m, n, runtime.GOMAXPROCS(0), fn)
+	return parallelBlocks(m, n, maxWorkers(), fn)
 }
+
+func maxWorkers() int { return runtime.GOMAXPROCS(0) }
 
 func parallelBlocks[T Sample](m Frames[T], n, workers int, fn func(start int, b Frames[T]) error) error {
 	if n <= 0 {
