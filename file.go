@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 
 	"github.com/wavemap/wavemap/internal/mmap"
 	"github.com/wavemap/wavemap/internal/riff"
@@ -172,7 +173,8 @@ func (f *File) mapData(n int64) error {
 	mp, err := mmap.Map(f.osf, f.hdr.DataOffset, n, prot)
 	if err != nil {
 		if errors.Is(err, mmap.ErrTooLarge) {
-			return fmt.Errorf("%w: %s: %w", ErrTooLarge, f.name, err)
+			return fmt.Errorf("%w: %s: %d bytes of audio at offset %d do not fit in one mapping in a %d-bit program",
+				ErrTooLarge, f.name, n, f.hdr.DataOffset, strconv.IntSize)
 		}
 		return err
 	}
