@@ -1,6 +1,7 @@
 /*
 Wavemap inspects, edits and creates WAVE files of any size through memory
-maps.
+maps: every command works on the mapped samples, so a file larger than RAM
+costs no more memory than a small one.
 
 Usage:
 
@@ -8,11 +9,136 @@ Usage:
 
 The commands are:
 
-	info   print format, size, chunks, tags and warnings of WAVE files
-	gen    create a file of any size with a sine, noise or silence
+	info       print format, size, chunks, tags and warnings of WAVE files
+	stats      per-channel peak, RMS, DC offset and clipping, in dBFS too
+	gain       change the level of a file in place (--db or --factor)
+	normalize  scale a file in place so that its peak is at a given level
+	convert    write a copy of a file in another sample encoding
+	cut        copy a time range of a WAVE file into a new file
+	cat        join WAVE files of the same format into a new file
+	raw        wrap headerless samples in a WAVE header, or extract them
+	gen        create a file of any size with a sine, noise or silence
+	plot       draw the waveform of a file as a PNG picture
+	check      check WAVE files for defects; exit 1 if there are any
+	fix        repair the header of a defective WAVE file in place
 
-Results go to standard output (--json where offered); errors go to standard
-error as one line naming the file and the problem. The exit code is 0 on
-success, 1 on failure and 2 on a command-line error.
+Run "wavemap <command> -h" for a command's flags and an example.
+
+# Conventions
+
+Flags may come before or after the file names. Results go to standard
+output; --json, where offered, prints JSON instead of text. Commands that
+take several files (info, check) print one JSON object per file, one per
+line (JSON Lines), in the order the files were given.
+
+Errors go to standard error as one line, "wavemap COMMAND: FILE: problem".
+The exit code is 0 on success, 1 on failure (a file that cannot be read,
+a defect check found, a range past the end ...) and 2 on a command-line
+error (an unknown flag, a missing argument, a malformed time).
+
+When standard error is a terminal and work runs for more than a second, a
+progress bar is drawn there and erased at the end; -q turns it off. It is
+never drawn when standard error is not a terminal.
+
+Commands that create a file (convert, cut, cat, raw, gen) refuse an
+output that is one of their inputs. convert, cut, cat and raw write to a
+temporary file next to the output and rename it into place once it is
+complete, so a failed command leaves no partial file behind and an existing
+file of that name untouched. gain, normalize and fix change their input
+in place and fail on a file that cannot be written.
+
+# info
+
+	wavemap info [--json] FILE...
+	wavemap info --type T --channels N --rate HZ [--offset N] FILE...
+
+Prints, for each file, the container (RIFF, RF64, BW64, W64, or raw), the
+encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw) and format tag, the bits
+and valid bits, the channels and channel mask (with speaker positions),
+the sample rate, the frames and duration, every chunk with its offset and
+size, the LIST/INFO tags and the header defects that were worked around.
+With the raw flags (see raw) the files are described as headerless
+samples. --json prints one object per file with the keys file,
+container, encoding, format_tag, extensible, channels, sample_rate,
+frames, duration_seconds, bits, valid_bits, channel_mask, speakers,
+data_offset, data_bytes, chunks, tags and warnings.
+
+# stats
+
+	wavemap stats [--json] FILE
+
+Per-channel peak, RMS, DC offset and clipped samples, also in dBFS.
+
+# gain and normalize
+
+	wavemap gain --db DB | --factor X [--dry-run] FILE
+	wavemap normalize [--peak DBFS] [--dry-run] FILE
+
+Change the level of FILE in place, counting the samples that clip.
+
+# convert
+
+	wavemap convert --to ENCODING [--container C] IN OUT
+
+Writes a copy of IN in another sample encoding (never resampling).
+
+# cut
+
+	wavemap cut [--from T] [--to T] [--container C] [--json] IN OUT
+
+Copies the frames from --from (default the start) up to, not including,
+--to (default the end) into OUT, in the format of IN. A time T is seconds
+("1.5"), a count of frames followed by s as in sox ("72000s"), or
+[hh:]mm:ss.ms ("00:01:02.500"); seconds are rounded to the nearest frame.
+The output keeps an RF64, BW64 or Wave64 input's container (--container
+same, the default); otherwise it is RIFF, or RF64 past 4 GiB. Other chunks
+(LIST, bext ...) are not copied.
+
+# cat
+
+	wavemap cat [--container C] [--json] IN... OUT
+
+Joins the inputs, which must have the same encoding, channels, sample
+rate, valid bits and channel mask, into OUT.
+
+# raw
+
+	wavemap raw --type T --channels N --rate HZ [--offset N] [--trailer N] [--frames N] IN OUT.wav
+	wavemap raw --extract IN.wav OUT.raw
+
+The first form wraps headerless samples in a WAVE header: --offset bytes
+are skipped at the start of IN, --trailer bytes left at its end, and
+--frames limits the count; a partial frame at the end is reported and left
+out. The second form writes the samples of a WAVE file, without any
+header, to OUT.raw.
+
+# gen
+
+	wavemap gen [--type T] [--channels N] [--rate HZ] --seconds S | --frames N [--signal sine|noise|silence] OUT.wav
+
+Creates a file of any size, filled through the memory map on every core.
+
+# plot
+
+	wavemap plot [--width W] [--height H] FILE -o OUT.png
+
+Draws the waveform of FILE as a PNG picture.
+
+# check
+
+	wavemap check [--data] [--json] FILE...
+
+Opens each file as the library does and lists every defect it had to
+work around, one line each ("FILE: warning KIND at byte N: what was
+found"), or "FILE: ok". With --data it also reads every sample, reporting
+unreadable data and NaN or infinite float samples. The exit code is 0 when
+every file is clean and 1 otherwise; a file that cannot be opened at all
+is reported on standard error.
+
+# fix
+
+	wavemap fix FILE
+
+Repairs the defects check reports by rewriting the header in place.
 */
 package main

@@ -1,5 +1,3 @@
-// Command wavemap inspects, edits and creates WAVE files of any size
-// through memory maps. Run "wavemap help" for the list of commands.
 package main
 
 import (

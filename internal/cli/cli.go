@@ -77,7 +77,15 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // errSilentFailure: the command already said what went wrong.
 var errSilentFailure = errors.New("failed")
 
-func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
+// oneLine renders err on one line without the library's "wavemap: "
+// prefix, which would repeat the "wavemap CMD: " the line starts with.
+func oneLine(err error) string {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	for strings.HasPrefix(msg, "wavemap: ") {
+		msg = msg[len("wavemap: "):]
+	}
+	return msg
+}
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: wavemap <command> [flags] [files]")

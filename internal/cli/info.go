@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/wavemap/wavemap"
 )
@@ -39,10 +39,12 @@ type infoJSON struct {
 	Bits        int               `json:"bits"`
 	ValidBits   int               `json:"valid_bits"`
 	ChannelMask uint32            `json:"channel_mask"`
+	Speakers    []string          `json:"speakers"` // the channel mask's speaker positions, in order
 	DataOffset  int64             `json:"data_offset"`
 	DataBytes   int64             `json:"data_bytes"`
 	Chunks      []chunkJSON       `json:"chunks"`
-	Tags        map[string]string `json:"tags"`
+	Tags        map[string]string `json:"tags"` // LIST/INFO entries by id; the first of repeated ids
+	tagOrder    []string          // ids in file order, for the text output
 	Warnings    []warningJSON     `json:"warnings"`
 }
 
@@ -55,12 +57,17 @@ func describe(name string, f *wavemap.File) infoJSON {
 		Duration: fm.Duration(h.Frames).Seconds(), Bits: fm.Encoding.Bits(), ValidBits: fm.Bits(),
 		ChannelMask: fm.ChannelMask, DataOffset: h.DataOffset, DataBytes: int64(len(f.Bytes())),
 		Chunks: []chunkJSON{}, Tags: map[string]string{}, Warnings: []warningJSON{},
+		Speakers: speakerNames(fm.ChannelMask),
 	}
 	for _, c := range h.Chunks {
 		j.Chunks = append(j.Chunks, chunkJSON{c.ID.String(), c.Offset, c.DataOffset, c.Declared, c.Size})
 	}
 	for _, t := range h.Tags {
-		j.Tags[t.ID.String()] = t.Value
+		id := t.ID.String()
+		if _, dup := j.Tags[id]; !dup {
+			j.Tags[id] = t.Value
+			j.tagOrder = append(j.tagOrder, id)
+		}
 	}
 	for _, w := range h.Warnings {
 		wj := warningJSON{Kind: w.Kind.String(), Offset: w.Offset, Message: w.Msg}
@@ -72,9 +79,15 @@ func describe(name string, f *wavemap.File) infoJSON {
 	return j
 }
 
+// runInfo describes each file. With --json it prints one JSON object per
+// file, one per line (JSON Lines), in the order given; a file that cannot
+// be opened prints nothing on standard output, its error goes to standard
+// error, and the exit code is 1 once every other file is described.
 func runInfo(e *env, args []string) error {
-	fs := newFlags(e, "info", "FILE...")
-	asJSON := fs.Bool("json", false, "print one JSON object per file")
+	fs := newFlags(e, "info", "[--type T --channels N --rate HZ] FILE...")
+	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	rf := addRawFlags(fs)
+	withExample(fs, e, "wavemap info --json take.wav other.wav")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -82,9 +95,14 @@ func runInfo(e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("no files given")
 	}
+	if rf.given() {
+		if _, err := rf.spec(); err != nil {
+			return err
+		}
+	}
 	failed := false
-	for _, name := range files {
-		f, err := wavemap.Open(name, wavemap.ReadOnly, nil)
+	for i, name := range files {
+		f, err := rf.open(name, nil)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "wavemap info: %s\n", oneLine(err))
 			failed = true
@@ -93,9 +111,13 @@ func runInfo(e *env, args []string) error {
 		j := describe(name, f)
 		f.Close()
 		if *asJSON {
-			b, _ := json.Marshal(j)
-			fmt.Fprintln(e.stdout, string(b))
+			if err := printJSONLine(e, j); err != nil {
+				return err
+			}
 			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
 		}
 		printInfo(e, j)
 	}
@@ -113,17 +135,23 @@ func printInfo(e *env, j infoJSON) {
 	if j.Extensible {
 		ext = ", WAVE_FORMAT_EXTENSIBLE"
 	}
-	fmt.Fprintf(w, "  encoding     %s (format tag %#04x%s)\n", j.Encoding, j.FormatTag, ext)
+	if j.Container == wavemap.RawData.String() {
+		fmt.Fprintf(w, "  encoding     %s\n", j.Encoding)
+	} else {
+		fmt.Fprintf(w, "  encoding     %s (format tag %#04x%s)\n", j.Encoding, j.FormatTag, ext)
+	}
 	fmt.Fprintf(w, "  bits         %d (%d valid)\n", j.Bits, j.ValidBits)
 	fmt.Fprintf(w, "  channels     %d", j.Channels)
 	if j.ChannelMask != 0 {
-		fmt.Fprintf(w, " (mask %#x)", j.ChannelMask)
+		fmt.Fprintf(w, " (mask %#x: %s)", j.ChannelMask, strings.Join(j.Speakers, " "))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  sample rate  %d Hz\n", j.SampleRate)
 	fmt.Fprintf(w, "  frames       %d (%s)\n", j.Frames, clock(j.Duration))
 	fmt.Fprintf(w, "  audio        %d bytes at offset %d\n", j.DataBytes, j.DataOffset)
-	fmt.Fprintf(w, "  chunks\n")
+	if len(j.Chunks) > 0 {
+		fmt.Fprintf(w, "  chunks\n")
+	}
 	for _, c := range j.Chunks {
 		decl := ""
 		if c.Declared != c.Size {
@@ -131,8 +159,11 @@ func printInfo(e *env, j infoJSON) {
 		}
 		fmt.Fprintf(w, "    %-6s at %-10d %d bytes%s\n", c.ID, c.Offset, c.Size, decl)
 	}
-	for k, v := range j.Tags {
-		fmt.Fprintf(w, "  tag %s  %s\n", k, v)
+	if len(j.tagOrder) > 0 {
+		fmt.Fprintf(w, "  tags\n")
+	}
+	for _, id := range j.tagOrder {
+		fmt.Fprintf(w, "    %-6s %s\n", id, oneLineText(j.Tags[id]))
 	}
 	for _, wa := range j.Warnings {
 		fmt.Fprintf(w, "  warning: %s at byte %d: %s\n", wa.Kind, wa.Offset, wa.Message)
@@ -143,4 +174,38 @@ func printInfo(e *env, j infoJSON) {
 func clock(sec float64) string {
 	ms := int64(sec*1000 + 0.5)
 	return fmt.Sprintf("%d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+// oneLineText makes a tag value safe to print on one line.
+func oneLineText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// speakerPositions are the WAVE_FORMAT_EXTENSIBLE channel mask bits, from
+// bit 0 up, by their usual abbreviations.
+var speakerPositions = [...]string{
+	"FL", "FR", "FC", "LFE", "BL", "BR", "FLC", "FRC", "BC", "SL", "SR",
+	"TC", "TFL", "TFC", "TFR", "TBL", "TBC", "TBR",
+}
+
+// speakerNames lists the speaker positions set in mask; bits past the
+// defined ones appear as "bitN".
+func speakerNames(mask uint32) []string {
+	names := []string{}
+	for b := range 32 {
+		if mask&(1<<b) == 0 {
+			continue
+		}
+		if b < len(speakerPositions) {
+			names = append(names, speakerPositions[b])
+		} else {
+			names = append(names, fmt.Sprintf("bit%d", b))
+		}
+	}
+	return names
 }

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/wavemap/wavemap"
+)
+
+func init() {
+	register("cat", "join WAVE files of the same format into a new file", runCat)
+}
+
+func runCat(e *env, args []string) error {
+	fs := newFlags(e, "cat", "IN... OUT")
+	container := containerFlag(fs, "same")
+	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap cat part1.wav part2.wav part3.wav whole.wav")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("want one or more input files and an output file")
+	}
+	ins, outName := pos[:len(pos)-1], pos[len(pos)-1]
+	srcs := make([]*wavemap.File, 0, len(ins))
+	defer func() {
+		for _, f := range srcs {
+			f.Close()
+		}
+	}()
+	var frames, bytes int64
+	for _, in := range ins {
+		f, err := wavemap.Open(in, wavemap.ReadOnly, inputOptions(e, "cat", in))
+		if err != nil {
+			return err
+		}
+		srcs = append(srcs, f)
+		if a, b := srcs[0].Format(), f.Format(); a != b {
+			return fmt.Errorf("%s: format %s differs from %s in %s", in, formatDetail(b), formatDetail(a), ins[0])
+		}
+		if f.Frames() > math.MaxInt64-frames {
+			return fmt.Errorf("%s: the inputs hold too many frames together", in)
+		}
+		frames += f.Frames()
+		bytes += int64(len(f.Bytes()))
+	}
+	if frames == 0 {
+		return fmt.Errorf("%s: the inputs hold no audio", ins[0])
+	}
+	c, err := container.resolve(srcs[0])
+	if err != nil {
+		return err
+	}
+	out, err := newOutputFile(outName, ins...)
+	if err != nil {
+		return err
+	}
+	dst, err := out.create(srcs[0].Format(), frames, c)
+	if err != nil {
+		return err
+	}
+	p := e.progress(outName, *quiet, bytes)
+	data := dst.Bytes()
+	var at int64
+	for i, f := range srcs {
+		b := f.Bytes()
+		if err = copyChunked(data[at:at+int64(len(b))], b, p, at); err != nil {
+			err = namedErr(ins[i], err)
+			break
+		}
+		at += int64(len(b))
+	}
+	p.Done()
+	if err != nil {
+		out.abort(dst)
+		return err
+	}
+	made := dst.Header().Container
+	if err := out.commit(dst); err != nil {
+		return err
+	}
+	if *asJSON {
+		fm := srcs[0].Format()
+		return printJSONLine(e, outputJSON{File: outName, Container: made.String(), Encoding: fm.Encoding.String(),
+			Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: frames, To: frames, Inputs: ins})
+	}
+	return nil
+}
+
+// formatDetail describes a format with the fields Format.String leaves
+// out when they are set.
+func formatDetail(fm wavemap.Format) string {
+	s := fm.String()
+	if fm.ValidBits != 0 {
+		s += fmt.Sprintf(" (%d valid bits)", fm.ValidBits)
+	}
+	if fm.ChannelMask != 0 {
+		s += fmt.Sprintf(" (channel mask %#x)", fm.ChannelMask)
+	}
+	return s
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/wavemap/wavemap"
+)
+
+func init() {
+	register("convert", "write a copy of a file in another sample encoding", runConvert)
+}
+
+type convertJSON struct {
+	File    string `json:"file"`
+	Output  string `json:"output"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Frames  int64  `json:"frames"`
+	Clipped int64  `json:"clipped"`
+}
+
+func runConvert(e *env, args []string) error {
+	fs := newFlags(e, "convert", "IN OUT")
+	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw (required)")
+	rateKeep := fs.Bool("rate-keep", true, "keep the sample rate (the only behaviour: convert never resamples)")
+	container := fs.String("container", "auto", "container of OUT: auto, riff, rf64, bw64 or w64")
+	asJSON := fs.Bool("json", false, "print a JSON object")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap convert --to f32 take.wav take-f32.wav")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want an input and an output file")
+	}
+	if !*rateKeep {
+		return usagef("--rate-keep=false: convert never resamples, the sample rate is always kept")
+	}
+	if *to == "" {
+		return usagef("--to is required (u8, s16, s24, s32, f32, f64, alaw or ulaw)")
+	}
+	enc, err := wavemap.ParseEncoding(*to)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	c, err := parseContainer(*container)
+	if err != nil {
+		return err
+	}
+	in, out := pos[0], pos[1]
+	src, err := openAudio(e, "convert", in, wavemap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if si, err := os.Stat(in); err == nil {
+		if oi, err := os.Stat(out); err == nil && os.SameFile(si, oi) {
+			return fileError(out, errors.New("is the input file: write the conversion to another file"))
+		}
+	}
+	sf := src.Format()
+	df := sf
+	df.Encoding = enc
+	df.ValidBits = convertedValidBits(sf, enc)
+	dst, err := wavemap.Create(out, df, src.Frames(), &wavemap.Options{Container: c})
+	if err != nil {
+		return fileError(out, err)
+	}
+	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
+	clipped, err := wavemap.Transcode(dst, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
+	p.Done()
+	if err != nil {
+		dst.Close()
+		os.Remove(out)
+		return fileError(in, err)
+	}
+	if err := finishEdit(dst, nil); err != nil {
+		os.Remove(out)
+		return fileError(out, err)
+	}
+	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped}
+	if *asJSON {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(e.stdout, "%s -> %s: %s to %s, %d frames, %d samples clipped\n", in, out, j.From, j.To, j.Frames, clipped)
+	return nil
+}
+
+// convertedValidBits is the ValidBits of a file converted from sf to enc:
+// integer samples keep their meaningful bits when the new container is at
+// least as wide (the values move up with the container, so the low bits
+// stay zero); otherwise the whole container counts.
+func convertedValidBits(sf wavemap.Format, enc wavemap.Encoding) int {
+	v := sf.ValidBits
+	if v == 0 || sf.Encoding.IsFloat() || enc.IsFloat() || enc == wavemap.EncodingALaw || enc == wavemap.EncodingMuLaw ||
+		v >= enc.Bits() {
+		return 0
+	}
+	return v
+}

@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/wavemap/wavemap"
+)
+
+func init() {
+	register("gain", "change the level of a file in place (--db or --factor)", runGain)
+	register("normalize", "scale a file in place so that its peak is at a given level", runNormalize)
+}
+
+// dbValue is a flag holding a level in dB, written "-6", "-6dB" or
+// "-6 dBFS".
+type dbValue struct {
+	v   float64
+	set bool
+}
+
+func (d *dbValue) String() string {
+	if d == nil || !d.set {
+		return ""
+	}
+	return strconv.FormatFloat(d.v, 'g', -1, 64) + "dB"
+}
+
+func (d *dbValue) Set(s string) error {
+	v, err := parseDB(s)
+	if err != nil {
+		return err
+	}
+	d.v, d.set = v, true
+	return nil
+}
+
+// parseDB reads a finite number of decibels with an optional dB or dBFS
+// unit.
+func parseDB(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	low := strings.ToLower(t)
+	for _, unit := range []string{"dbfs", "db"} {
+		if strings.HasSuffix(low, unit) {
+			t = strings.TrimSpace(t[:len(t)-len(unit)])
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a level in dB (such as -6 or -6dB)", s)
+	}
+	return v, nil
+}
+
+// factorValue is a flag holding a finite gain factor.
+type factorValue struct {
+	v   float64
+	set bool
+}
+
+func (f *factorValue) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.FormatFloat(f.v, 'g', -1, 64)
+}
+
+func (f *factorValue) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("%q is not a finite number", s)
+	}
+	f.v, f.set = v, true
+	return nil
+}
+
+// gainJSON is what gain and normalize print with --json.
+type gainJSON struct {
+	File   string    `json:"file"`
+	Format string    `json:"format"`
+	Factor float64   `json:"factor"`
+	DB     jsonFloat `json:"db"`
+	// Clipped counts samples clipped (integer encodings) or left past
+	// full scale (float encodings, which are never clipped).
+	Clipped int64 `json:"clipped"`
+	DryRun  bool  `json:"dry_run"`
+	// Normalize only.
+	PeakBefore *jsonFloat `json:"peak_before_dbfs,omitempty"`
+	Target     *jsonFloat `json:"target_dbfs,omitempty"`
+	Silent     bool       `json:"silent,omitempty"`
+}
+
+func runGain(e *env, args []string) error {
+	fs := newFlags(e, "gain", "FILE")
+	var db dbValue
+	var factor factorValue
+	fs.Var(&db, "db", "gain in dB, such as -6 or 3.5dB")
+	fs.Var(&factor, "factor", "gain as a factor, such as 0.5 (negative inverts the polarity)")
+	dry := fs.Bool("dry-run", false, "only count the samples that would clip; change nothing")
+	asJSON := fs.Bool("json", false, "print a JSON object")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap gain --db -6 take.wav")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one file")
+	}
+	if db.set == factor.set {
+		return usagef("give exactly one of --db and --factor")
+	}
+	k := factor.v
+	if db.set {
+		k = math.Pow(10, db.v/20)
+	}
+	name := pos[0]
+	f, err := openForEdit(e, "gain", name, *dry)
+	if err != nil {
+		return err
+	}
+	fm := f.Format()
+	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
+	clipped, err := wavemap.Gain(f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
+	p.Done()
+	if err = finishEdit(f, err); err != nil {
+		return fileError(name, err)
+	}
+	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry}
+	if *asJSON {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(e.stdout, "%s: gain %s dB (factor %.6g): %s\n", name, num(j.DB, 3), k, clipReport(fm, clipped, *dry))
+	return nil
+}
+
+func runNormalize(e *env, args []string) error {
+	fs := newFlags(e, "normalize", "FILE")
+	peak := dbValue{v: -1, set: true}
+	fs.Var(&peak, "peak", "peak level to reach, in dBFS")
+	dry := fs.Bool("dry-run", false, "only measure and count the samples that would clip; change nothing")
+	asJSON := fs.Bool("json", false, "print a JSON object")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap normalize --peak -1dB take.wav")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one file")
+	}
+	name := pos[0]
+	f, err := openForEdit(e, "normalize", name, *dry)
+	if err != nil {
+		return err
+	}
+	fm := f.Format()
+	size := f.Frames() * int64(fm.FrameSize())
+	p := e.progress(name, *quiet, 2*size)
+	defer p.Done()
+
+	// Pass 1: the peak over all channels.
+	st, err := wavemap.Measure(f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	if err != nil {
+		f.Close()
+		return fileError(name, err)
+	}
+	top := 0.0
+	for _, s := range st {
+		if math.IsNaN(s.Peak) || math.IsInf(s.Peak, 0) {
+			f.Close()
+			return fileError(name, fmt.Errorf("holds NaN or infinite samples: its peak is undefined, nothing changed"))
+		}
+		top = max(top, s.Peak)
+	}
+	before := jsonFloat(20 * math.Log10(top))
+	target := jsonFloat(peak.v)
+	j := gainJSON{File: name, Format: fm.String(), Factor: 1, DB: 0, DryRun: *dry, PeakBefore: &before, Target: &target}
+	if top == 0 {
+		j.Silent = true
+		if err := f.Close(); err != nil {
+			return fileError(name, err)
+		}
+		if *asJSON {
+			return printJSON(e, j)
+		}
+		fmt.Fprintf(e.stdout, "%s: silent, left unchanged\n", name)
+		return nil
+	}
+
+	// Pass 2: the gain.
+	j.Factor = math.Pow(10, peak.v/20) / top
+	j.DB = jsonFloat(20 * math.Log10(j.Factor))
+	var prog func(done, total int64)
+	if p != nil {
+		prog = func(done, _ int64) { p.Update(size + done*int64(fm.FrameSize())) }
+	}
+	j.Clipped, err = wavemap.Gain(f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
+	p.Done()
+	if err = finishEdit(f, err); err != nil {
+		return fileError(name, err)
+	}
+	if *asJSON {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(e.stdout, "%s: peak %s dBFS -> %s dBFS, gain %s dB (factor %.6g): %s\n",
+		name, num(before, 2), num(target, 2), num(j.DB, 3), j.Factor, clipReport(fm, j.Clipped, *dry))
+	return nil
+}
+
+// clipReport says how many samples clipped, or would clip in a dry run.
+// Float files are never clipped: the count is of samples past full scale.
+func clipReport(fm wavemap.Format, n int64, dry bool) string {
+	what := "clipped"
+	if fm.Encoding.IsFloat() {
+		what = "past full scale (floats are not clipped)"
+	}
+	if dry {
+		return fmt.Sprintf("%d samples would be %s (dry run: file unchanged)", n, what)
+	}
+	return fmt.Sprintf("%d samples %s", n, what)
+}
+
+// openForEdit opens name read-write for an in-place edit, or read-only for
+// a dry run. A file without write permission is refused even where the
+// operating system would allow the write (as for root), so that a
+// read-only file is never changed.
+func openForEdit(e *env, cmd, name string, dry bool) (*wavemap.File, error) {
+	if dry {
+		return openAudio(e, cmd, name, wavemap.ReadOnly)
+	}
+	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o222 == 0 {
+		return nil, fileError(name, fmt.Errorf("file is read-only (mode %#o); nothing changed", st.Mode().Perm()))
+	}
+	return openAudio(e, cmd, name, wavemap.ReadWrite)
+}
+
+// finishEdit flushes and closes f after an edit that returned err, and
+// returns the first error.
+func finishEdit(f *wavemap.File, err error) error {
+	if err == nil {
+		err = f.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

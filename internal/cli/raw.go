@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/wavemap/wavemap"
+)
+
+func init() {
+	register("raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw)
+}
+
+// rawFlags are the flags that describe a headerless input (raw, info).
+type rawFlags struct {
+	typ                     *string
+	channels, rate          *int
+	offset, trailer, frames *int64
+}
+
+func addRawFlags(fs *flag.FlagSet) *rawFlags {
+	return &rawFlags{
+		typ:      fs.String("type", "", "raw input: sample encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw)"),
+		channels: fs.Int("channels", 0, "raw input: number of channels"),
+		rate:     fs.Int("rate", 0, "raw input: sample rate in Hz"),
+		offset:   fs.Int64("offset", 0, "raw input: bytes to skip before the first sample"),
+		trailer:  fs.Int64("trailer", 0, "raw input: bytes to leave after the last sample"),
+		frames:   fs.Int64("frames", 0, "raw input: frames to use (0: all whole frames)"),
+	}
+}
+
+// given reports whether any raw flag was set, that is whether the input
+// is headerless.
+func (r *rawFlags) given() bool {
+	return *r.typ != "" || *r.channels != 0 || *r.rate != 0 || *r.offset != 0 || *r.trailer != 0 || *r.frames != 0
+}
+
+// spec returns the description of the raw input, or a usage error.
+func (r *rawFlags) spec() (wavemap.Raw, error) {
+	if *r.typ == "" || *r.channels == 0 || *r.rate == 0 {
+		return wavemap.Raw{}, usagef("a raw input needs --type, --channels and --rate")
+	}
+	enc, err := wavemap.ParseEncoding(*r.typ)
+	if err != nil {
+		return wavemap.Raw{}, usageError{err.Error()}
+	}
+	raw := wavemap.Raw{
+		Format: wavemap.Format{Encoding: enc, Channels: *r.channels, SampleRate: *r.rate},
+		Offset: *r.offset, Trailer: *r.trailer, Frames: *r.frames,
+	}
+	if err := raw.Format.Validate(); err != nil {
+		return wavemap.Raw{}, usageError{err.Error()}
+	}
+	if raw.Offset < 0 || raw.Trailer < 0 || raw.Frames < 0 {
+		return wavemap.Raw{}, usagef("--offset, --trailer and --frames must not be negative")
+	}
+	return raw, nil
+}
+
+// open opens name read-only: as raw samples if raw flags were given, else
+// as a WAVE file.
+func (r *rawFlags) open(name string, opts *wavemap.Options) (*wavemap.File, error) {
+	if !r.given() {
+		return wavemap.Open(name, wavemap.ReadOnly, opts)
+	}
+	raw, err := r.spec()
+	if err != nil {
+		return nil, err
+	}
+	f, err := wavemap.OpenRaw(name, raw, wavemap.ReadOnly, opts)
+	return f, namedErr(name, err)
+}
+
+func runRaw(e *env, args []string) error {
+	fs := newFlags(e, "raw", "--type T --channels N --rate HZ [--offset N] IN OUT.wav | --extract IN.wav OUT.raw")
+	extract := fs.Bool("extract", false, "write the samples of IN.wav, without a header, to OUT.raw")
+	rf := addRawFlags(fs)
+	container := containerFlag(fs, "auto")
+	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap raw --type s16 --channels 2 --rate 48000 --offset 44 take.pcm take.wav")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want an input and an output file")
+	}
+	in, outName := pos[0], pos[1]
+	if !*extract {
+		if _, err := rf.spec(); err != nil {
+			return err
+		}
+	}
+	c, err := parseContainer(*container.name)
+	if err != nil {
+		return err
+	}
+	src, err := rf.open(in, inputOptions(e, "raw", in))
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if src.Frames() == 0 {
+		return fmt.Errorf("%s: no whole frame of audio to copy", in)
+	}
+	out, err := newOutputFile(outName, in)
+	if err != nil {
+		return err
+	}
+	fm := src.Format()
+	data := src.Bytes()
+	p := e.progress(in, *quiet, int64(len(data)))
+	j := outputJSON{File: outName, Encoding: fm.Encoding.String(), Channels: fm.Channels,
+		SampleRate: fm.SampleRate, Frames: src.Frames(), To: src.Frames()}
+	if *extract {
+		j.Container = wavemap.RawData.String()
+		j.Bytes = int64(len(data))
+		err = extractTo(out, data, p)
+	} else {
+		var dst *wavemap.File
+		dst, err = out.create(fm, src.Frames(), c)
+		if err == nil {
+			j.Container = dst.Header().Container.String()
+			if err = copyChunked(dst.Bytes(), data, p, 0); err != nil {
+				out.abort(dst)
+				err = namedErr(in, err)
+			} else {
+				err = out.commit(dst)
+			}
+		}
+	}
+	p.Done()
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSONLine(e, j)
+	}
+	return nil
+}
+
+// extractTo writes data, read from a mapping, to the output as plain
+// bytes.
+func extractTo(out *outputFile, data []byte, p *progress) error {
+	f, err := out.createPlain()
+	if err != nil {
+		return err
+	}
+	err = wavemap.Guard(func() error {
+		for off := 0; off < len(data); off += copyChunk {
+			end := min(off+copyChunk, len(data))
+			if _, err := f.Write(data[off:end]); err != nil {
+				return err
+			}
+			p.Update(int64(end))
+		}
+		return nil
+	})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return out.finish(err)
+}
