@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"os"
 
 	"github.com/wavemap/wavemap"
 )
@@ -25,7 +23,7 @@ func runConvert(e *env, args []string) error {
 	fs := newFlags(e, "convert", "IN OUT")
 	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw (required)")
 	rateKeep := fs.Bool("rate-keep", true, "keep the sample rate (the only behaviour: convert never resamples)")
-	container := fs.String("container", "auto", "container of OUT: auto, riff, rf64, bw64 or w64")
+	container := containerFlag(fs, "same")
 	asJSON := fs.Bool("json", false, "print a JSON object")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap convert --to f32 take.wav take-f32.wav")
@@ -46,40 +44,39 @@ func runConvert(e *env, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	c, err := parseContainer(*container)
-	if err != nil {
-		return err
-	}
 	in, out := pos[0], pos[1]
 	src, err := openAudio(e, "convert", in, wavemap.ReadOnly)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	if si, err := os.Stat(in); err == nil {
-		if oi, err := os.Stat(out); err == nil && os.SameFile(si, oi) {
-			return fileError(out, errors.New("is the input file: write the conversion to another file"))
-		}
+	c, err := container.resolve(src)
+	if err != nil {
+		return err
+	}
+	// The output is written under a temporary name and renamed into
+	// place when complete (see outputFile).
+	o, err := newOutputFile(out, in)
+	if err != nil {
+		return err
 	}
 	sf := src.Format()
 	df := sf
 	df.Encoding = enc
 	df.ValidBits = convertedValidBits(sf, enc)
-	dst, err := wavemap.Create(out, df, src.Frames(), &wavemap.Options{Container: c})
+	dst, err := o.create(df, src.Frames(), c)
 	if err != nil {
-		return fileError(out, err)
+		return err
 	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
 	clipped, err := wavemap.Transcode(dst, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
 	if err != nil {
-		dst.Close()
-		os.Remove(out)
+		o.abort(dst)
 		return fileError(in, err)
 	}
-	if err := finishEdit(dst, nil); err != nil {
-		os.Remove(out)
-		return fileError(out, err)
+	if err := o.commit(dst); err != nil {
+		return err
 	}
 	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped}
 	if *asJSON {

@@ -164,13 +164,21 @@ func TestConvertDecodes(t *testing.T) {
 func TestConvertBadInput(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.wav")
+	// An existing output stays as it was when convert fails, and no
+	// temporary file is left behind.
+	if err := os.WriteFile(out, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, b := range badInputs(t) {
 		checkRefused(t, b, "convert", "--to", "f32", "@", out)
-		if _, err := os.Stat(out); !os.IsNotExist(err) {
-			t.Errorf("%s: convert left %s behind (%v)", b.what, out, err)
-			os.Remove(out)
+		if got, err := os.ReadFile(out); err != nil || string(got) != "precious" {
+			t.Errorf("%s: the existing output became %q (%v)", b.what, got, err)
 		}
 	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("temporary files left behind: %q", left)
+	}
+	os.Remove(out)
 	in := filepath.Join(dir, "in.wav")
 	mustRun(t, "gen", "--frames", "1000", in)
 	hash := hashFile(t, in)

@@ -179,7 +179,15 @@ func TestNormalize(t *testing.T) {
 	dir := t.TempDir()
 	s16 := filepath.Join(dir, "quiet.wav")
 	mustRun(t, "gen", "--type", "s16", "--amp", "0.25", "--frames", "4800", s16)
+	hash := hashFile(t, s16)
+	dry := gainJSONOf(t, "normalize", "--dry-run", "--peak", "-3dB", s16)
+	if hashFile(t, s16) != hash || !dry.DryRun || math.Abs(dry.Factor-math.Pow(10, -3.0/20)/0.25) > 1e-3 {
+		t.Errorf("normalize --dry-run: %+v", dry)
+	}
 	g := gainJSONOf(t, "normalize", "--peak", "-3dB", s16)
+	if g.Factor != dry.Factor {
+		t.Errorf("factor %v after a dry run of %v", g.Factor, dry.Factor)
+	}
 	if g.PeakBefore == nil || math.Abs(*g.PeakBefore-20*math.Log10(0.25)) > 0.01 || g.Target == nil || *g.Target != -3 {
 		t.Errorf("normalize --json: %+v", g)
 	}
@@ -203,7 +211,7 @@ func TestNormalize(t *testing.T) {
 
 	silent := filepath.Join(dir, "silent.wav")
 	mustRun(t, "gen", "--signal", "silence", "--frames", "100", silent)
-	hash := hashFile(t, silent)
+	hash = hashFile(t, silent)
 	if g := gainJSONOf(t, "normalize", silent); !g.Silent || g.Factor != 1 || hashFile(t, silent) != hash {
 		t.Errorf("normalize of silence: %+v", g)
 	}

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
-	"os"
 	"strconv"
 
 	"github.com/wavemap/wavemap"
@@ -96,8 +94,9 @@ func runPlot(e *env, args []string) error {
 	if lanes := (*height - plotTop - plotBottom + plotGap) / fm.Channels; lanes-plotGap < plotMinLane {
 		return usagef("%s has %d channels: --height %d leaves under %d pixels a channel", name, fm.Channels, *height, plotMinLane)
 	}
-	if sameFile(name, *out) {
-		return fileError(*out, errors.New("is the input file: write the picture to another file"))
+	o, err := newOutputFile(*out, name)
+	if err != nil {
+		return err
 	}
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
 	cols, err := wavemap.Overview(f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
@@ -107,8 +106,8 @@ func runPlot(e *env, args []string) error {
 	}
 	dur := fm.Duration(f.Frames()).Seconds()
 	img := drawWaveform(cols, *width, *height, dur)
-	if err := writePNG(*out, img); err != nil {
-		return fileError(*out, err)
+	if err := writePNG(o, img); err != nil {
+		return err
 	}
 	j := plotJSON{File: name, Output: *out, Width: *width, Height: *height, Channels: fm.Channels, Frames: f.Frames(), Seconds: dur}
 	if *asJSON {
@@ -118,9 +117,9 @@ func runPlot(e *env, args []string) error {
 	return nil
 }
 
-// writePNG writes img to name, removing the file if that fails.
-func writePNG(name string, img image.Image) error {
-	w, err := os.Create(name)
+// writePNG writes img to o's temporary file and renames it into place.
+func writePNG(o *outputFile, img image.Image) error {
+	w, err := o.createPlain()
 	if err != nil {
 		return err
 	}
@@ -128,20 +127,7 @@ func writePNG(name string, img image.Image) error {
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		os.Remove(name)
-	}
-	return err
-}
-
-// sameFile reports whether a and b name the same existing file.
-func sameFile(a, b string) bool {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	sb, err := os.Stat(b)
-	return err == nil && os.SameFile(sa, sb)
+	return o.finish(err)
 }
 
 // drawWaveform draws one lane per channel of cols (as Overview returns

@@ -143,13 +143,11 @@ func withExample(fs *flag.FlagSet, e *env, example string) {
 	}
 }
 
-// openAudio opens a WAVE file for a command, reporting header warnings on
-// standard error and naming the file in any error.
+// openAudio opens a WAVE file for a command, for sequential reading,
+// reporting header warnings on standard error and naming the file in any
+// error.
 func openAudio(e *env, cmd, name string, mode wavemap.Mode) (*wavemap.File, error) {
-	opts := &wavemap.Options{Warn: func(w wavemap.Warning) {
-		fmt.Fprintf(e.stderr, "wavemap %s: %s: warning: %v\n", cmd, name, w)
-	}}
-	f, err := wavemap.Open(name, mode, opts)
+	f, err := wavemap.Open(name, mode, inputOptions(e, cmd, name))
 	if err != nil {
 		return nil, fileError(name, err)
 	}

@@ -1,0 +1,167 @@
+package wavemap
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"sync"
+)
+
+// MinMax is the range of one channel's samples over a stretch of frames,
+// in Convert's float scale (PowerOfTwo: full scale is [-1, 1)).
+type MinMax struct {
+	Min, Max float64
+}
+
+// Overview reduces f to columns stretches of frames and returns, for each
+// channel c and column k, the smallest and largest sample of channel c
+// over that stretch as result[c][k]: what a waveform display draws, one
+// vertical line per pixel column. It reads the file once, in parallel
+// blocks over the mapping (opts.Workers, opts.BlockFrames and
+// opts.Progress apply; nil means the defaults); any Mode will do.
+//
+// Column k covers the frames [k*n/columns, (k+1)*n/columns) of the n
+// frames, rounded down. When the file has fewer frames than columns, a
+// column that covers no frame shows the frame at its start, so every
+// column has a value; an empty file gives zeros. NaN samples are ignored
+// (a column of nothing but NaNs reads as zero).
+//
+// Samples are scaled as Convert scales them to float64: integers x of a
+// b-bit container as x / 2^(b-1) (u8 re-centred on 128), A-law and mu-law
+// decoded per G.711 and scaled as s16, floats as they are.
+func Overview(f *File, columns int, opts *PassOptions) ([][]MinMax, error) {
+	if f == nil {
+		return nil, errors.New("wavemap: Overview of a nil *File")
+	}
+	if columns < 1 {
+		return nil, fmt.Errorf("wavemap: Overview of %s into %d columns: want at least one", f.Name(), columns)
+	}
+	switch f.Format().Encoding {
+	case EncodingUint8:
+		return overviewFile[uint8](f, columns, opts)
+	case EncodingInt16:
+		return overviewFile[int16](f, columns, opts)
+	case EncodingInt24:
+		return overviewFile[Int24](f, columns, opts)
+	case EncodingInt32:
+		return overviewFile[int32](f, columns, opts)
+	case EncodingFloat32:
+		return overviewFile[float32](f, columns, opts)
+	case EncodingFloat64:
+		return overviewFile[float64](f, columns, opts)
+	case EncodingALaw:
+		return overviewFile[ALaw](f, columns, opts)
+	case EncodingMuLaw:
+		return overviewFile[MuLaw](f, columns, opts)
+	}
+	return nil, fmt.Errorf("wavemap: Overview of %s: encoding %v: %w", f.Name(), f.Format().Encoding, ErrUnsupported)
+}
+
+// mulDiv returns a*b/c rounded down, without overflow, for results that
+// fit in 64 bits (c > 0).
+func mulDiv(a, b, c uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	q, _ := bits.Div64(hi, lo, c)
+	return q
+}
+
+// overviewBuffer is the number of frames decoded to float64 at a time.
+const overviewBuffer = 1024
+
+func overviewFile[T Sample](f *File, columns int, opts *PassOptions) ([][]MinMax, error) {
+	m, err := FramesOf[T](f)
+	if err != nil {
+		return nil, err
+	}
+	ch := m.Channels
+	n := uint64(m.Len())
+	cols := uint64(columns)
+	out := make([][]MinMax, ch)
+	for c := range out {
+		out[c] = make([]MinMax, columns)
+		if n == 0 {
+			continue
+		}
+		for k := range out[c] {
+			out[c][k] = MinMax{math.Inf(1), math.Inf(-1)}
+		}
+	}
+	if n == 0 {
+		return out, nil
+	}
+	// bound(k) is the first frame of column k.
+	bound := func(k uint64) uint64 { return mulDiv(k, n, cols) }
+	// column(i) is the column holding frame i: the largest k with
+	// bound(k) <= i, that is ceil((i+1)*cols/n) - 1.
+	column := func(i uint64) uint64 {
+		hi, lo := bits.Mul64(i+1, cols)
+		lo, carry := bits.Add64(lo, n-1, 0)
+		q, _ := bits.Div64(hi+carry, lo, n)
+		return q - 1
+	}
+	var mu sync.Mutex
+	err = filePass(f, m, opts, func(start int, b Frames[T]) error {
+		first, end := uint64(start), uint64(start+b.Len())
+		k0 := column(first)
+		k1 := column(end - 1)
+		local := make([]MinMax, int(k1-k0+1)*ch)
+		for i := range local {
+			local[i] = MinMax{math.Inf(1), math.Inf(-1)}
+		}
+		buf := make([]float64, overviewBuffer*ch)
+		for k, at := k0, first; at < end; k++ {
+			stop := min(end, bound(k+1))
+			acc := local[int(k-k0)*ch : int(k-k0+1)*ch]
+			for at < stop {
+				take := min(stop-at, overviewBuffer)
+				from := int(at-first) * ch
+				v := buf[:int(take)*ch]
+				Convert(v, b.Data[from:from+len(v)])
+				for i := 0; i < len(v); i += ch {
+					for c, x := range v[i : i+ch] {
+						a := &acc[c]
+						if x < a.Min {
+							a.Min = x
+						}
+						if x > a.Max {
+							a.Max = x
+						}
+					}
+				}
+				at += take
+			}
+		}
+		mu.Lock()
+		for j, a := range local {
+			o := &out[j%ch][int(k0)+j/ch]
+			o.Min, o.Max = math.Min(o.Min, a.Min), math.Max(o.Max, a.Max)
+		}
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Columns with no frame of their own (fewer frames than columns) show
+	// the frame at their start.
+	frame := make([]float64, ch)
+	for k := range cols {
+		lo := bound(k)
+		if bound(k+1) > lo || lo >= n {
+			continue
+		}
+		Convert(frame, m.Frame(int(lo)))
+		for c, x := range frame {
+			out[c][k] = MinMax{x, x}
+		}
+	}
+	for c := range out {
+		for k, a := range out[c] {
+			if !(a.Min <= a.Max) { // nothing but NaNs
+				out[c][k] = MinMax{}
+			}
+		}
+	}
+	return out, nil
+}
