@@ -3,6 +3,7 @@ package wavemap_test
 import (
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/wavemap/wavemap"
@@ -99,6 +100,19 @@ func BenchmarkReadPass(b *testing.B) {
 		b.SetBytes(int64(len(f.Bytes())))
 		for b.Loop() {
 			sink += sumInt16(s)
+		}
+	})
+	b.Run("s16-parallel", func(b *testing.B) {
+		f := benchFile(b, wavemap.EncodingInt16, wavemap.ReadOnly)
+		m, _ := wavemap.FramesOf[int16](f)
+		b.SetBytes(int64(len(f.Bytes())))
+		for b.Loop() {
+			var total atomic.Int64
+			wavemap.ParallelBlocks(m, 0, func(_ int, blk wavemap.Frames[int16]) error {
+				total.Add(sumInt16(blk.Data))
+				return nil
+			})
+			sink += total.Load()
 		}
 	})
 	b.Run("s24", func(b *testing.B) {

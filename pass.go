@@ -31,7 +31,9 @@ func (o *PassOptions) workers() int {
 
 // filePass runs fn over m, a view of f's mapping, in parallel blocks,
 // reporting progress. It is the one place whole-file passes go through, so
-// kernel advice (read-ahead, releasing finished ranges) belongs here.
+// kernel advice (read-ahead, releasing finished ranges) is given here: see
+// passAdvisor. Resident memory stays bounded by the blocks in flight and
+// a few MiB of slack, whatever the size of the file.
 func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start int, b Frames[T]) error) error {
 	var o PassOptions
 	if opts != nil {
@@ -41,18 +43,27 @@ func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start i
 	if workers == 0 {
 		workers = maxWorkers()
 	}
-	if o.Progress == nil {
-		return parallelBlocks(m, o.BlockFrames, workers, fn)
+	n := o.BlockFrames
+	if n <= 0 {
+		n = DefaultBlockFrames
 	}
+	adv := newPassAdvisor(f, m, n)
+	defer adv.finish()
 	var (
 		done  atomic.Int64
 		mu    sync.Mutex
 		last  int64
 		total = int64(m.Len())
 	)
-	return parallelBlocks(m, o.BlockFrames, workers, func(start int, b Frames[T]) error {
+	return parallelBlocks(m, n, workers, func(start int, b Frames[T]) error {
+		k := int64(start / n)
+		adv.start(k)
 		if err := fn(start, b); err != nil {
 			return err
+		}
+		adv.done(k)
+		if o.Progress == nil {
+			return nil
 		}
 		d := done.Add(int64(b.Len()))
 		mu.Lock()
@@ -63,4 +74,24 @@ func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start i
 		mu.Unlock()
 		return nil
 	})
+}
+
+// Pass calls fn on consecutive blocks of the frames of f, from several
+// goroutines at once, as ParallelBlocks does (opts.Workers goroutines,
+// GOMAXPROCS by default; blocks of opts.BlockFrames frames; progress
+// reports), and keeps resident memory bounded whatever the size of f: the
+// kernel is told to read ahead of the blocks being worked on and to
+// release those finished (see the package documentation on long passes).
+// start is the index in f of the block's first frame. fn may read the
+// block and, in ReadWrite and CopyOnWrite files, edit it in place. T must
+// be the Go type of f's encoding; otherwise the error is a *TypeError.
+//
+// The first error returned by fn stops the pass and is returned; a memory
+// fault (the file truncated by another process) becomes a *FaultError.
+func Pass[T Sample](f *File, opts *PassOptions, fn func(start int, b Frames[T]) error) error {
+	m, err := FramesOf[T](f)
+	if err != nil {
+		return err
+	}
+	return filePass(f, m, opts, fn)
 }

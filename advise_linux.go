@@ -1,0 +1,39 @@
+package wavemap
+
+import (
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// pageOut asks the kernel to reclaim the pages wholly inside d[off:off+n]
+// (MADV_PAGEOUT, Linux 5.4): clean file pages are dropped, private copies
+// kept (swapped if there is swap), so no change is ever lost. Older
+// kernels refuse the advice; it is a hint, so that is ignored.
+func pageOut(d []byte, off, n int64) {
+	p := int64(os.Getpagesize())
+	addr := int64(uintptr(unsafe.Pointer(unsafe.SliceData(d))))
+	lo := (addr + off + p - 1) / p * p
+	hi := (addr + off + n) / p * p
+	if hi <= lo {
+		return
+	}
+	unix.Madvise(d[lo-addr:hi-addr], unix.MADV_PAGEOUT)
+}
+
+// dropCache asks the kernel to drop the cached pages of the file range
+// [off, off+n) (posix_fadvise DONTNEED): clean pages go at once, dirty
+// ones are queued for write-back.
+func dropCache(f *os.File, off, n int64) {
+	unix.Fadvise(int(f.Fd()), off, n, unix.FADV_DONTNEED)
+}
+
+// physicalMemory returns the machine's memory in bytes, 0 if unknown.
+func physicalMemory() int64 {
+	var si unix.Sysinfo_t
+	if err := unix.Sysinfo(&si); err != nil {
+		return 0
+	}
+	return int64(si.Totalram) * int64(si.Unit)
+}

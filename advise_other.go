@@ -1,0 +1,16 @@
+//go:build !linux
+
+package wavemap
+
+import "os"
+
+// pageOut does nothing outside Linux, which alone can page out a range
+// of a copy-on-write mapping without losing private changes.
+func pageOut([]byte, int64, int64) {}
+
+// dropCache does nothing outside Linux.
+func dropCache(*os.File, int64, int64) {}
+
+// physicalMemory returns 0 (unknown) outside Linux: the page cache is
+// then never dropped behind a pass.
+func physicalMemory() int64 { return 0 }

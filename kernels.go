@@ -1,0 +1,393 @@
+package wavemap
+
+import (
+	"encoding/binary"
+	"math"
+	"unsafe"
+)
+
+// Statistics kernels. intKernel and floatKernel reduce one run of
+// interleaved samples (at most statChunk frames) into one part per
+// channel; the caller resets the parts first.
+//
+// The per-sample work is done by "lane" kernels that walk one channel
+// (elements d[first], d[first+stride], ...) with four independent sets of
+// accumulators, so that the additions, squares and comparisons of
+// neighbouring samples do not wait on each other. Interleaved data is cut
+// into sub-runs of about subRunBytes, and each sub-run is walked once per
+// channel: the first walk brings it into the L1 cache, the others read it
+// from there, and no modulo or per-sample channel bookkeeping is needed
+// for any channel count.
+//
+// Element j of a channel always goes to lane j%4 (sub-runs are multiples
+// of 4 frames) and float lanes are folded in a fixed order at the end of
+// the run, so float partial sums depend only on the run, not on how it
+// was cut.
+
+// subRunBytes is the size of the sub-runs walked channel by channel.
+const subRunBytes = 16 << 10
+
+// intKernel dispatches on the sample type.
+func intKernel[T Sample](run []T, ch int, p []intPart) {
+	switch d := any(run).(type) {
+	case []int16:
+		if !s16Vector(d, ch, p) {
+			perChannel(d, ch, 2, p, s16Lanes)
+		}
+	case []Int24:
+		b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 3*len(d))
+		perChannel(b, ch, 3, p, s24Lanes)
+	case []int32:
+		perChannel(d, ch, 4, p, s32Lanes)
+	case []uint8:
+		perChannel(d, ch, 1, p, u8Lanes)
+	case []ALaw:
+		b := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(d))), len(d))
+		perChannel(b, ch, 1, p, func(b []uint8, first, stride, n int, p *intPart) {
+			tableLanes(b, first, stride, n, p, &alawDecode)
+		})
+	case []MuLaw:
+		b := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(d))), len(d))
+		perChannel(b, ch, 1, p, func(b []uint8, first, stride, n int, p *intPart) {
+			tableLanes(b, first, stride, n, p, &mulawDecode)
+		})
+	}
+}
+
+// floatKernel dispatches on the sample type.
+func floatKernel[T Sample](run []T, ch int, p []floatPart) {
+	lanes := make([]floatLanes, ch)
+	for c := range lanes {
+		lanes[c].reset()
+	}
+	switch d := any(run).(type) {
+	case []float32:
+		perChannel(d, ch, 4, lanes, f32Lanes)
+	case []float64:
+		perChannel(d, ch, 8, lanes, f64Lanes)
+	}
+	for c := range lanes {
+		lanes[c].fold(&p[c])
+	}
+}
+
+// perChannel runs the lane kernel k over every channel of the interleaved
+// run d (size bytes per sample; for Int24, d is the bytes and size 3).
+func perChannel[E any, P any](d []E, ch, size int, p []P, k func(d []E, first, stride, n int, p *P)) {
+	unit := 1
+	if size == 3 {
+		unit = 3 // d holds bytes: 3 per sample
+	}
+	n := len(d) / unit / ch
+	if ch == 1 {
+		k(d, 0, 1, n, &p[0])
+		return
+	}
+	step := max(4, subRunBytes/(size*ch)&^3)
+	for i := 0; i < n; i += step {
+		m := min(step, n-i)
+		for c := range ch {
+			k(d, i*ch+c, ch, m, &p[c])
+		}
+	}
+}
+
+// s16Lanes accumulates d[first+j*stride] for j in [0, n), in two lanes
+// (more lanes spill registers on amd64).
+func s16Lanes(d []int16, first, stride, n int, p *intPart) {
+	if n <= 0 {
+		return
+	}
+	_ = d[first+(n-1)*stride] // every element read lies inside d
+	base := unsafe.Pointer(&d[first])
+	step := uintptr(stride) * 2
+	mn0, mn1 := int(p.min), int(p.min)
+	mx0, mx1 := int(p.max), int(p.max)
+	var s0, s1, q0, q1 int
+	off := uintptr(0)
+	for k := n >> 1; k > 0; k-- {
+		v0 := int(*(*int16)(unsafe.Add(base, off)))
+		v1 := int(*(*int16)(unsafe.Add(base, off+step)))
+		mn0, mn1 = min(mn0, v0), min(mn1, v1)
+		mx0, mx1 = max(mx0, v0), max(mx1, v1)
+		s0 += v0
+		s1 += v1
+		q0 += v0 * v0
+		q1 += v1 * v1
+		off += 2 * step
+	}
+	if n&1 != 0 {
+		v := int(d[first+(n-1)*stride])
+		mn0, mx0 = min(mn0, v), max(mx0, v)
+		s0 += v
+		q0 += v * v
+	}
+	p.min = int32(min(mn0, mn1))
+	p.max = int32(max(mx0, mx1))
+	p.sum += int64(s0 + s1)
+	p.sq += uint64(q0 + q1)
+}
+
+// s24Lanes reads each packed sample with one 4-byte load (the sample and
+// the next one's first byte), shifting the extra byte out; the very last
+// sample of d, which may end the mapping, is read bytewise. d is bytes;
+// first and stride count samples.
+func s24Lanes(d []byte, first, stride, n int, p *intPart) {
+	if n <= 0 {
+		return
+	}
+	last := first + (n-1)*stride
+	if 3*last+3 == len(d) { // the last sample ends d: no fourth byte to load
+		v := int32(uint32(d[3*last])<<8|uint32(d[3*last+1])<<16|uint32(d[3*last+2])<<24) >> 8
+		p.min, p.max = min(p.min, v), max(p.max, v)
+		p.sum += int64(v)
+		p.sq += uint64(int64(v) * int64(v))
+		n--
+		if n == 0 {
+			return
+		}
+	}
+	mn0, mn1, mn2, mn3 := p.min, p.min, p.min, p.min
+	mx0, mx1, mx2, mx3 := p.max, p.max, p.max, p.max
+	var s0, s1, s2, s3 int64
+	var q0, q1, q2, q3 uint64
+	o := 3 * first
+	step := 3 * stride
+	for k := n >> 2; k > 0; k-- {
+		v0 := int32(binary.LittleEndian.Uint32(d[o:])<<8) >> 8
+		v1 := int32(binary.LittleEndian.Uint32(d[o+step:])<<8) >> 8
+		v2 := int32(binary.LittleEndian.Uint32(d[o+2*step:])<<8) >> 8
+		v3 := int32(binary.LittleEndian.Uint32(d[o+3*step:])<<8) >> 8
+		mn0, mn1, mn2, mn3 = min(mn0, v0), min(mn1, v1), min(mn2, v2), min(mn3, v3)
+		mx0, mx1, mx2, mx3 = max(mx0, v0), max(mx1, v1), max(mx2, v2), max(mx3, v3)
+		s0 += int64(v0)
+		s1 += int64(v1)
+		s2 += int64(v2)
+		s3 += int64(v3)
+		q0 += uint64(int64(v0) * int64(v0))
+		q1 += uint64(int64(v1) * int64(v1))
+		q2 += uint64(int64(v2) * int64(v2))
+		q3 += uint64(int64(v3) * int64(v3))
+		o += 4 * step
+	}
+	for k := n &^ 3; k < n; k++ {
+		v := int32(binary.LittleEndian.Uint32(d[o:])<<8) >> 8
+		mn0, mx0 = min(mn0, v), max(mx0, v)
+		s0 += int64(v)
+		q0 += uint64(int64(v) * int64(v))
+		o += step
+	}
+	p.min = min(mn0, mn1, mn2, mn3)
+	p.max = max(mx0, mx1, mx2, mx3)
+	p.sum += s0 + s1 + s2 + s3
+	p.sq += q0 + q1 + q2 + q3
+}
+
+// s32Lanes keeps the sum of squares in 128 bits (sq, sqHi): one square
+// takes up to 62 bits.
+func s32Lanes(d []int32, first, stride, n int, p *intPart) {
+	q := *p
+	for j := range n {
+		v := d[first+j*stride]
+		q.min, q.max = min(q.min, v), max(q.max, v)
+		q.sum += int64(v)
+		s := uint64(int64(v) * int64(v))
+		lo := q.sq + s
+		if lo < s {
+			q.sqHi++
+		}
+		q.sq = lo
+	}
+	*p = q
+}
+
+func u8Lanes(d []uint8, first, stride, n int, p *intPart) {
+	q := *p
+	for j := range n {
+		v := int32(d[first+j*stride]) - 128
+		q.min, q.max = min(q.min, v), max(q.max, v)
+		q.sum += int64(v)
+		q.sq += uint64(v * v)
+	}
+	*p = q
+}
+
+func tableLanes(d []uint8, first, stride, n int, p *intPart, t *[256]int16) {
+	q := *p
+	for j := range n {
+		v := int32(t[d[first+j*stride]])
+		q.min, q.max = min(q.min, v), max(q.max, v)
+		q.sum += int64(v)
+		q.sq += uint64(v * v)
+	}
+	*p = q
+}
+
+// floatLanes is the running state of one channel in a float run: four
+// lanes of minimum, maximum, sum and sum of squares.
+type floatLanes struct {
+	mn, mx, s, q [4]float64
+}
+
+func (l *floatLanes) reset() {
+	for k := range 4 {
+		l.mn[k], l.mx[k] = math.Inf(1), math.Inf(-1)
+	}
+}
+
+// fold combines the lanes in a fixed order.
+func (l *floatLanes) fold(p *floatPart) {
+	p.min = min(l.mn[0], l.mn[1], l.mn[2], l.mn[3])
+	p.max = max(l.mx[0], l.mx[1], l.mx[2], l.mx[3])
+	p.sum = (l.s[0] + l.s[1]) + (l.s[2] + l.s[3])
+	p.sq = (l.q[0] + l.q[1]) + (l.q[2] + l.q[3])
+}
+
+func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
+	if n <= 0 {
+		return
+	}
+	_ = d[first+(n-1)*stride]
+	base := unsafe.Pointer(&d[first])
+	step := uintptr(stride) * 4
+	mn0, mn1, mn2, mn3 := l.mn[0], l.mn[1], l.mn[2], l.mn[3]
+	mx0, mx1, mx2, mx3 := l.mx[0], l.mx[1], l.mx[2], l.mx[3]
+	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
+	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
+	off := uintptr(0)
+	for k := n >> 2; k > 0; k-- {
+		v0 := float64(*(*float32)(unsafe.Add(base, off)))
+		v1 := float64(*(*float32)(unsafe.Add(base, off+step)))
+		v2 := float64(*(*float32)(unsafe.Add(base, off+2*step)))
+		v3 := float64(*(*float32)(unsafe.Add(base, off+3*step)))
+		mn0, mn1, mn2, mn3 = fmin(mn0, v0), fmin(mn1, v1), fmin(mn2, v2), fmin(mn3, v3)
+		mx0, mx1, mx2, mx3 = fmax(mx0, v0), fmax(mx1, v1), fmax(mx2, v2), fmax(mx3, v3)
+		s0 += v0
+		s1 += v1
+		s2 += v2
+		s3 += v3
+		q0 += float64(v0 * v0)
+		q1 += float64(v1 * v1)
+		q2 += float64(v2 * v2)
+		q3 += float64(v3 * v3)
+		off += 4 * step
+	}
+	for k := n &^ 3; k < n; k++ {
+		v := float64(d[first+k*stride])
+		mn0, mx0 = fmin(mn0, v), fmax(mx0, v)
+		s0 += v
+		q0 += float64(v * v)
+	}
+	l.mn = [4]float64{mn0, mn1, mn2, mn3}
+	l.mx = [4]float64{mx0, mx1, mx2, mx3}
+	l.s = [4]float64{s0, s1, s2, s3}
+	l.q = [4]float64{q0, q1, q2, q3}
+}
+
+func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
+	if n <= 0 {
+		return
+	}
+	_ = d[first+(n-1)*stride]
+	base := unsafe.Pointer(&d[first])
+	step := uintptr(stride) * 8
+	mn0, mn1, mn2, mn3 := l.mn[0], l.mn[1], l.mn[2], l.mn[3]
+	mx0, mx1, mx2, mx3 := l.mx[0], l.mx[1], l.mx[2], l.mx[3]
+	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
+	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
+	off := uintptr(0)
+	for k := n >> 2; k > 0; k-- {
+		v0 := *(*float64)(unsafe.Add(base, off))
+		v1 := *(*float64)(unsafe.Add(base, off+step))
+		v2 := *(*float64)(unsafe.Add(base, off+2*step))
+		v3 := *(*float64)(unsafe.Add(base, off+3*step))
+		mn0, mn1, mn2, mn3 = fmin(mn0, v0), fmin(mn1, v1), fmin(mn2, v2), fmin(mn3, v3)
+		mx0, mx1, mx2, mx3 = fmax(mx0, v0), fmax(mx1, v1), fmax(mx2, v2), fmax(mx3, v3)
+		s0 += v0
+		s1 += v1
+		s2 += v2
+		s3 += v3
+		q0 += float64(v0 * v0)
+		q1 += float64(v1 * v1)
+		q2 += float64(v2 * v2)
+		q3 += float64(v3 * v3)
+		off += 4 * step
+	}
+	for k := n &^ 3; k < n; k++ {
+		v := d[first+k*stride]
+		mn0, mx0 = fmin(mn0, v), fmax(mx0, v)
+		s0 += v
+		q0 += float64(v * v)
+	}
+	l.mn = [4]float64{mn0, mn1, mn2, mn3}
+	l.mx = [4]float64{mx0, mx1, mx2, mx3}
+	l.s = [4]float64{s0, s1, s2, s3}
+	l.q = [4]float64{q0, q1, q2, q3}
+}
+
+// fmin and fmax are plain comparisons: cheaper than the builtins, which
+// order NaNs and signed zeros. NaNs are dealt with after the pass (they
+// make the sum of squares NaN), and -0 and +0 are equal as statistics.
+func fmin(a, b float64) float64 {
+	if b < a {
+		return b
+	}
+	return a
+}
+
+func fmax(a, b float64) float64 {
+	if b > a {
+		return b
+	}
+	return a
+}
+
+// decodeInt returns sample i of d in the decoded integer domain.
+func decodeInt[T Sample](d []T, i int) int32 {
+	switch s := any(d).(type) {
+	case []int16:
+		return int32(s[i])
+	case []Int24:
+		return s[i].Int32()
+	case []int32:
+		return s[i]
+	case []uint8:
+		return int32(s[i]) - 128
+	case []ALaw:
+		return int32(alawDecode[s[i]])
+	case []MuLaw:
+		return int32(mulawDecode[s[i]])
+	}
+	return 0
+}
+
+// countClippedInt counts the samples of channel c of run at or past the
+// limits. It runs only on runs whose minimum or maximum reached a limit.
+func countClippedInt[T Sample](run []T, ch, c int, lo, hi int32) (n int64) {
+	for i := c; i < len(run); i += ch {
+		if v := decodeInt(run, i); v <= lo || v >= hi {
+			n++
+		}
+	}
+	return n
+}
+
+// countClippedFloat counts the samples of channel c of run with |x| >= 1
+// or NaN.
+func countClippedFloat[T Sample](run []T, ch, c int) (n int64) {
+	switch s := any(run).(type) {
+	case []float32:
+		for i := c; i < len(s); i += ch {
+			if !(math.Abs(float64(s[i])) < 1) {
+				n++
+			}
+		}
+	case []float64:
+		for i := c; i < len(s); i += ch {
+			if !(math.Abs(s[i]) < 1) {
+				n++
+			}
+		}
+	}
+	return n
+}
