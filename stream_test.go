@@ -43,7 +43,7 @@ func compareStream[T wavemap.Sample](t *testing.T, r *wavemap.Reader, f *wavemap
 		if len(got) != len(mapped) {
 			t.Fatalf("streamed %d samples, the mapped file has %d", len(got), len(mapped))
 		}
-		if i := firstDiff(got, mapped); i >= 0 {
+		if i := firstMismatch(got, mapped); i >= 0 {
 			t.Fatalf("sample %d: streamed %v, mapped %v", i, got[i], mapped[i])
 		}
 	}
@@ -52,7 +52,7 @@ func compareStream[T wavemap.Sample](t *testing.T, r *wavemap.Reader, f *wavemap
 	if len(g) != len(want) {
 		t.Fatalf("streamed %d samples, ffmpeg decodes %d", len(g), len(want))
 	}
-	if i := firstDiff(g, want); i >= 0 {
+	if i := firstMismatch(g, want); i >= 0 {
 		t.Fatalf("sample %d: streamed %v, ffmpeg %v", i, g[i], want[i])
 	}
 }
@@ -72,7 +72,7 @@ func mappedSamples[T wavemap.Sample](t testing.TB, f *wavemap.File) ([]T, bool) 
 	return s, true
 }
 
-func firstDiff[T comparable](a, b []T) int {
+func firstMismatch[T comparable](a, b []T) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
 			return i
@@ -129,24 +129,31 @@ func TestReaderFFmpegPipe(t *testing.T) {
 		codec    string
 		channels int
 		enc      wavemap.Encoding
+		mux      []string // the muxer and its options; -f wav if nil
 	}{
-		{"pcm_s16le", 1, wavemap.EncodingInt16},
-		{"pcm_s16le", 2, wavemap.EncodingInt16},
-		{"pcm_s16le", 6, wavemap.EncodingInt16},
-		{"pcm_s24le", 1, wavemap.EncodingInt24},
-		{"pcm_s24le", 3, wavemap.EncodingInt24},
-		{"pcm_s32le", 2, wavemap.EncodingInt32},
-		{"pcm_f32le", 2, wavemap.EncodingFloat32},
-		{"pcm_f32le", 5, wavemap.EncodingFloat32},
-		{"pcm_f64le", 1, wavemap.EncodingFloat64},
-		{"pcm_u8", 1, wavemap.EncodingUint8},
-		{"pcm_u8", 2, wavemap.EncodingUint8},
-		{"pcm_alaw", 1, wavemap.EncodingALaw},
-		{"pcm_mulaw", 2, wavemap.EncodingMuLaw},
+		{"pcm_s16le", 2, wavemap.EncodingInt16, []string{"-f", "wav", "-rf64", "always"}},
+		{"pcm_f32le", 2, wavemap.EncodingFloat32, []string{"-f", "w64"}},
+		{"pcm_u8", 3, wavemap.EncodingUint8, []string{"-f", "w64"}},
+		{"pcm_s16le", 1, wavemap.EncodingInt16, nil},
+		{"pcm_s16le", 2, wavemap.EncodingInt16, nil},
+		{"pcm_s16le", 6, wavemap.EncodingInt16, nil},
+		{"pcm_s24le", 1, wavemap.EncodingInt24, nil},
+		{"pcm_s24le", 3, wavemap.EncodingInt24, nil},
+		{"pcm_s32le", 2, wavemap.EncodingInt32, nil},
+		{"pcm_f32le", 2, wavemap.EncodingFloat32, nil},
+		{"pcm_f32le", 5, wavemap.EncodingFloat32, nil},
+		{"pcm_f64le", 1, wavemap.EncodingFloat64, nil},
+		{"pcm_u8", 1, wavemap.EncodingUint8, nil},
+		{"pcm_u8", 2, wavemap.EncodingUint8, nil},
+		{"pcm_alaw", 1, wavemap.EncodingALaw, nil},
+		{"pcm_mulaw", 2, wavemap.EncodingMuLaw, nil},
 	} {
-		name := fmt.Sprintf("%s-%dch", c.codec, c.channels)
+		if c.mux == nil {
+			c.mux = []string{"-f", "wav"}
+		}
+		name := fmt.Sprintf("%s-%dch-%s", c.codec, c.channels, strings.Join(c.mux[1:], ""))
 		t.Run(name, func(t *testing.T) {
-			args := []string{"-v", "error", "-f", "lavfi", "-i", lavfiSource(c.channels), "-c:a", c.codec, "-f", "wav"}
+			args := append([]string{"-v", "error", "-f", "lavfi", "-i", lavfiSource(c.channels), "-c:a", c.codec}, c.mux...)
 			path := filepath.Join(dir, name+".wav")
 			run(t, "ffmpeg", append(args, "-y", path)...)
 			f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
@@ -177,8 +184,8 @@ func TestReaderFFmpegPipe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Format() != f.Format() || r.Format().Encoding != c.enc || r.Format().Channels != c.channels {
-				t.Fatalf("stream format %v, file %v, want %v %dch", r.Format(), f.Format(), c.enc, c.channels)
+			if r.Format() != f.Format() || r.Format().Encoding != c.enc || r.Format().Channels != c.channels || r.Header().Container != f.Header().Container {
+				t.Fatalf("stream format %v in %v, file %v in %v, want %v %dch", r.Format(), r.Header().Container, f.Format(), f.Header().Container, c.enc, c.channels)
 			}
 			// ffmpeg cannot patch a pipe: the data size is the placeholder.
 			if r.Header().Frames != -1 || !slices.Contains(warned, wavemap.WarnStreamingSize) {
@@ -188,6 +195,57 @@ func TestReaderFFmpegPipe(t *testing.T) {
 			if r.Offset() != f.Frames() {
 				t.Errorf("Offset %d after the whole stream, the file has %d frames", r.Offset(), f.Frames())
 			}
+		})
+	}
+}
+
+// TestReaderSoxPipe reads sox's WAVE output from a pipe (sox writes a
+// data size of about 2 GiB there, so the stream ends early with a
+// warning) and compares it with the same audio written to a file.
+func TestReaderSoxPipe(t *testing.T) {
+	needTool(t, "sox")
+	for _, enc := range []struct {
+		args []string
+		enc  wavemap.Encoding
+	}{
+		{[]string{"-e", "signed-integer", "-b", "16"}, wavemap.EncodingInt16},
+		{[]string{"-e", "signed-integer", "-b", "24"}, wavemap.EncodingInt24},
+		{[]string{"-e", "floating-point", "-b", "32"}, wavemap.EncodingFloat32},
+		{[]string{"-e", "mu-law"}, wavemap.EncodingMuLaw},
+	} {
+		t.Run(enc.enc.String(), func(t *testing.T) {
+			gen := []string{"-V1", "-D", "-n", "-r", "8000", "-c", "2"} // -D: no dither, so both runs agree
+			gen = append(gen, enc.args...)
+			synth := []string{"synth", "0.5", "sine", "440", "sine", "1234"}
+			path := filepath.Join(t.TempDir(), "sox.wav")
+			run(t, "sox", append(append(gen, path), synth...)...)
+			f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			want := soxFloat64(t, path)
+
+			cmd := exec.Command("sox", append(append(gen, "-t", "wav", "-"), synth...)...)
+			out, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Wait()
+			defer io.Copy(io.Discard, out)
+			var warned []wavemap.Warning
+			r, err := wavemap.NewReader(out, &wavemap.Options{Warn: func(w wavemap.Warning) { warned = append(warned, w) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Format() != f.Format() || r.Format().Encoding != enc.enc {
+				t.Fatalf("stream format %v, file %v", r.Format(), f.Format())
+			}
+			compareByEncoding(t, r, f, want)
+			t.Log("warnings:", warned)
 		})
 	}
 }
@@ -232,7 +290,7 @@ func TestReaderOneByte(t *testing.T) {
 			t.Fatalf("short read of %d frames before the end", n)
 		}
 	}
-	if i := firstDiff(got, mapped); i >= 0 && mapped != nil {
+	if i := firstMismatch(got, mapped); i >= 0 && mapped != nil {
 		t.Fatalf("sample %d differs (%d streamed, %d mapped)", i, len(got), len(mapped))
 	}
 	if int64(len(got)) != 3*f.Frames() {
@@ -275,7 +333,7 @@ func writeCaseOf[T wavemap.Sample](name string, enc wavemap.Encoding, channels i
 }
 
 // noise returns a reproducible pseudo-random sequence.
-func noise(i int) uint64 {
+func hashNoise(i int) uint64 {
 	x := uint64(i)*0x9E3779B97F4A7C15 + 0x1234567
 	x ^= x >> 29
 	x *= 0xBF58476D1CE4E5B9
@@ -284,19 +342,19 @@ func noise(i int) uint64 {
 
 var writeCases = []writeCase{
 	writeCaseOf("s16-2ch", wavemap.EncodingInt16, 2, func(i int) (int16, float64) {
-		v := int16(noise(i))
+		v := int16(hashNoise(i))
 		return v, float64(v) / (1 << 15)
 	}),
 	writeCaseOf("s16-1ch", wavemap.EncodingInt16, 1, func(i int) (int16, float64) {
-		v := int16(noise(i))
+		v := int16(hashNoise(i))
 		return v, float64(v) / (1 << 15)
 	}),
 	writeCaseOf("s24-3ch", wavemap.EncodingInt24, 3, func(i int) (wavemap.Int24, float64) {
-		v := int32(noise(i)) >> 8
+		v := int32(hashNoise(i)) >> 8
 		return wavemap.Int24From(v), float64(v) / (1 << 23)
 	}),
 	writeCaseOf("s32-2ch", wavemap.EncodingInt32, 2, func(i int) (int32, float64) {
-		v := int32(noise(i))
+		v := int32(hashNoise(i))
 		return v, float64(v) / (1 << 31)
 	}),
 	writeCaseOf("f32-2ch", wavemap.EncodingFloat32, 2, func(i int) (float32, float64) {
@@ -308,15 +366,15 @@ var writeCases = []writeCase{
 		return v, v
 	}),
 	writeCaseOf("u8-1ch", wavemap.EncodingUint8, 1, func(i int) (uint8, float64) {
-		v := uint8(noise(i))
+		v := uint8(hashNoise(i))
 		return v, (float64(v) - 128) / 128
 	}),
 	writeCaseOf("alaw-1ch", wavemap.EncodingALaw, 1, func(i int) (wavemap.ALaw, float64) {
-		v := wavemap.ALaw(noise(i))
+		v := wavemap.ALaw(hashNoise(i))
 		return v, float64(v.Int16()) / (1 << 15)
 	}),
 	writeCaseOf("ulaw-2ch", wavemap.EncodingMuLaw, 2, func(i int) (wavemap.MuLaw, float64) {
-		v := wavemap.MuLaw(noise(i))
+		v := wavemap.MuLaw(hashNoise(i))
 		return v, float64(v.Int16()) / (1 << 15)
 	}),
 }
@@ -366,7 +424,7 @@ func TestWriterPipeFFmpeg(t *testing.T) {
 			if len(got) != len(want) {
 				t.Fatalf("ffmpeg decoded %d samples, %d written", len(got), len(want))
 			}
-			if i := firstDiff(got, want); i >= 0 {
+			if i := firstMismatch(got, want); i >= 0 {
 				t.Fatalf("sample %d: ffmpeg %v, written %v", i, got[i], want[i])
 			}
 		})
@@ -408,10 +466,10 @@ func TestWriterPipeSox(t *testing.T) {
 			// The header the pipe got: RIFF and data sizes unknown, and
 			// no pad byte after odd-sized audio.
 			b := sent.Bytes()
-			if len(b) != int(w.Frames())*c.format.FrameSize()+headerLen(t, b) || string(b[:4]) != "RIFF" || binary.LittleEndian.Uint32(b[4:]) != 0xFFFFFFFF {
+			if len(b) != int(w.Frames())*c.format.FrameSize()+dataHeaderEnd(t, b) || string(b[:4]) != "RIFF" || binary.LittleEndian.Uint32(b[4:]) != 0xFFFFFFFF {
 				t.Errorf("stream of %d bytes starts %q", len(b), b[:8])
 			}
-			if h := headerLen(t, b); binary.LittleEndian.Uint32(b[h-4:]) != 0xFFFFFFFF {
+			if h := dataHeaderEnd(t, b); binary.LittleEndian.Uint32(b[h-4:]) != 0xFFFFFFFF {
 				t.Errorf("data size %#x, want the placeholder", binary.LittleEndian.Uint32(b[h-4:]))
 			}
 		})
@@ -427,8 +485,8 @@ func soxTolerance(f wavemap.Format) float64 {
 	return 0
 }
 
-// headerLen finds the end of the data chunk header in a RIFF stream.
-func headerLen(t testing.TB, b []byte) int {
+// dataHeaderEnd finds the end of the data chunk header in a RIFF stream.
+func dataHeaderEnd(t testing.TB, b []byte) int {
 	t.Helper()
 	for pos := 12; pos+8 <= len(b); {
 		size := int(binary.LittleEndian.Uint32(b[pos+4:]))
@@ -549,7 +607,7 @@ func TestWriterSeekerAndReader(t *testing.T) {
 			}
 			src := make([]int16, 3*777)
 			for i := range src {
-				src[i] = int16(noise(i))
+				src[i] = int16(hashNoise(i))
 			}
 			if err := wavemap.WriteFrames(w, src); err != nil {
 				t.Fatal(err)
@@ -650,7 +708,7 @@ type sparseFile struct {
 func (s *sparseFile) Write(p []byte) (int, error) {
 	var n int
 	var err error
-	if allZero(p) {
+	if isZeroBlock(p) {
 		_, err = s.f.Seek(int64(len(p)), io.SeekCurrent)
 		n = len(p)
 	} else {
@@ -663,7 +721,7 @@ func (s *sparseFile) Write(p []byte) (int, error) {
 
 func (s *sparseFile) Seek(off int64, whence int) (int64, error) { return s.f.Seek(off, whence) }
 
-func allZero(b []byte) bool {
+func isZeroBlock(b []byte) bool {
 	for _, c := range b {
 		if c != 0 {
 			return false
@@ -978,4 +1036,95 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("delivered %d bytes, more than the %d frames declared", len(got), h.Frames)
 		}
 	})
+}
+
+// TestWriterFlushReader connects a Writer and a Reader through an
+// os.Pipe: after Flush, the frames written so far reach the Reader before
+// any more are written (a broken Flush deadlocks and fails by the test
+// timeout), and the stream ends cleanly after Close.
+func TestWriterFlushReader(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	format := wavemap.Format{Encoding: wavemap.EncodingFloat64, Channels: 2, SampleRate: 44100}
+	got := make(chan []float64)
+	errc := make(chan error, 1)
+	go func() {
+		r, err := wavemap.NewReader(pr, nil)
+		if err != nil {
+			errc <- err
+			return
+		}
+		buf := make([]float64, 2*100)
+		for {
+			n, err := wavemap.ReadFrames(r, buf)
+			if err == io.EOF {
+				close(got)
+				errc <- nil
+				return
+			}
+			if err != nil {
+				errc <- err
+				return
+			}
+			got <- slices.Clone(buf[:2*n])
+		}
+	}()
+	w, err := wavemap.NewWriter(pw, format, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 5 {
+		block := make([]float64, 2*100)
+		for i := range block {
+			block[i] = float64(round*1000 + i)
+		}
+		if err := wavemap.WriteFrames(w, block); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		b, ok := <-got
+		if !ok || !slices.Equal(b, block) {
+			t.Fatalf("round %d: reader got %d samples, %v", round, len(b), <-errc)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if b, ok := <-got; ok {
+		t.Errorf("%d samples after the end", len(b))
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReaderMixedRead reads raw bytes that stop inside a frame, after
+// which ReadFrames refuses to go on, and raw reads finish the audio.
+func TestReaderMixedRead(t *testing.T) {
+	data := riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 2, 8000, 16, 4), true), chunk("data", -1, s16Payload(1, 2, 3, 4, 5, 6), true))
+	r, err := wavemap.NewReader(bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]int16, 2)
+	if n, err := wavemap.ReadFrames(r, buf); n != 1 || err != nil || !slices.Equal(buf, []int16{1, 2}) {
+		t.Fatalf("first frame: %d %v %v", n, buf, err)
+	}
+	head := make([]byte, 3)
+	if n, err := io.ReadFull(r, head); n != 3 || err != nil || !bytes.Equal(head, []byte{3, 0, 4}) {
+		t.Fatalf("Read: %d %v %v", n, head, err)
+	}
+	if n, err := wavemap.ReadFrames(r, buf); n != 0 || err == nil {
+		t.Errorf("ReadFrames inside a frame: %d, %v", n, err)
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(rest, []byte{0, 5, 0, 6, 0}) || r.Offset() != 3 {
+		t.Errorf("rest %v, %v, offset %d", rest, err, r.Offset())
+	}
 }
