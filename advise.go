@@ -93,7 +93,8 @@ func (a *passAdvisor) ahead(end int64) {
 	want := min(end+adviseAhead, a.size)
 	for a.readAhead < want {
 		n := min(int64(adviseStep), a.size-a.readAhead)
-		a.f.mp.Advise(mmap.WillNeed, a.base+a.readAhead, n)
+		off := a.base + a.readAhead
+		a.f.mp.Advise(mmap.WillNeed, off, n)
 		a.readAhead += n
 	}
 }

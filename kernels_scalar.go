@@ -1,9 +1,10 @@
-//go:build !(goexperiment.simd && amd64)
+//go:build !amd64 || (purego && !goexperiment.simd)
 
 package wavemap
 
-// Without GOEXPERIMENT=simd on amd64 there are no vector kernels: the
-// scalar lane kernels of kernels.go do all the work.
+// Without vector kernels (other architectures, or amd64 with the purego
+// tag and without GOEXPERIMENT=simd) the scalar lane kernels of
+// kernels.go do all the work.
 
 // s16Vector reports false: no vector kernel in this build.
 func s16Vector(d []int16, ch int, p []intPart) bool { return false }

@@ -38,8 +38,8 @@ func s16Vector(d []int16, ch int, p []intPart) bool {
 		// Squares from the low and high 32-bit lanes 0-3 and 4-7 of u's
 		// and v's madd results, widened to 64 bits.
 		sqUL, sqUH, sqVL, sqVH archsimd.Uint64x4
-		sums     [8]int64
-		tmp      [8]int32
+		sums                   [8]int64
+		tmp                    [8]int32
 	)
 	n := len(d) &^ 31
 	for i := 0; i < n; {

@@ -80,9 +80,13 @@ func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start i
 // goroutines at once, as ParallelBlocks does (opts.Workers goroutines,
 // GOMAXPROCS by default; blocks of opts.BlockFrames frames; progress
 // reports), and keeps resident memory bounded whatever the size of f: the
-// kernel is told to read ahead of the blocks being worked on and to
-// release those finished (see the package documentation on long passes).
-// start is the index in f of the block's first frame. fn may read the
+// kernel is told (on Unix) to read ahead of the blocks being worked on and
+// to take the finished ones out of the process, so that a pass over a file
+// far larger than memory keeps a resident set of a few tens of MiB and
+// leaves the rest of the system's page cache alone. ParallelBlocks, which
+// knows no File, gives no such advice: pages it touched stay resident
+// until the kernel reclaims them. start is the index in f of the block's
+// first frame. fn may read the
 // block and, in ReadWrite and CopyOnWrite files, edit it in place. T must
 // be the Go type of f's encoding; otherwise the error is a *TypeError.
 //

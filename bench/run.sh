@@ -30,6 +30,7 @@ REPS=${REPS:-5}
 DATA_DIR=${DATA_DIR:-/var/tmp/wavemap-bench}
 PYTHON=${PYTHON:-/usr/bin/python3}
 export REPS DATA_DIR
+export PYTHONDONTWRITEBYTECODE=1
 export TIMEOUT=${TIMEOUT:-900}
 export BIN=$DATA_DIR/bin
 
@@ -93,6 +94,7 @@ gen rf64 s16 "$rf64_frames" rf64
 stamp=$(date +%Y-%m-%d-%H%M)
 mkdir -p "$here/results"
 export OUT=$here/results/$stamp.csv
+export RUN_CMD="SIZE_MB=$SIZE_MB RF64_MB=$RF64_MB REPS=$REPS bench/run.sh"
 say "running (REPS=$REPS, raw results in $OUT)"
 "$PYTHON" "$here/runner.py"
 "$PYTHON" "$here/summarize.py" "$OUT" | tee "$here/results/$stamp.md"

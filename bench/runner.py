@@ -389,6 +389,7 @@ def main():
         remove(OUTPUT, WORK)
 
     meta = machine_info()
+    meta["command"] = os.environ.get("RUN_CMD", "bench/run.sh")
     meta["load_start"], meta["load_end"] = load_start, "%.2f %.2f %.2f" % os.getloadavg()
     with open(os.path.splitext(OUT)[0] + ".meta.json", "w") as f:
         json.dump(meta, f, indent=1)

@@ -81,6 +81,9 @@ def report(rows, meta):
     if meta:
         p(f"Machine: {meta.get('cores')} cores ({meta.get('cpu')}), {meta.get('ram')} RAM, "
           f"{meta.get('os')}, Linux {meta.get('kernel')}. Median of {meta.get('reps')} runs per cell.")
+        if meta.get("command"):
+            p("")
+            p(f"Reproduce: `{meta['command']}` (from the repository root).")
         if meta.get("load_start"):
             p("")
             p(f"Load average (1, 5, 15 min) at the start: {meta['load_start']}; at the end: "

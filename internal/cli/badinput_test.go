@@ -68,6 +68,9 @@ type badInputCommand struct {
 	// inPlace: the command writes to its input (gain, normalize, fix),
 	// so a read-only input must be refused; the others must accept it.
 	inPlace bool
+	// needsDamage: the command only writes when there is something to
+	// repair (fix), so its read-only input gets a wrong RIFF size.
+	needsDamage bool
 	// wantsWAVE: the input must be a WAVE file. raw's wrapping mode
 	// accepts any bytes, so only some cases apply to it.
 	wantsWAVE bool
@@ -91,7 +94,7 @@ var badInputCommands = []badInputCommand{
 	{name: "gen", noInput: true, args: func(_, out string) []string { return []string{"gen", "--frames", "10", out} }},
 	{name: "plot", wantsWAVE: true, args: func(in, out string) []string { return []string{"plot", in, "-o", out} }},
 	{name: "check", wantsWAVE: true, args: func(in, _ string) []string { return []string{"check", in} }},
-	{name: "fix", wantsWAVE: true, inPlace: true, args: func(in, _ string) []string { return []string{"fix", in} }},
+	{name: "fix", wantsWAVE: true, inPlace: true, needsDamage: true, args: func(in, _ string) []string { return []string{"fix", in} }},
 }
 
 // badInputCase is one kind of bad input: make prepares it at path.
@@ -179,6 +182,22 @@ func badInputRun(t *testing.T, cmd badInputCommand, c badInputCase) {
 		}
 	}
 	c.make(t, in)
+	if c.readOnly && cmd.needsDamage {
+		b, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[4]++ // RIFF size one too large
+		if err := os.Chmod(in, 0o666); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(in, b, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(in, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if c.readOnly {
 		if runtime.GOOS == "windows" {
 			t.Skip("read-only permission bits are not enforced the same way on Windows")

@@ -64,18 +64,30 @@ func runConvert(e *env, args []string) error {
 	df := sf
 	df.Encoding = enc
 	df.ValidBits = convertedValidBits(sf, enc)
-	dst, err := o.create(df, src.Frames(), c)
+	// The output is written with write(2) rather than through a fresh
+	// mapping: page faults on new pages cost more than the conversion.
+	osf, err := o.createPlain()
 	if err != nil {
 		return err
 	}
+	w, err := wavemap.NewWriter(osf, df, &wavemap.Options{Container: c})
+	if err != nil {
+		osf.Close()
+		return o.finish(err)
+	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
-	clipped, err := wavemap.Transcode(dst, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
+	clipped, err := wavemap.TranscodeTo(w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
 	if err != nil {
-		o.abort(dst)
+		osf.Close()
+		o.finish(err)
 		return fileError(in, err)
 	}
-	if err := o.commit(dst); err != nil {
+	err = w.Close()
+	if cerr := osf.Close(); err == nil {
+		err = cerr
+	}
+	if err := o.finish(err); err != nil {
 		return err
 	}
 	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped}

@@ -215,14 +215,13 @@ func (o *outputFile) errorf(err error) error {
 	return err
 }
 
-// commit flushes and closes f, the temporary file, and renames it into
-// place.
+// commit closes f, the temporary file, and renames it into place. Like
+// cp, sox and ffmpeg it leaves the write-back to the kernel rather than
+// waiting for the disk (the header was final before the first sample, so
+// the file is valid at every moment); a disk that fills up while the
+// samples are copied shows as a fault, which copyChunked reports.
 func (o *outputFile) commit(f *wavemap.File) error {
-	err := f.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return o.finish(err)
+	return o.finish(f.Close())
 }
 
 // finish renames the closed temporary file into place if err is nil, and

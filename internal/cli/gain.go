@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -101,6 +102,7 @@ func runGain(e *env, args []string) error {
 	fs.Var(&db, "db", "gain in dB, such as -6 or 3.5dB")
 	fs.Var(&factor, "factor", "gain as a factor, such as 0.5 (negative inverts the polarity)")
 	dry := fs.Bool("dry-run", false, "only count the samples that would clip; change nothing")
+	sync := syncFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap gain --db -6 take.wav")
@@ -127,7 +129,7 @@ func runGain(e *env, args []string) error {
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
 	clipped, err := wavemap.Gain(f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
 	p.Done()
-	if err = finishEdit(f, err); err != nil {
+	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)
 	}
 	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry}
@@ -143,6 +145,7 @@ func runNormalize(e *env, args []string) error {
 	peak := dbValue{v: -1, set: true}
 	fs.Var(&peak, "peak", "peak level to reach, in dBFS")
 	dry := fs.Bool("dry-run", false, "only measure and count the samples that would clip; change nothing")
+	sync := syncFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap normalize --peak -1dB take.wav")
@@ -201,7 +204,7 @@ func runNormalize(e *env, args []string) error {
 	}
 	j.Clipped, err = wavemap.Gain(f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
 	p.Done()
-	if err = finishEdit(f, err); err != nil {
+	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)
 	}
 	if *asJSON {
@@ -239,10 +242,18 @@ func openForEdit(e *env, cmd, name string, dry bool) (*wavemap.File, error) {
 	return openAudio(e, cmd, name, wavemap.ReadWrite)
 }
 
-// finishEdit flushes and closes f after an edit that returned err, and
-// returns the first error.
-func finishEdit(f *wavemap.File, err error) error {
-	if err == nil {
+// syncFlag adds --sync, which makes an in-place edit wait until the
+// changed pages are on stable storage (msync + fsync) and report write-back
+// errors. Without it, as with cp, sox or ffmpeg, the kernel writes them back
+// in its own time: the file is valid either way, since only samples change.
+func syncFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("sync", false, "wait until the changes are on disk (msync + fsync) before exiting")
+}
+
+// finishEdit closes f after an edit that returned err, flushing it to
+// stable storage first if sync is set, and returns the first error.
+func finishEdit(f *wavemap.File, sync bool, err error) error {
+	if err == nil && sync {
 		err = f.Flush()
 	}
 	if cerr := f.Close(); err == nil {

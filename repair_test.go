@@ -1,0 +1,239 @@
+package wavemap_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/wavemap/wavemap"
+)
+
+// repairAndCheck runs Repair on path, first as a dry run (which must not
+// change a byte and must report the same fixes), then for real; it checks
+// that only bytes inside the reported fields changed and returns the
+// fixes.
+func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
+	t.Helper()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dry, err := wavemap.Repair(path, true, nil)
+	if err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Fatal("a dry run changed the file")
+	}
+	fixes, err := wavemap.Repair(path, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(dry, fixes) {
+		t.Errorf("dry run reported %v, the repair made %v", dry, fixes)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("Repair changed the file's length from %d to %d", len(before), len(after))
+	}
+	for i := range after {
+		if after[i] == before[i] {
+			continue
+		}
+		inside := false
+		for _, x := range fixes {
+			inside = inside || int64(i) >= x.Offset && int64(i) < x.Offset+int64(x.Width)
+		}
+		if !inside {
+			t.Errorf("byte %d changed (%#x -> %#x) outside every reported field", i, before[i], after[i])
+		}
+	}
+	// A second repair finds nothing left to do.
+	if again, err := wavemap.Repair(path, true, nil); err != nil || len(again) != 0 {
+		t.Errorf("after the repair: %v, %v", again, err)
+	}
+	return fixes
+}
+
+// TestRepairHandMade repairs hand-made files with broken sizes and checks
+// that they then open without a warning and that sox reads the samples.
+func TestRepairHandMade(t *testing.T) {
+	list := chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("name\x00"), true)), true)
+	want := []float64{1.0 / 32768, -2.0 / 32768, 3.0 / 32768, -4.0 / 32768, 5.0 / 32768}
+	for _, c := range []struct {
+		name   string
+		file   []byte
+		fields []string
+	}{
+		{"riff size too large", riffFile(1000, fmt16, chunk("data", -1, pcm, true)), []string{"RIFF size"}},
+		{"riff size too small", riffFile(20, fmt16, chunk("data", -1, pcm, true), list), []string{"RIFF size"}},
+		{"data past the end", riffFile(-1, fmt16, chunk("data", 4000, pcm, true)), []string{"data size"}},
+		{"streaming zeros", riffFile(0, fmt16, chunk("data", 0, pcm, true)), []string{"data size", "RIFF size"}},
+		{"streaming ones", riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, pcm, true)), []string{"data size", "RIFF size"}},
+		{"odd data, missing pad", riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"data size", "RIFF size"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeTemp(t, c.file)
+			fixes := repairAndCheck(t, path)
+			var fields []string
+			for _, x := range fixes {
+				fields = append(fields, x.Field)
+				if x.Reason == "" || x.Old == x.New {
+					t.Errorf("fix %v: no reason, or no change", x)
+				}
+			}
+			if !slices.Equal(fields, c.fields) {
+				t.Errorf("fixed %q, want %q (%v)", fields, c.fields, fixes)
+			}
+			f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			for _, w := range f.Warnings() {
+				if w.Kind != wavemap.WarnRaggedTail {
+					t.Errorf("after the repair: %v", w)
+				}
+			}
+			compare(t, "wavemap", asFloat64(t, f), want, 0)
+			compare(t, "sox", soxFloat64(t, path), want, 0)
+		})
+	}
+}
+
+// breakFile overwrites the given little-endian fields of the file.
+func breakFile(t *testing.T, path string, fields map[int64]uint64, widths map[int64]int) {
+	t.Helper()
+	fh, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	for off, v := range fields {
+		b := binary.LittleEndian.AppendUint64(nil, v)[:widths[off]]
+		if _, err := fh.WriteAt(b, off); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRepairRestoresCreated breaks the size fields of files made by
+// Create, as a writer killed before it came back to them leaves them, and
+// checks that Repair restores them byte for byte.
+func TestRepairRestoresCreated(t *testing.T) {
+	for _, c := range []struct {
+		container wavemap.Container
+		enc       wavemap.Encoding
+		frames    int64
+	}{
+		{wavemap.RIFF, wavemap.EncodingUint8, 1001},
+		{wavemap.RIFF, wavemap.EncodingFloat32, 500},
+		{wavemap.RF64, wavemap.EncodingInt16, 700},
+		{wavemap.BW64, wavemap.EncodingALaw, 333},
+		{wavemap.Wave64, wavemap.EncodingInt24, 999},
+		{wavemap.Wave64, wavemap.EncodingMuLaw, 77},
+	} {
+		t.Run(fmt.Sprintf("%s-%s", c.container, c.enc), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.wav")
+			f, err := wavemap.Create(path, wavemap.Format{Encoding: c.enc, Channels: 1, SampleRate: 8000}, c.frames, &wavemap.Options{Container: c.container})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fillPattern(t, f)
+			data, _ := f.Header().Chunk(wavemap.FourCC{'d', 'a', 't', 'a'})
+			fact, hasFact := f.Header().Chunk(wavemap.FourCC{'f', 'a', 'c', 't'})
+			f.Close()
+			good, _ := os.ReadFile(path)
+			fields, widths := map[int64]uint64{}, map[int64]int{}
+			set := func(off int64, w int, v uint64) { fields[off], widths[off] = v, w }
+			switch c.container {
+			case wavemap.Wave64:
+				set(16, 8, 1<<60-1)
+				set(data.Offset+16, 8, 1<<60-1) // the streaming placeholder
+				if hasFact {
+					set(fact.DataOffset, 8, 0)
+				}
+			case wavemap.RF64, wavemap.BW64:
+				set(4, 4, 0)
+				set(data.Offset+4, 4, 0)
+				set(20, 8, 0)  // ds64 RIFF size
+				set(28, 8, 0)  // ds64 data size
+				set(36, 8, 12) // ds64 sample count
+				if hasFact {
+					set(fact.DataOffset, 4, 0)
+				}
+			default:
+				set(4, 4, 0xFFFFFFFF)
+				set(data.Offset+4, 4, 0)
+				if hasFact {
+					set(fact.DataOffset, 4, 1<<20)
+				}
+			}
+			if c.frames%2 == 1 && c.enc.Size() == 1 && c.container != wavemap.Wave64 {
+				// With its sizes gone, the pad byte of an odd data chunk
+				// is indistinguishable from one more frame: leave the
+				// data sizes alone.
+				delete(fields, data.Offset+4)
+				delete(fields, 28)
+			}
+			breakFile(t, path, fields, widths)
+			fixes := repairAndCheck(t, path)
+			if len(fixes) != len(fields) {
+				t.Errorf("%d fixes for %d broken fields: %v", len(fixes), len(fields), fixes)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, good) {
+				t.Errorf("the repaired file differs from the one Create wrote")
+			}
+		})
+	}
+}
+
+// TestRepairRefuses checks the files Repair will not touch.
+func TestRepairRefuses(t *testing.T) {
+	notWave := writeTemp(t, []byte("this is not a WAVE file at all"))
+	if _, err := wavemap.Repair(notWave, false, nil); !errors.Is(err, wavemap.ErrNotWAVE) {
+		t.Errorf("Repair of a text file: %v, want ErrNotWAVE", err)
+	}
+	if _, err := wavemap.Repair(filepath.Join(t.TempDir(), "missing.wav"), true, nil); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Repair of a missing file: %v", err)
+	}
+	// A good file: nothing to do.
+	good := writeTemp(t, riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
+	if fixes, err := wavemap.Repair(good, false, nil); err != nil || len(fixes) != 0 {
+		t.Errorf("Repair of a good file: %v, %v", fixes, err)
+	}
+	if testing.Short() {
+		return
+	}
+	// A RIFF file of more than 4 GiB of audio (sparse) whose 32-bit sizes
+	// wrapped: it needs RF64, which cannot be made by changing sizes.
+	path := filepath.Join(t.TempDir(), "wrapped.wav")
+	const n = 1<<32 + 1000
+	head := riffFile(-1, fmt16, []byte("data"), le32(uint32(n&0xFFFFFFFF)))
+	binary.LittleEndian.PutUint32(head[4:], uint32((int64(len(head))+n-8)&0xFFFFFFFF))
+	if err := os.WriteFile(path, head, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, int64(len(head))+n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wavemap.Repair(path, false, nil); !errors.Is(err, wavemap.ErrUnsupported) {
+		t.Errorf("Repair of a wrapped 4 GiB RIFF file: %v, want ErrUnsupported", err)
+	}
+	// Repair writes header fields only: the header tells whether it did.
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := readHead(t, path, int64(len(head))); !bytes.Equal(after, head) || st.Size() != int64(len(head))+n {
+		t.Error("a refused Repair changed the file")
+	}
+}
