@@ -83,3 +83,23 @@ func s16Vector(d []int16, ch int, p []intPart) bool {
 // 128-bit half.
 func s16ULane(k int) int { return k&3 + k>>2*8 }
 func s16VLane(k int) int { return s16ULane(k) + 4 }
+
+// s16GainAVX2 applies g to d, whose length must be a multiple of 8, in
+// place unless dry, and returns the number of clipped samples: exactly
+// what gainS16 does (see kernels_amd64.s). It needs AVX2.
+//
+//go:noescape
+func s16GainAVX2(d []int16, gn *intGain, dry bool) int64
+
+// s16GainVector is gainS16 with AVX2: it reports false, doing nothing,
+// without AVX2.
+func s16GainVector(d []int16, g *intGain, dry bool) (clipped int64, ok bool) {
+	if !haveAVX2 {
+		return 0, false
+	}
+	n := len(d) &^ 7
+	if n > 0 {
+		clipped = s16GainAVX2(d[:n], g, dry)
+	}
+	return clipped + gainS16(d[n:], g, dry), true
+}

@@ -109,3 +109,119 @@ done:
 	VMOVDQU Y15, 288(DI)
 	VZEROUPPER
 	RET
+
+// func s16GainAVX2(d []int16, gn *intGain, dry bool) int64
+//
+// Gain on s16 samples, 8 at a time (len(d) must be a multiple of 8), in
+// the arithmetic of intGain.apply: the samples widened to float64, times
+// g.factor, times g.inv (two roundings, as in Go), rounded to nearest
+// even (VROUNDPD mode 0), compared with and clamped to [g.lo, g.hi] (the
+// samples past either end are counted), converted back to int32 (exact)
+// and packed to int16 (in range: no saturation), then multiplied by
+// 2^g.shift in 16 bits, which is the low 16 bits of Go's int32 shift
+// (with a shift of 0, g.inv and 2^shift are 1 and both products are
+// left out). The clipped samples are those that clamping changes.
+// Without dry the results are stored over d. It returns the count of
+// clipped samples.
+//
+// intGain's layout: factor +0, inv +8, shift +16, lo +24, hi +32
+// (kernels_amd64_test.go checks it).
+//
+// Registers: Y15 factor, Y14 inv, Y13 lo, Y12 hi, X11 2^shift as 8
+// words, Y10 the clip counts (4 int64 lanes).
+TEXT ·s16GainAVX2(SB), NOSPLIT, $0-48
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ gn+24(FP), BX
+	MOVBQZX dry+32(FP), DI
+	SHRQ $3, DX // iterations of 8 samples
+
+	VBROADCASTSD 0(BX), Y15
+	VBROADCASTSD 8(BX), Y14
+	VBROADCASTSD 24(BX), Y13
+	VBROADCASTSD 32(BX), Y12
+	MOVQ         16(BX), CX
+	MOVL         $1, AX
+	SHLL         CX, AX
+	VMOVD        AX, X11
+	VPBROADCASTW X11, X11
+	VPXOR        Y10, Y10, Y10
+
+	TESTQ DX, DX
+	JZ    gaindone
+	TESTQ CX, CX
+	JZ    gainloop0
+
+// With a shift: times inv, and times 2^shift at the end.
+gainloop:
+	VPMOVSXWD  (SI), X0
+	VPMOVSXWD  8(SI), X2
+	VCVTDQ2PD  X0, Y1
+	VCVTDQ2PD  X2, Y2
+	VMULPD     Y15, Y1, Y1
+	VMULPD     Y15, Y2, Y2
+	VMULPD     Y14, Y1, Y1
+	VMULPD     Y14, Y2, Y2
+	VROUNDPD   $0, Y1, Y1
+	VROUNDPD   $0, Y2, Y2
+	VMAXPD     Y13, Y1, Y3
+	VMAXPD     Y13, Y2, Y4
+	VMINPD     Y12, Y3, Y3
+	VMINPD     Y12, Y4, Y4
+	VCMPPD     $4, Y3, Y1, Y1 // clipped: r != clamped r (NEQ_UQ)
+	VCMPPD     $4, Y4, Y2, Y2
+	VPADDQ     Y2, Y1, Y1
+	VPSUBQ     Y1, Y10, Y10
+	TESTQ      DI, DI
+	JNZ        gainnext
+	VCVTPD2DQY Y3, X3
+	VCVTPD2DQY Y4, X4
+	VPACKSSDW  X4, X3, X3
+	VPMULLW    X11, X3, X3
+	VMOVDQU    X3, (SI)
+
+gainnext:
+	ADDQ $16, SI
+	DECQ DX
+	JNZ  gainloop
+	JMP gaindone
+
+// Without: inv and 2^shift are 1.
+gainloop0:
+	VPMOVSXWD  (SI), X0
+	VPMOVSXWD  8(SI), X2
+	VCVTDQ2PD  X0, Y1
+	VCVTDQ2PD  X2, Y2
+	VMULPD     Y15, Y1, Y1
+	VMULPD     Y15, Y2, Y2
+	VROUNDPD   $0, Y1, Y1
+	VROUNDPD   $0, Y2, Y2
+	VMAXPD     Y13, Y1, Y3
+	VMAXPD     Y13, Y2, Y4
+	VMINPD     Y12, Y3, Y3
+	VMINPD     Y12, Y4, Y4
+	VCMPPD     $4, Y3, Y1, Y1 // clipped: r != clamped r (NEQ_UQ)
+	VCMPPD     $4, Y4, Y2, Y2
+	VPADDQ     Y2, Y1, Y1
+	VPSUBQ     Y1, Y10, Y10
+	TESTQ      DI, DI
+	JNZ        gainnext0
+	VCVTPD2DQY Y3, X3
+	VCVTPD2DQY Y4, X4
+	VPACKSSDW  X4, X3, X3
+	VMOVDQU    X3, (SI)
+
+gainnext0:
+	ADDQ $16, SI
+	DECQ DX
+	JNZ  gainloop0
+
+gaindone:
+	VEXTRACTI128 $1, Y10, X0
+	VPADDQ       X0, X10, X10
+	VPSHUFD      $0x4e, X10, X0
+	VPADDQ       X0, X10, X10
+	VMOVQ        X10, AX
+	MOVQ         AX, ret+40(FP)
+	VZEROUPPER
+	RET

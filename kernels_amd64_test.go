@@ -3,8 +3,10 @@
 package wavemap
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -104,9 +106,10 @@ func TestS16AVX2Long(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
 	const flush = 32 << 14
-	for name, gen := range s16Patterns {
+	for _, name := range []string{"random", "min", "max", "split"} {
+		gen := s16Patterns[name]
 		for _, ch := range s16Channels {
-			for _, samples := range []int{flush, flush + 32, 2*flush - 32, 3*flush + 77, statChunk * ch} {
+			for _, samples := range []int{flush + 32, 3*flush + 77, statChunk * ch} {
 				d := make([]int16, samples/ch*ch)
 				for i := range d {
 					d[i] = gen(rng, i)
@@ -180,4 +183,104 @@ func TestS16AVX2Parts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestS16GainAVX2Layout checks the intGain field offsets the assembly
+// reads.
+func TestS16GainAVX2Layout(t *testing.T) {
+	var g intGain
+	got := [5]uintptr{unsafe.Offsetof(g.factor), unsafe.Offsetof(g.inv), unsafe.Offsetof(g.shift), unsafe.Offsetof(g.lo), unsafe.Offsetof(g.hi)}
+	if want := [5]uintptr{0, 8, 16, 24, 32}; got != want {
+		t.Fatalf("intGain offsets %v, kernels_amd64.s assumes %v", got, want)
+	}
+}
+
+// TestS16GainAVX2 compares the AVX2 gain with the s16 table (which
+// intGain.apply fills) over all 65536 values, for factors that round
+// ties, clip at either end, underflow to subnormals and overflow to
+// infinity, at 16 valid bits and fewer; in place and dry, at every start
+// offset modulo 8 samples and with every tail length.
+func TestS16GainAVX2(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	factors := []float64{1, -1, 0, math.Copysign(0, -1), 0.5, 2, -0.5, 1.5, 0.25, 0.1, 1.0 / 3, 3.7, -2.5,
+		1.0000001, 0.9999999, 1 + 1.0/65536, 1.5 / 65536, 1e-5, 5e-324, 1e-310, 1e300, math.MaxFloat64, -math.MaxFloat64,
+		math.Nextafter(0.5, 1), math.Nextafter(0.5, 0), 32767.0 / 32768, 32768.0 / 32767, 7}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 20 {
+		factors = append(factors, (rng.Float64()*2-1)*math.Exp2(float64(rng.IntN(12)-6)))
+	}
+	all := make([]int16, 1<<16+8)
+	for i := range all {
+		all[i] = int16(i)
+	}
+	for _, vb := range []int{0, 15, 12, 8, 2, 1} {
+		for _, f := range factors {
+			g := newIntGain(f, 16, vb)
+			table := newS16Table(&g)
+			var wantClip int64
+			for _, x := range all[:1<<16] {
+				wantClip += int64(table[uint16(x)] >> 16)
+			}
+			for off := range 8 {
+				d := append([]int16(nil), all...)[off : off+1<<16]
+				dry := append([]int16(nil), d...)
+				n, ok := s16GainVector(d, &g, false)
+				if !ok {
+					t.Fatal("declined")
+				}
+				nd, _ := s16GainVector(dry, &g, true)
+				if n != wantClip || nd != wantClip {
+					t.Errorf("factor %v, %d valid bits, offset %d: clipped %d, dry %d, table %d", f, vb, off, n, nd, wantClip)
+				}
+				for i, y := range d {
+					x := int16(i + off)
+					if want := int16(table[uint16(x)]); y != want {
+						t.Fatalf("factor %v, %d valid bits: %d -> %d, table %d", f, vb, x, y, want)
+					}
+					if dry[i] != x {
+						t.Fatalf("factor %v: dry run changed %d to %d", f, x, dry[i])
+					}
+				}
+			}
+			// Short slices: every tail length, and in place.
+			for n := range 40 {
+				d := append([]int16(nil), all[30000:30000+n]...)
+				var want int64
+				for _, x := range all[30000 : 30000+n] {
+					want += int64(table[uint16(x)] >> 16)
+				}
+				if c, _ := s16GainVector(d, &g, false); c != want {
+					t.Errorf("factor %v, %d samples: clipped %d, want %d", f, n, c, want)
+				}
+				for i, y := range d {
+					if w := int16(table[uint16(all[30000+i])]); y != w {
+						t.Fatalf("factor %v, %d samples: %d -> %d, table %d", f, n, all[30000+i], y, w)
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkS16Gain compares the AVX2 gain with the table lookup, on one
+// core over 1 MiB of samples, x0.5 and x2 in turn.
+func BenchmarkS16Gain(b *testing.B) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	d := make([]int16, 1<<19)
+	for i := range d {
+		d[i] = int16(rng.IntN(40000) - 20000)
+	}
+	half, double := newIntGain(0.5, 16, 0), newIntGain(2, 16, 0)
+	b.Run("table", func(b *testing.B) {
+		th, td := newS16Table(&half), newS16Table(&double)
+		cpuRate(b, 2*int64(len(d)), func() { th.apply(d, false); td.apply(d, false) })
+	})
+	b.Run("avx2", func(b *testing.B) {
+		if !haveAVX2 {
+			b.Skip("no AVX2")
+		}
+		cpuRate(b, 2*int64(len(d)), func() { s16GainVector(d, &half, false); s16GainVector(d, &double, false) })
+	})
 }

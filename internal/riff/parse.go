@@ -512,8 +512,13 @@ func (p *parser) finish() error {
 	if p.dataAvail > 0 {
 		if tail := p.dataAvail % frame; tail != 0 {
 			p.h.DataSize -= tail
-			p.warn(WarnRaggedTail, p.h.DataOffset+p.h.DataSize, IDData,
-				"data holds %d bytes, not a whole number of %d-byte frames: the last %d bytes are ignored", p.dataAvail, frame, tail)
+			// ffmpeg counts the padding to Wave64's 8-byte alignment in
+			// the data size: not audio, and not worth a warning.
+			w64pad := p.h.Container == ContainerWave64 && tail < 8 && (p.h.DataOffset+p.dataAvail)%8 == 0
+			if !w64pad {
+				p.warn(WarnRaggedTail, p.h.DataOffset+p.h.DataSize, IDData,
+					"data holds %d bytes, not a whole number of %d-byte frames: the last %d bytes are ignored", p.dataAvail, frame, tail)
+			}
 		}
 	}
 	p.settleFact()
