@@ -147,40 +147,44 @@ func s24Lanes(d []byte, first, stride, n int, p *intPart) {
 			return
 		}
 	}
-	mn0, mn1, mn2, mn3 := p.min, p.min, p.min, p.min
-	mx0, mx1, mx2, mx3 := p.max, p.max, p.max, p.max
-	var s0, s1, s2, s3 int64
-	var q0, q1, q2, q3 uint64
-	o := 3 * first
-	step := 3 * stride
-	for k := n >> 2; k > 0; k-- {
-		v0 := int32(binary.LittleEndian.Uint32(d[o:])<<8) >> 8
-		v1 := int32(binary.LittleEndian.Uint32(d[o+step:])<<8) >> 8
-		v2 := int32(binary.LittleEndian.Uint32(d[o+2*step:])<<8) >> 8
-		v3 := int32(binary.LittleEndian.Uint32(d[o+3*step:])<<8) >> 8
-		mn0, mn1, mn2, mn3 = min(mn0, v0), min(mn1, v1), min(mn2, v2), min(mn3, v3)
-		mx0, mx1, mx2, mx3 = max(mx0, v0), max(mx1, v1), max(mx2, v2), max(mx3, v3)
+	// Two lanes, not four: four spill registers on amd64. Every load below
+	// reads 4 bytes at 3*index, inside d: the sample that ends d, if any,
+	// was taken above.
+	_ = d[3*(first+(n-1)*stride)+3]
+	base := unsafe.Pointer(&d[3*first])
+	step := uintptr(3 * stride)
+	mn0, mn1 := p.min, p.min
+	mx0, mx1 := p.max, p.max
+	var s0, s1 int64
+	var q0, q1 uint64
+	off := uintptr(0)
+	for k := n >> 1; k > 0; k-- {
+		v0 := int32(le32At(base, off)<<8) >> 8
+		v1 := int32(le32At(base, off+step)<<8) >> 8
+		mn0, mn1 = min(mn0, v0), min(mn1, v1)
+		mx0, mx1 = max(mx0, v0), max(mx1, v1)
 		s0 += int64(v0)
 		s1 += int64(v1)
-		s2 += int64(v2)
-		s3 += int64(v3)
 		q0 += uint64(int64(v0) * int64(v0))
 		q1 += uint64(int64(v1) * int64(v1))
-		q2 += uint64(int64(v2) * int64(v2))
-		q3 += uint64(int64(v3) * int64(v3))
-		o += 4 * step
+		off += 2 * step
 	}
-	for k := n &^ 3; k < n; k++ {
-		v := int32(binary.LittleEndian.Uint32(d[o:])<<8) >> 8
+	if n&1 != 0 {
+		v := int32(le32At(base, off)<<8) >> 8
 		mn0, mx0 = min(mn0, v), max(mx0, v)
 		s0 += int64(v)
 		q0 += uint64(int64(v) * int64(v))
-		o += step
 	}
-	p.min = min(mn0, mn1, mn2, mn3)
-	p.max = max(mx0, mx1, mx2, mx3)
-	p.sum += s0 + s1 + s2 + s3
-	p.sq += q0 + q1 + q2 + q3
+	p.min = min(mn0, mn1)
+	p.max = max(mx0, mx1)
+	p.sum += s0 + s1
+	p.sq += q0 + q1
+}
+
+// le32At loads 4 little-endian bytes at base+off (one load on
+// little-endian machines).
+func le32At(base unsafe.Pointer, off uintptr) uint32 {
+	return binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(base, off))[:])
 }
 
 // s32Lanes keeps the sum of squares in 128 bits (sq, sqHi): one square
@@ -243,6 +247,23 @@ func (l *floatLanes) fold(p *floatPart) {
 	p.sq = (l.q[0] + l.q[1]) + (l.q[2] + l.q[3])
 }
 
+// Float minima and maxima are taken on integer keys: the bits of a float
+// with the magnitude bits flipped when the sign is set order exactly as
+// the float values do (-0 just below +0; NaNs beyond the infinities, which
+// does not matter: a NaN makes the statistics NaN anyway, see floatAcc).
+// Integer min and max compile to conditional moves, where float
+// comparisons become branches that cost several times the whole loop.
+
+func key32(b uint32) int32 { return int32(b ^ uint32(int32(b)>>31)&0x7FFFFFFF) }
+
+func unkey32(k int32) float64 { return float64(math.Float32frombits(uint32(k ^ k>>31&0x7FFFFFFF))) }
+
+func key64(b uint64) int64 { return int64(b ^ uint64(int64(b)>>63)&0x7FFFFFFFFFFFFFFF) }
+
+func unkey64(k int64) float64 { return math.Float64frombits(uint64(k ^ k>>63&0x7FFFFFFFFFFFFFFF)) }
+
+// f32Lanes accumulates channel elements d[first+j*stride], j in [0, n):
+// sums and sums of squares in float64, element j in lane j%4.
 func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
 	if n <= 0 {
 		return
@@ -250,40 +271,49 @@ func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
 	_ = d[first+(n-1)*stride]
 	base := unsafe.Pointer(&d[first])
 	step := uintptr(stride) * 4
-	mn0, mn1, mn2, mn3 := l.mn[0], l.mn[1], l.mn[2], l.mn[3]
-	mx0, mx1, mx2, mx3 := l.mx[0], l.mx[1], l.mx[2], l.mx[3]
+	mn0 := key32(math.Float32bits(float32(min(l.mn[0], l.mn[1], l.mn[2], l.mn[3]))))
+	mx0 := key32(math.Float32bits(float32(max(l.mx[0], l.mx[1], l.mx[2], l.mx[3]))))
+	mn1, mx1 := mn0, mx0
 	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
 	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
 	off := uintptr(0)
 	for k := n >> 2; k > 0; k-- {
-		v0 := float64(*(*float32)(unsafe.Add(base, off)))
-		v1 := float64(*(*float32)(unsafe.Add(base, off+step)))
-		v2 := float64(*(*float32)(unsafe.Add(base, off+2*step)))
-		v3 := float64(*(*float32)(unsafe.Add(base, off+3*step)))
-		mn0, mn1, mn2, mn3 = fmin(mn0, v0), fmin(mn1, v1), fmin(mn2, v2), fmin(mn3, v3)
-		mx0, mx1, mx2, mx3 = fmax(mx0, v0), fmax(mx1, v1), fmax(mx2, v2), fmax(mx3, v3)
+		b0 := *(*uint32)(unsafe.Add(base, off))
+		b1 := *(*uint32)(unsafe.Add(base, off+step))
+		b2 := *(*uint32)(unsafe.Add(base, off+2*step))
+		b3 := *(*uint32)(unsafe.Add(base, off+3*step))
+		k0, k1, k2, k3 := key32(b0), key32(b1), key32(b2), key32(b3)
+		mn0, mn1 = min(mn0, k0, k2), min(mn1, k1, k3)
+		mx0, mx1 = max(mx0, k0, k2), max(mx1, k1, k3)
+		v0 := float64(math.Float32frombits(b0))
+		v1 := float64(math.Float32frombits(b1))
+		v2 := float64(math.Float32frombits(b2))
+		v3 := float64(math.Float32frombits(b3))
 		s0 += v0
 		s1 += v1
 		s2 += v2
 		s3 += v3
-		q0 += float64(v0 * v0)
-		q1 += float64(v1 * v1)
-		q2 += float64(v2 * v2)
-		q3 += float64(v3 * v3)
+		q0 += v0 * v0
+		q1 += v1 * v1
+		q2 += v2 * v2
+		q3 += v3 * v3
 		off += 4 * step
 	}
 	for k := n &^ 3; k < n; k++ {
-		v := float64(d[first+k*stride])
-		mn0, mx0 = fmin(mn0, v), fmax(mx0, v)
+		b := math.Float32bits(d[first+k*stride])
+		mn0, mx0 = min(mn0, key32(b)), max(mx0, key32(b))
+		v := float64(math.Float32frombits(b))
 		s0 += v
-		q0 += float64(v * v)
+		q0 += v * v
 	}
-	l.mn = [4]float64{mn0, mn1, mn2, mn3}
-	l.mx = [4]float64{mx0, mx1, mx2, mx3}
+	lo, hi := unkey32(min(mn0, mn1)), unkey32(max(mx0, mx1))
+	l.mn = [4]float64{lo, lo, lo, lo}
+	l.mx = [4]float64{hi, hi, hi, hi}
 	l.s = [4]float64{s0, s1, s2, s3}
 	l.q = [4]float64{q0, q1, q2, q3}
 }
 
+// f64Lanes is f32Lanes for float64 samples.
 func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
 	if n <= 0 {
 		return
@@ -291,55 +321,46 @@ func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
 	_ = d[first+(n-1)*stride]
 	base := unsafe.Pointer(&d[first])
 	step := uintptr(stride) * 8
-	mn0, mn1, mn2, mn3 := l.mn[0], l.mn[1], l.mn[2], l.mn[3]
-	mx0, mx1, mx2, mx3 := l.mx[0], l.mx[1], l.mx[2], l.mx[3]
+	mn0 := key64(math.Float64bits(min(l.mn[0], l.mn[1], l.mn[2], l.mn[3])))
+	mx0 := key64(math.Float64bits(max(l.mx[0], l.mx[1], l.mx[2], l.mx[3])))
+	mn1, mx1 := mn0, mx0
 	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
 	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
 	off := uintptr(0)
 	for k := n >> 2; k > 0; k-- {
-		v0 := *(*float64)(unsafe.Add(base, off))
-		v1 := *(*float64)(unsafe.Add(base, off+step))
-		v2 := *(*float64)(unsafe.Add(base, off+2*step))
-		v3 := *(*float64)(unsafe.Add(base, off+3*step))
-		mn0, mn1, mn2, mn3 = fmin(mn0, v0), fmin(mn1, v1), fmin(mn2, v2), fmin(mn3, v3)
-		mx0, mx1, mx2, mx3 = fmax(mx0, v0), fmax(mx1, v1), fmax(mx2, v2), fmax(mx3, v3)
+		b0 := *(*uint64)(unsafe.Add(base, off))
+		b1 := *(*uint64)(unsafe.Add(base, off+step))
+		b2 := *(*uint64)(unsafe.Add(base, off+2*step))
+		b3 := *(*uint64)(unsafe.Add(base, off+3*step))
+		k0, k1, k2, k3 := key64(b0), key64(b1), key64(b2), key64(b3)
+		mn0, mn1 = min(mn0, k0, k2), min(mn1, k1, k3)
+		mx0, mx1 = max(mx0, k0, k2), max(mx1, k1, k3)
+		v0 := math.Float64frombits(b0)
+		v1 := math.Float64frombits(b1)
+		v2 := math.Float64frombits(b2)
+		v3 := math.Float64frombits(b3)
 		s0 += v0
 		s1 += v1
 		s2 += v2
 		s3 += v3
-		q0 += float64(v0 * v0)
-		q1 += float64(v1 * v1)
-		q2 += float64(v2 * v2)
-		q3 += float64(v3 * v3)
+		q0 += v0 * v0
+		q1 += v1 * v1
+		q2 += v2 * v2
+		q3 += v3 * v3
 		off += 4 * step
 	}
 	for k := n &^ 3; k < n; k++ {
-		v := d[first+k*stride]
-		mn0, mx0 = fmin(mn0, v), fmax(mx0, v)
+		b := math.Float64bits(d[first+k*stride])
+		mn0, mx0 = min(mn0, key64(b)), max(mx0, key64(b))
+		v := math.Float64frombits(b)
 		s0 += v
-		q0 += float64(v * v)
+		q0 += v * v
 	}
-	l.mn = [4]float64{mn0, mn1, mn2, mn3}
-	l.mx = [4]float64{mx0, mx1, mx2, mx3}
+	lo, hi := unkey64(min(mn0, mn1)), unkey64(max(mx0, mx1))
+	l.mn = [4]float64{lo, lo, lo, lo}
+	l.mx = [4]float64{hi, hi, hi, hi}
 	l.s = [4]float64{s0, s1, s2, s3}
 	l.q = [4]float64{q0, q1, q2, q3}
-}
-
-// fmin and fmax are plain comparisons: cheaper than the builtins, which
-// order NaNs and signed zeros. NaNs are dealt with after the pass (they
-// make the sum of squares NaN), and -0 and +0 are equal as statistics.
-func fmin(a, b float64) float64 {
-	if b < a {
-		return b
-	}
-	return a
-}
-
-func fmax(a, b float64) float64 {
-	if b > a {
-		return b
-	}
-	return a
 }
 
 // decodeInt returns sample i of d in the decoded integer domain.
