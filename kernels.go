@@ -103,29 +103,32 @@ func s16Lanes(d []int16, first, stride, n int, p *intPart) {
 	step := uintptr(stride) * 2
 	mn0, mn1 := int(p.min), int(p.min)
 	mx0, mx1 := int(p.max), int(p.max)
-	var s0, s1, q0, q1 int
+	// Sums in 64 bits even where int has 32 (a run's sum of squares
+	// passes 2^31); a square (at most 2^30) fits any int.
+	var s0, s1 int64
+	var q0, q1 uint64
 	off := uintptr(0)
 	for k := n >> 1; k > 0; k-- {
 		v0 := int(*(*int16)(unsafe.Add(base, off)))
 		v1 := int(*(*int16)(unsafe.Add(base, off+step)))
 		mn0, mn1 = min(mn0, v0), min(mn1, v1)
 		mx0, mx1 = max(mx0, v0), max(mx1, v1)
-		s0 += v0
-		s1 += v1
-		q0 += v0 * v0
-		q1 += v1 * v1
+		s0 += int64(v0)
+		s1 += int64(v1)
+		q0 += uint64(v0 * v0)
+		q1 += uint64(v1 * v1)
 		off += 2 * step
 	}
 	if n&1 != 0 {
 		v := int(d[first+(n-1)*stride])
 		mn0, mx0 = min(mn0, v), max(mx0, v)
-		s0 += v
-		q0 += v * v
+		s0 += int64(v)
+		q0 += uint64(v * v)
 	}
 	p.min = int32(min(mn0, mn1))
 	p.max = int32(max(mx0, mx1))
-	p.sum += int64(s0 + s1)
-	p.sq += uint64(q0 + q1)
+	p.sum += s0 + s1
+	p.sq += q0 + q1
 }
 
 // s24Lanes reads each packed sample with one 4-byte load (the sample and

@@ -11,3 +11,6 @@ func s16Vector(d []int16, ch int, p []intPart) bool { return false }
 
 // haveAVX2 is false: this build has no vector kernels.
 const haveAVX2 = false
+
+// s16GainVector reports false: no vector kernel in this build.
+func s16GainVector(d []int16, g *intGain, dry bool) (int64, bool) { return 0, false }

@@ -117,3 +117,7 @@ func addSq(p *intPart, s uint64) {
 	}
 	p.sq = lo
 }
+
+// s16GainVector reports false: this build has no vector gain kernel (the
+// amd64 assembly one is used in the default build).
+func s16GainVector(d []int16, g *intGain, dry bool) (int64, bool) { return 0, false }
