@@ -167,6 +167,30 @@ func BenchmarkConvert(b *testing.B) {
 			wavemap.Convert(dst, s)
 		}
 	})
+	// The same conversions split over all cores, as Transcode runs them.
+	for _, enc := range []wavemap.Encoding{wavemap.EncodingInt16, wavemap.EncodingInt24} {
+		b.Run(enc.String()+"-f32-parallel", func(b *testing.B) {
+			f := benchFile(b, enc, wavemap.ReadOnly)
+			dst := make([]float32, f.Frames())
+			b.SetBytes(int64(len(f.Bytes())))
+			for b.Loop() {
+				switch enc {
+				case wavemap.EncodingInt16:
+					m, _ := wavemap.FramesOf[int16](f)
+					wavemap.ParallelBlocks(m, 0, func(start int, blk wavemap.Frames[int16]) error {
+						wavemap.Convert(dst[start:start+blk.Len()], blk.Data)
+						return nil
+					})
+				case wavemap.EncodingInt24:
+					m, _ := wavemap.FramesOf[wavemap.Int24](f)
+					wavemap.ParallelBlocks(m, 0, func(start int, blk wavemap.Frames[wavemap.Int24]) error {
+						wavemap.Convert(dst[start:start+blk.Len()], blk.Data)
+						return nil
+					})
+				}
+			}
+		})
+	}
 	b.Run("f32-s16", func(b *testing.B) {
 		f := benchFile(b, wavemap.EncodingFloat32, wavemap.ReadOnly)
 		s, _ := wavemap.Samples[float32](f)
