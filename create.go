@@ -147,7 +147,7 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 	case Wave64:
 		s.Container = riff.ContainerWave64
 	default:
-		return s, fmt.Errorf("%w: Create cannot write container %s", ErrInvalid, c)
+		return s, fmt.Errorf("%w: cannot write a file in container %s", ErrInvalid, c)
 	}
 	return s, nil
 }

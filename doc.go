@@ -58,6 +58,39 @@
 // clipped samples. FullRange reproduces the Python wavemap's mapping of
 // [min, max] onto [-1, 1].
 //
+// # Whole-file passes
+//
+// Measure (per-channel peak, RMS, DC and clipping; exact integer sums),
+// Gain (in place, rounded and clipped, with a dry run), Transcode and
+// TranscodeTo (a converted copy of a file), and Overview (min/max per
+// column for waveform pictures) each make one pass over a file on all
+// cores. Pass runs a function of your own the same way and keeps the
+// resident memory bounded on files far larger than RAM by advising the
+// kernel (read ahead, release what is done); ParallelBlocks splits any
+// in-memory Frames view across the cores. On amd64 the s16 statistics and
+// gain kernels use AVX2 assembly when the CPU has it (the purego build tag
+// turns it off; the results are identical either way).
+//
+// # Large files
+//
+// RIFF stops at 4 GiB. Create reserves room for an RF64 ds64 chunk and
+// switches to RF64 past 4 GiB; Options.Container forces RF64, BW64 (ITU-R
+// BS.2088) or Sony Wave64. All of them are read, and every index and size is
+// an int or int64, so a file may hold more than 2^31 samples. Resize and
+// Append grow or shrink a ReadWrite file with its header correct after each
+// call, upgrading it to RF64 when it passes 4 GiB. Repair rewrites wrong
+// size fields in place (a recorder that crashed, a stream that was never
+// finalised). A 32-bit program cannot map more than 2 GiB at once: Open
+// fails with ErrTooLarge instead.
+//
+// # Streaming
+//
+// For what cannot be mapped (pipes, sockets, HTTP bodies) NewReader parses
+// the same headers from an io.Reader and fills caller-owned buffers
+// (ReadFrames, or the ReadBlocks iterator), and NewWriter writes a WAVE
+// stream: sizes are patched on Close when the destination can seek, and the
+// streaming convention (0xFFFFFFFF sizes) is used when it cannot.
+//
 // # Security
 //
 // Headers are untrusted input. Every size is checked against the file's

@@ -77,8 +77,9 @@ func (a Advice) String() string {
 	return fmt.Sprintf("Advice(%d)", uint8(a))
 }
 
-// Options adjust Open, OpenRaw and Create. A nil *Options means the
-// defaults, and every field's zero value is its default.
+// Options adjust Open, OpenRaw and Create; NewReader uses Warn and Strict,
+// NewWriter uses Container. A nil *Options means the defaults, and every
+// field's zero value is its default.
 type Options struct {
 	// Warn, if not nil, is called with each recoverable problem found
 	// while opening, in file order. The problems are also kept in

@@ -67,20 +67,39 @@ data_offset, data_bytes, chunks, tags and warnings.
 
 	wavemap stats [--json] FILE
 
-Per-channel peak, RMS, DC offset and clipped samples, also in dBFS.
+Per-channel peak, RMS, DC offset, minimum, maximum and clipped samples
+(samples at the encoding's extreme codes; for floats |x| >= 1), with peak
+and RMS also in dBFS, computed in one pass on every core. Values are on
+the library's scale (an n-bit integer x is x / 2^(n-1)). Channels are
+numbered from 1. --json prints an object with file, format, frames and
+channels: [{channel, peak, peak_dbfs, rms, rms_dbfs, dc, min, max,
+clipped, samples}]; dBFS of silence and non-finite values are null.
 
 # gain and normalize
 
 	wavemap gain --db DB | --factor X [--dry-run] FILE
 	wavemap normalize [--peak DBFS] [--dry-run] FILE
 
-Change the level of FILE in place, counting the samples that clip.
+Change the level of FILE in place (a read-write map: no copy is made),
+counting the samples that clip; integer results are rounded to nearest,
+ties to even. normalize makes two passes: one to find the peak, one to
+scale it to --peak (default -1 dBFS). --dry-run only reports. Like cp, sox
+and ffmpeg they leave writing the changed pages to disk to the kernel;
+--sync waits until they are on stable storage (msync + fsync) and reports
+write-back errors. --json keys: file, format, factor, db, clipped, dry_run
+(normalize adds peak_before_dbfs, target_dbfs and silent).
 
 # convert
 
 	wavemap convert --to ENCODING [--container C] IN OUT
 
-Writes a copy of IN in another sample encoding (never resampling).
+Writes a copy of IN in another sample encoding (never resampling, so
+--rate-keep is accepted and is always the case), with the library's
+scaling: integers to floats divide by 2^(bits-1), floats to integers round
+to nearest and clip, and the clipped samples are counted. The conversion
+runs on every core while the output is written. The container follows
+--container (same, the default, keeps IN's RF64, BW64 or Wave64). --json
+keys: file, output, from, to, frames, clipped.
 
 # cut
 
@@ -122,7 +141,10 @@ Creates a file of any size, filled through the memory map on every core.
 
 	wavemap plot [--width W] [--height H] FILE -o OUT.png
 
-Draws the waveform of FILE as a PNG picture.
+Draws the waveform of FILE as a PNG picture of the given size (default
+1600x400): for every pixel column the minimum and maximum of the samples
+it covers, one lane per channel, with a labelled time axis. Values past
+full scale are marked in red. The overview is computed in one pass.
 
 # check
 
@@ -137,8 +159,14 @@ is reported on standard error.
 
 # fix
 
-	wavemap fix FILE
+	wavemap fix [--dry-run] FILE...
 
-Repairs the defects check reports by rewriting the header in place.
+Repairs wrong size fields in the header in place: a RIFF size that does
+not match the file, a data size past the end of the file or left at a
+streaming placeholder (0 or 0xFFFFFFFF) by a recorder that crashed, RF64
+ds64 sizes and fact frame counts. It prints each change (offset, old and
+new value, why) before making it; --dry-run prints them and writes
+nothing. No byte outside the size fields changes. Exit code 0 when there
+was nothing to fix or everything was fixed.
 */
 package main
