@@ -58,7 +58,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "wavemap: unknown command %q (run 'wavemap help')\n", args[0])
 		return exitUsage
 	}
+	stop := exitOnInterrupt(stderr, args[0])
 	err := c.run(e, args[1:])
+	stop()
 	switch {
 	case err == nil:
 		return exitOK

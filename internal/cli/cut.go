@@ -178,6 +178,7 @@ func newOutputFile(name string, inputs ...string) (*outputFile, error) {
 	}
 	dir, base := filepath.Split(name)
 	tmp := filepath.Join(dir, fmt.Sprintf(".%s.%016x.wavemap-tmp", base, rand.Uint64()))
+	addTemp(tmp)
 	return &outputFile{name: name, tmp: tmp}, nil
 }
 
@@ -227,6 +228,7 @@ func (o *outputFile) commit(f *wavemap.File) error {
 // finish renames the closed temporary file into place if err is nil, and
 // removes it otherwise.
 func (o *outputFile) finish(err error) error {
+	defer dropTemp(o.tmp)
 	if err == nil {
 		err = os.Rename(o.tmp, o.name)
 	}
@@ -243,6 +245,7 @@ func (o *outputFile) abort(f *wavemap.File) {
 		f.Close()
 	}
 	os.Remove(o.tmp)
+	dropTemp(o.tmp)
 }
 
 // copyChunk is how many bytes copyChunked moves between progress updates.
