@@ -46,6 +46,7 @@ type FormatError struct {
 	Err    error
 }
 
+// Error describes the problem with the file name, byte offset and chunk.
 func (e *FormatError) Error() string {
 	s := "wavemap: "
 	if e.Name != "" {
@@ -69,6 +70,7 @@ type TypeError struct {
 	Want string   // the Go type asked for, such as "int16"
 }
 
+// Error names the file's encoding and the Go type that was asked for.
 func (e *TypeError) Error() string {
 	return fmt.Sprintf("wavemap: file holds %s samples (Go type %s), not %s", e.Have, e.Have.GoType(), e.Want)
 }
@@ -107,6 +109,7 @@ type Warning struct {
 	Msg    string // what was found and what was assumed
 }
 
+// Error describes the problem with its byte offset and what was assumed.
 func (w Warning) Error() string {
 	s := fmt.Sprintf("at byte %d", w.Offset)
 	if w.Chunk != (FourCC{}) {
@@ -123,6 +126,7 @@ type FaultError struct {
 	Err  error   // the runtime error that was recovered
 }
 
+// Error reports the faulting address and its likely cause.
 func (e *FaultError) Error() string {
 	return fmt.Sprintf("wavemap: memory fault at address %#x (file truncated or out of disk space?)", e.Addr)
 }
