@@ -54,6 +54,7 @@ type passAdvisor struct {
 	finished   map[int64]struct{} // finished blocks above low: at most one per worker
 	released   int64              // bytes from base released so far
 	readAhead  int64              // bytes from base advised willneed so far
+	populate   bool               // fault each block in writable as it starts
 }
 
 // newPassAdvisor returns an advisor for a pass over m in blocks of
@@ -110,6 +111,12 @@ func (a *passAdvisor) start(k int64) {
 		a.ahead(end)
 	}
 	a.mu.Unlock()
+	if a.populate {
+		// A pass that writes every page would take a write fault per
+		// page (4 KiB); one madvise makes the whole block writable.
+		off := k * a.block
+		a.f.mp.Advise(mmap.PopulateWrite, a.base+off, min(a.block, a.size-off))
+	}
 }
 
 // done is called when block k is finished; it releases what lies behind

@@ -107,7 +107,8 @@ func gainFile[T Sample](f *File, opts *PassOptions, kernel func([]T) int64) (int
 		return 0, err
 	}
 	var clipped atomic.Int64
-	err = filePass(f, m, opts, func(_ int, b Frames[T]) error {
+	writes := opts == nil || !opts.DryRun
+	err = filePassMode(f, m, opts, writes, func(_ int, b Frames[T]) error {
 		if n := kernel(b.Data); n != 0 {
 			clipped.Add(n)
 		}

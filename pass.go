@@ -35,6 +35,13 @@ func (o *PassOptions) workers() int {
 // passAdvisor. Resident memory stays bounded by the blocks in flight and
 // a few MiB of slack, whatever the size of the file.
 func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start int, b Frames[T]) error) error {
+	return filePassMode(f, m, opts, false, fn)
+}
+
+// filePassMode is filePass for a pass that writes every sample of a
+// ReadWrite file when writes is set: each block is then faulted in
+// writable with one system call before fn runs.
+func filePassMode[T Sample](f *File, m Frames[T], opts *PassOptions, writes bool, fn func(start int, b Frames[T]) error) error {
 	var o PassOptions
 	if opts != nil {
 		o = *opts
@@ -48,6 +55,9 @@ func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start i
 		n = DefaultBlockFrames
 	}
 	adv := newPassAdvisor(f, m, n)
+	if adv != nil && writes && f.mode == ReadWrite {
+		adv.populate = true
+	}
 	defer adv.finish()
 	var (
 		done  atomic.Int64

@@ -55,28 +55,28 @@ func transcodeToFrom[S Sample](w *Writer, src *File, opts *PassOptions) (int64, 
 	}
 	switch w.Format().Encoding {
 	case EncodingUint8:
-		return transcodeTo[uint8](w, m, opts)
+		return transcodeTo[uint8](w, src, m, opts)
 	case EncodingInt16:
-		return transcodeTo[int16](w, m, opts)
+		return transcodeTo[int16](w, src, m, opts)
 	case EncodingInt24:
-		return transcodeTo[Int24](w, m, opts)
+		return transcodeTo[Int24](w, src, m, opts)
 	case EncodingInt32:
-		return transcodeTo[int32](w, m, opts)
+		return transcodeTo[int32](w, src, m, opts)
 	case EncodingFloat32:
-		return transcodeTo[float32](w, m, opts)
+		return transcodeTo[float32](w, src, m, opts)
 	case EncodingFloat64:
-		return transcodeTo[float64](w, m, opts)
+		return transcodeTo[float64](w, src, m, opts)
 	case EncodingALaw:
-		return transcodeTo[ALaw](w, m, opts)
+		return transcodeTo[ALaw](w, src, m, opts)
 	case EncodingMuLaw:
-		return transcodeTo[MuLaw](w, m, opts)
+		return transcodeTo[MuLaw](w, src, m, opts)
 	}
 	return 0, fmt.Errorf("wavemap: TranscodeTo: encoding %v: %w", w.Format().Encoding, ErrUnsupported)
 }
 
 // transcodeTo converts m block by block into two rotating buffers: while
 // one is written by a writer goroutine, the workers fill the other.
-func transcodeTo[D, S Sample](w *Writer, m Frames[S], opts *PassOptions) (int64, error) {
+func transcodeTo[D, S Sample](w *Writer, src *File, m Frames[S], opts *PassOptions) (int64, error) {
 	ch := m.Channels
 	frames := m.Len()
 	block := max(1, transcodeStreamBlock/ch) // frames per buffer
@@ -116,9 +116,14 @@ func transcodeTo[D, S Sample](w *Writer, m Frames[S], opts *PassOptions) (int64,
 		writeErr <- err
 	}()
 
+	// The source gets the same kernel advice as a Pass: read ahead, and
+	// finished blocks released, so resident memory stays bounded.
+	adv := newPassAdvisor(src, m, block)
+	defer adv.finish()
 	var clipped int64
 	var err error
 	for start := 0; start < frames && !failed.Load(); start += block {
+		adv.start(int64(start / block))
 		n := min(block, frames-start)
 		buf := <-free
 		if cap(buf) < n*ch {
@@ -140,6 +145,7 @@ func transcodeTo[D, S Sample](w *Writer, m Frames[S], opts *PassOptions) (int64,
 		if err != nil {
 			break
 		}
+		adv.done(int64(start / block))
 		full <- filled{buf, n}
 	}
 	close(full)

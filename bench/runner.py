@@ -94,11 +94,11 @@ def make_peers():
         if job == "gain":
             if not need("gain"):
                 return None, "n/a (gain not built)"
-            return [wm, "gain", "-q", "--factor", "0.5", WORK], "in place (mapped r+) + msync"
+            return [wm, "gain", "-q", "--factor", "0.5", WORK], "in place (mapped r+, no msync: --sync adds it)"
         if job == "convert":
             if not need("convert"):
                 return None, "n/a (convert not built)"
-            return [wm, "convert", "-q", "--to", "f32", f, OUTPUT], "mapped in, new mapped file + msync"
+            return [wm, "convert", "-q", "--to", "f32", f, OUTPUT], "mapped in, converted on 2 cores, write(2) out"
         return None, "-"
 
     def wmfirst(job, f):

@@ -40,6 +40,7 @@ const (
 	WillNeed                   // start reading the range in now
 	DontNeed                   // drop the range's pages (ignored for Copy)
 	PopulateRead               // fault the range in now (Linux 5.14+; WillNeed elsewhere)
+	PopulateWrite              // fault the range in writable now (Linux 5.14+, ReadWrite only; nothing elsewhere)
 )
 
 // ErrTooLarge reports a mapping that does not fit in the address space.

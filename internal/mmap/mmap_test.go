@@ -141,7 +141,7 @@ func TestAdvise(t *testing.T) {
 		if prot != ReadOnly {
 			m.Bytes()[0], m.Bytes()[n-1] = 1, 2
 		}
-		for a := Normal; a <= PopulateRead; a++ {
+		for a := Normal; a <= PopulateWrite; a++ {
 			for _, r := range ranges {
 				if err := m.Advise(a, r[0], r[1]); err != nil {
 					t.Errorf("prot %d: Advise(%d, %d, %d): %v", prot, a, r[0], r[1], err)

@@ -55,6 +55,16 @@ func advise(m *Mapping, lo, hi int, a Advice) error {
 			}
 		}
 		return unix.Madvise(b, unix.MADV_WILLNEED)
+	case PopulateWrite:
+		// Only for shared writable mappings: on a private one it would
+		// copy every page. Where the advice is unknown nothing is lost:
+		// the pages fault in as they are written.
+		if madvPopulateWrite != 0 && m.prot == ReadWrite {
+			if err := unix.Madvise(b, madvPopulateWrite); !errors.Is(err, unix.EINVAL) {
+				return err
+			}
+		}
+		return nil
 	}
 	return nil
 }
