@@ -34,13 +34,13 @@ type Advice uint8
 
 // Advice values.
 const (
-	Normal       Advice = iota // no special treatment
-	Sequential                 // read ahead aggressively
-	Random                     // do not read ahead
-	WillNeed                   // start reading the range in now
-	DontNeed                   // drop the range's pages (ignored for Copy)
-	PopulateRead               // fault the range in now (Linux 5.14+; WillNeed elsewhere)
-	PopulateWrite              // fault the range in writable now (Linux 5.14+, ReadWrite only; nothing elsewhere)
+	Normal        Advice = iota // no special treatment
+	Sequential                  // read ahead aggressively
+	Random                      // do not read ahead
+	WillNeed                    // start reading the range in now
+	DontNeed                    // drop the range's pages (ignored for Copy)
+	PopulateRead                // fault the range in now (Linux 5.14+; WillNeed elsewhere)
+	PopulateWrite               // fault the range in writable now (Linux 5.14+, ReadWrite only; nothing elsewhere)
 )
 
 // ErrTooLarge reports a mapping that does not fit in the address space.
