@@ -1,7 +1,6 @@
 package wavemap
 
 import (
-	"encoding/binary"
 	"math"
 	"unsafe"
 )
@@ -133,10 +132,22 @@ func s24ToF32(d []float32, s []Int24) {
 	const k = 1.0 / (1 << 31)
 	n := len(s) - 1
 	if n > 0 {
-		b := unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 3*len(s))
-		for i := range n {
-			w := binary.LittleEndian.Uint32(b[3*i:])
-			d[i] = float32(int32(w<<8)) * k
+		// Every 4-byte load below starts at 3*i for i < n, so it ends
+		// inside s (at most at its last byte).
+		base := unsafe.Pointer(&s[0])
+		dd := d[:n]
+		i := 0
+		for ; i+4 <= n; i += 4 {
+			o := uintptr(3 * i)
+			w0, w1 := le32At(base, o), le32At(base, o+3)
+			w2, w3 := le32At(base, o+6), le32At(base, o+9)
+			dd[i] = float32(int32(w0<<8)) * k
+			dd[i+1] = float32(int32(w1<<8)) * k
+			dd[i+2] = float32(int32(w2<<8)) * k
+			dd[i+3] = float32(int32(w3<<8)) * k
+		}
+		for ; i < n; i++ {
+			dd[i] = float32(int32(le32At(base, uintptr(3*i))<<8)) * k
 		}
 	}
 	if len(s) > 0 {
