@@ -33,7 +33,8 @@ func (o *PassOptions) workers() int {
 // reporting progress. It is the one place whole-file passes go through, so
 // kernel advice (read-ahead, releasing finished ranges) is given here: see
 // passAdvisor. Resident memory stays bounded by the blocks in flight and
-// a few MiB of slack, whatever the size of the file.
+// a few MiB of slack, whatever the size of the file. f may be nil for a
+// view that belongs to no File: the pass then runs without advice.
 func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start int, b Frames[T]) error) error {
 	return filePassMode(f, m, opts, false, fn)
 }

@@ -104,41 +104,10 @@ func MeasureFrames[T Sample](m Frames[T], opts *PassOptions) ([]ChannelStats, er
 		return nil, fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrInvalid, len(m.Data), m.Channels)
 	}
 	ms := newMeasurer(m, 0)
-	if err := framesPass(m, opts, ms.block); err != nil {
+	if err := filePass(nil, m, opts, ms.block); err != nil {
 		return nil, err
 	}
 	return ms.result(), nil
-}
-
-// framesPass is filePass for views that belong to no File: the same
-// blocks, workers and progress reports.
-func framesPass[T Sample](m Frames[T], opts *PassOptions, fn func(start int, b Frames[T]) error) error {
-	var o PassOptions
-	if opts != nil {
-		o = *opts
-	}
-	workers := o.workers()
-	if workers == 0 {
-		workers = maxWorkers()
-	}
-	if o.Progress == nil {
-		return parallelBlocks(m, o.BlockFrames, workers, fn)
-	}
-	var (
-		mu    sync.Mutex
-		done  int64
-		total = int64(m.Len())
-	)
-	return parallelBlocks(m, o.BlockFrames, workers, func(start int, b Frames[T]) error {
-		if err := fn(start, b); err != nil {
-			return err
-		}
-		mu.Lock()
-		done += int64(b.Len())
-		o.Progress(done, total)
-		mu.Unlock()
-		return nil
-	})
 }
 
 // statChunk is the run of frames a kernel sums in one go. Runs start at
