@@ -31,6 +31,9 @@ var (
 	// ErrTooLarge: the mapping does not fit in this process's address space
 	// (on 32-bit platforms, anything over 2 GiB).
 	ErrTooLarge = errors.New("wavemap: mapping exceeds the address space")
+	// ErrNoSpace: the file system has no room (or no quota left) for the
+	// space asked of it (Writer.Reserve).
+	ErrNoSpace = errors.New("wavemap: no space left for the file")
 )
 
 // FormatError reports a problem in a file's header, with the byte offset of

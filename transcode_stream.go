@@ -19,6 +19,10 @@ const transcodeStreamBlock = 1 << 20
 // and the workers convert the next block while the previous one is being
 // written. opts sets the workers and a Progress function (counting src's
 // frames written); BlockFrames and DryRun are ignored.
+//
+// Unless Reserve was called on w already, TranscodeTo first reserves room
+// for all of src's frames (see Writer.Reserve), so a disk too small for
+// the output fails before any conversion.
 func TranscodeTo(w *Writer, src *File, opts *PassOptions) (clipped int64, err error) {
 	if w == nil || src == nil {
 		return 0, fmt.Errorf("wavemap: TranscodeTo: nil argument: %w", ErrInvalid)
@@ -26,6 +30,11 @@ func TranscodeTo(w *Writer, src *File, opts *PassOptions) (clipped int64, err er
 	if w.Format().Channels != src.Format().Channels {
 		return 0, fmt.Errorf("wavemap: TranscodeTo from %s: %d channels into %d: %w",
 			src.Name(), src.Format().Channels, w.Format().Channels, ErrInvalid)
+	}
+	if w.res == nil {
+		if err := w.Reserve(src.Frames()); err != nil {
+			return 0, err
+		}
 	}
 	switch src.Format().Encoding {
 	case EncodingUint8:

@@ -38,7 +38,8 @@ type Writer struct {
 	n      int64 // audio bytes written
 	err    error // sticky write error
 	closed bool
-	swap   []byte // byte-order scratch for big-endian hosts
+	swap   []byte       // byte-order scratch for big-endian hosts
+	res    *reservation // set by Reserve
 }
 
 // writerBuffer is the Writer's buffer size.
@@ -108,6 +109,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.n += int64(n)
 	if err != nil {
 		w.err = err
+	}
+	if w.res != nil {
+		w.res.advance(w.start + w.head + w.n)
 	}
 	return n, err
 }
@@ -188,22 +192,32 @@ func (w *Writer) Close() error {
 		return ErrClosed
 	}
 	w.closed = true
+	if w.res != nil {
+		defer w.res.stop()
+	}
 	if w.err != nil {
 		return w.err
 	}
 	// A reader of a stream of unknown length (ffmpeg, sox) takes every
 	// byte to the end for audio: the pad byte is written only when the
 	// sizes will say where the audio ends.
+	end := w.start + w.head + w.n
 	if w.n&1 == 1 && w.seeker != nil && w.spec.Container != riff.ContainerWave64 {
 		if err := w.bw.WriteByte(0); err != nil {
 			return err
 		}
+		end++
 	}
 	if err := w.bw.Flush(); err != nil {
 		return err
 	}
 	if w.seeker != nil {
 		if err := w.patch(); err != nil {
+			return err
+		}
+	}
+	if w.res != nil {
+		if err := w.res.finish(end); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/wavemap/wavemap"
@@ -81,6 +82,10 @@ func runConvert(e *env, args []string) error {
 	if err != nil {
 		osf.Close()
 		o.finish(err)
+		if errors.Is(err, wavemap.ErrNoSpace) {
+			need := src.Frames() * int64(df.FrameSize())
+			return fmt.Errorf("%s: no room for the %.1f MB of converted audio: %w", out, float64(need)/1e6, errors.Unwrap(err))
+		}
 		return fileError(in, err)
 	}
 	err = w.Close()

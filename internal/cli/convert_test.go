@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -211,5 +213,26 @@ func TestConvertBadInput(t *testing.T) {
 	}
 	if r := wavemapCmd(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
 		t.Errorf("convert -h: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestConvertDiskFull checks that a conversion too large for the disk
+// fails at once with a message naming the output and the lack of space,
+// exit 1, and leaves nothing on the small file system.
+func TestConvertDiskFull(t *testing.T) {
+	small := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a small tmpfs (%v: %s): not root?", err, bytes.TrimSpace(out))
+	}
+	defer exec.Command("umount", small).Run()
+	in := filepath.Join(t.TempDir(), "in.wav")
+	mustRun(t, "gen", "--seconds", "20", in) // 3.8 MB of s16, 7.7 MB as f32
+	out := filepath.Join(small, "out.wav")
+	r := wavemapCmd(t, "convert", "-q", "--to", "f32", in, out)
+	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "out.wav") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if left, _ := os.ReadDir(small); len(left) != 0 {
+		t.Errorf("left on the full disk: %v", left)
 	}
 }

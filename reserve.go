@@ -1,0 +1,203 @@
+package wavemap
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wavemap/wavemap/internal/riff"
+)
+
+// Reserve tells w that frames more frames will follow, so that the space
+// for them can be claimed now. It matters for long writes into a regular
+// file and does nothing (returning nil) for other destinations: pipes,
+// sockets, buffers, or an *os.File that is not a regular file.
+//
+// On Linux Reserve allocates the disk blocks at once (fallocate), so a
+// disk too small for the whole file fails here, with an error wrapping
+// ErrNoSpace, rather than midway through the audio; where the file system
+// cannot preallocate, the file is only extended (sparse). The file is
+// extended to its announced length at once. While the audio is written,
+// helper goroutines then bring the page-cache pages a few megabytes ahead
+// of the write offset into memory, so that the cost of fresh pages (high
+// on virtual machines, where every page the host has reclaimed faults in
+// the host on first touch) is spread over the cores instead of falling on
+// the writing goroutine.
+//
+// Close cuts the file back to what was written if fewer frames came, so
+// the sizes in the header and the file's length agree. A process killed
+// before Close leaves a file of the announced length whose header has the
+// streaming sizes: readers take the unwritten rest for silence.
+//
+// Reserve may be called once, before or after some audio is written.
+// Elsewhere than Linux it only checks its argument.
+func (w *Writer) Reserve(frames int64) error {
+	if w.closed {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if frames < 0 {
+		return fmt.Errorf("%w: Reserve of %d frames", ErrInvalid, frames)
+	}
+	fs := int64(w.format.FrameSize())
+	if frames > (w.max-w.n)/fs {
+		return fmt.Errorf("%w: %d more frames after %d bytes of audio do not fit a %s file", ErrTooLarge, frames, w.n, w.spec.Container)
+	}
+	if w.res != nil {
+		return fmt.Errorf("%w: Reserve called twice", ErrInvalid)
+	}
+	f, ok := w.dst.(*os.File)
+	if !canReserve || !ok || w.seeker == nil {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return nil
+	}
+	audio := w.n + frames*fs
+	end := w.start + w.head + audio
+	if audio&1 == 1 && w.spec.Container != riff.ContainerWave64 {
+		end++ // the pad byte
+	}
+	if end <= st.Size() {
+		return nil
+	}
+	if err := w.bw.Flush(); err != nil {
+		w.err = err
+		return err
+	}
+	// The bytes already in the file are left alone; only the new range is
+	// claimed.
+	from := max(st.Size(), w.start+w.head+w.n)
+	if err := allocate(f, from, end-from); err != nil {
+		if errors.Is(err, ErrNoSpace) {
+			return fmt.Errorf("wavemap: reserving %d bytes in %s: %w", end-from, f.Name(), err)
+		}
+		// No preallocation on this file system: extending the file is
+		// enough for the page-cache helpers.
+		if err := f.Truncate(end); err != nil {
+			return fmt.Errorf("wavemap: extending %s to %d bytes: %w", f.Name(), end, err)
+		}
+	}
+	w.res = &reservation{file: f, sizeBefore: st.Size(), end: end}
+	w.res.startPrefetch(w.start + w.head + w.n)
+	return nil
+}
+
+// reservation is the state of a Writer after Reserve.
+type reservation struct {
+	file       *os.File
+	sizeBefore int64 // the file's length before Reserve
+	end        int64 // the announced end of the file
+
+	// Page-cache helpers (Linux only; none when there is one CPU).
+	at    atomic.Int64    // offset the Writer has written up to
+	wake  []chan struct{} // one per helper, capacity 1
+	wg    sync.WaitGroup
+	stopC chan struct{}
+}
+
+// prefetchStep is the range one helper brings in at a time, and
+// prefetchAhead how far ahead of the write offset the helpers stay.
+const (
+	prefetchStep  = 8 << 20
+	prefetchAhead = 48 << 20
+)
+
+// startPrefetch starts the helpers that populate the page cache of the
+// reserved range ahead of the Writer's offset, each taking every n-th
+// step.
+func (r *reservation) startPrefetch(from int64) {
+	n := min(2, runtime.GOMAXPROCS(0))
+	if !canPrefetch || n < 2 {
+		return
+	}
+	r.at.Store(from)
+	r.stopC = make(chan struct{})
+	first := from / prefetchStep * prefetchStep
+	for k := range n {
+		c := make(chan struct{}, 1)
+		r.wake = append(r.wake, c)
+		c <- struct{}{}
+		r.wg.Add(1)
+		go r.helper(c, first+int64(k)*prefetchStep, int64(n)*prefetchStep)
+	}
+}
+
+// helper populates [next, next+prefetchStep) then every stride bytes
+// further, staying at most prefetchAhead ahead of the write offset.
+func (r *reservation) helper(wake chan struct{}, next, stride int64) {
+	defer r.wg.Done()
+	conn, err := r.file.SyscallConn()
+	if err != nil {
+		return
+	}
+	for {
+		select {
+		case <-r.stopC:
+			return
+		case <-wake:
+		}
+		limit := min(r.at.Load()+prefetchAhead, r.end)
+		for next < limit {
+			select {
+			case <-r.stopC:
+				return
+			default:
+			}
+			n := min(int64(prefetchStep), r.end-next)
+			ok := true
+			if err := conn.Control(func(fd uintptr) { ok = populate(fd, next, n) }); err != nil || !ok {
+				return // the file was closed under us, or the hint is refused
+			}
+			next += stride
+		}
+		if next >= r.end {
+			return
+		}
+	}
+}
+
+// advance records that the Writer has written up to offset at and wakes
+// the helpers.
+func (r *reservation) advance(at int64) {
+	if r.wake == nil {
+		return
+	}
+	r.at.Store(at)
+	for _, c := range r.wake {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// stop ends the helpers and waits for them.
+func (r *reservation) stop() {
+	if r.stopC == nil {
+		return
+	}
+	close(r.stopC)
+	r.wg.Wait()
+	r.stopC, r.wake = nil, nil
+}
+
+// finish stops the helpers and cuts the file back to end (never below
+// its length before Reserve) when fewer bytes came than announced.
+func (r *reservation) finish(end int64) error {
+	r.stop()
+	end = max(end, r.sizeBefore)
+	if end >= r.end {
+		return nil
+	}
+	if err := r.file.Truncate(end); err != nil {
+		return fmt.Errorf("wavemap: cutting %s back to the %d bytes written: %w", r.file.Name(), end, err)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package wavemap
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// canReserve reports whether Reserve preallocates, and canPrefetch
+// whether populate can bring file pages into the page cache.
+const (
+	canReserve  = true
+	canPrefetch = true
+)
+
+// allocate claims the disk blocks of [off, off+n) of f and extends the
+// file over them (fallocate mode 0). A full disk or quota gives an error
+// wrapping ErrNoSpace; a file system without preallocation any other
+// error.
+func allocate(f *os.File, off, n int64) error {
+	conn, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := conn.Control(func(fd uintptr) {
+		for {
+			ferr = unix.Fallocate(int(fd), 0, off, n)
+			if ferr != unix.EINTR {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	if errors.Is(ferr, unix.ENOSPC) || errors.Is(ferr, unix.EDQUOT) || errors.Is(ferr, unix.EFBIG) {
+		return noSpaceError{ferr}
+	}
+	return ferr
+}
+
+// noSpaceError is a system error that also matches ErrNoSpace.
+type noSpaceError struct{ err error }
+
+func (e noSpaceError) Error() string        { return e.err.Error() }
+func (e noSpaceError) Unwrap() error        { return e.err }
+func (e noSpaceError) Is(target error) bool { return target == ErrNoSpace }
+
+// populate asks the kernel to read [off, off+n) of the file into the page
+// cache (posix_fadvise WILLNEED). Over allocated but unwritten blocks
+// this only makes zeroed pages, in the calling thread. It reports whether
+// the kernel took the hint.
+func populate(fd uintptr, off, n int64) bool {
+	return unix.Fadvise(int(fd), off, n, unix.FADV_WILLNEED) == nil
+}
