@@ -36,7 +36,9 @@ func intKernel[T Sample](run []T, ch int, p []intPart) {
 		}
 	case []Int24:
 		b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 3*len(d))
-		perChannel(b, ch, 3, p, s24Lanes)
+		if !s24Vector(b, ch, p) {
+			perChannel(b, ch, 3, p, s24Lanes)
+		}
 	case []int32:
 		perChannel(d, ch, 4, p, s32Lanes)
 	case []uint8:
@@ -62,7 +64,9 @@ func floatKernel[T Sample](run []T, ch int, p []floatPart) {
 	}
 	switch d := any(run).(type) {
 	case []float32:
-		perChannel(d, ch, 4, lanes, f32Lanes)
+		if !f32Vector(d, ch, lanes) {
+			perChannel(d, ch, 4, lanes, f32Lanes)
+		}
 	case []float64:
 		perChannel(d, ch, 8, lanes, f64Lanes)
 	}
@@ -266,7 +270,10 @@ func key64(b uint64) int64 { return int64(b ^ uint64(int64(b)>>63)&0x7FFFFFFFFFF
 func unkey64(k int64) float64 { return math.Float64frombits(uint64(k ^ k>>63&0x7FFFFFFFFFFFFFFF)) }
 
 // f32Lanes accumulates channel elements d[first+j*stride], j in [0, n):
-// sums and sums of squares in float64, element j in lane j%4.
+// sums and sums of squares in float64, element j in lane j%4. The
+// float64 conversions around the squares keep the compiler from fusing
+// them with the sums (it may, for GOAMD64=v3): the AVX2 kernel rounds the
+// product and the sum separately, and both must agree to the bit.
 func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
 	if n <= 0 {
 		return
@@ -296,10 +303,10 @@ func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
 		s1 += v1
 		s2 += v2
 		s3 += v3
-		q0 += v0 * v0
-		q1 += v1 * v1
-		q2 += v2 * v2
-		q3 += v3 * v3
+		q0 += float64(v0 * v0)
+		q1 += float64(v1 * v1)
+		q2 += float64(v2 * v2)
+		q3 += float64(v3 * v3)
 		off += 4 * step
 	}
 	for k := n &^ 3; k < n; k++ {
@@ -307,7 +314,7 @@ func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
 		mn0, mx0 = min(mn0, key32(b)), max(mx0, key32(b))
 		v := float64(math.Float32frombits(b))
 		s0 += v
-		q0 += v * v
+		q0 += float64(v * v)
 	}
 	lo, hi := unkey32(min(mn0, mn1)), unkey32(max(mx0, mx1))
 	l.mn = [4]float64{lo, lo, lo, lo}
@@ -346,10 +353,10 @@ func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
 		s1 += v1
 		s2 += v2
 		s3 += v3
-		q0 += v0 * v0
-		q1 += v1 * v1
-		q2 += v2 * v2
-		q3 += v3 * v3
+		q0 += float64(v0 * v0)
+		q1 += float64(v1 * v1)
+		q2 += float64(v2 * v2)
+		q3 += float64(v3 * v3)
 		off += 4 * step
 	}
 	for k := n &^ 3; k < n; k++ {
@@ -357,7 +364,7 @@ func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
 		mn0, mx0 = min(mn0, key64(b)), max(mx0, key64(b))
 		v := math.Float64frombits(b)
 		s0 += v
-		q0 += v * v
+		q0 += float64(v * v)
 	}
 	lo, hi := unkey64(min(mn0, mn1)), unkey64(max(mx0, mx1))
 	l.mn = [4]float64{lo, lo, lo, lo}

@@ -2,7 +2,11 @@
 
 package wavemap
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // AVX2 kernels in Go assembly (kernels_amd64.s), for the default amd64
 // build (without GOEXPERIMENT=simd, which has its own in
@@ -102,4 +106,109 @@ func s16GainVector(d []int16, g *intGain, dry bool) (clipped int64, ok bool) {
 		clipped = s16GainAVX2(d[:n], g, dry)
 	}
 	return clipped + gainS16(d[n:], g, dry), true
+}
+
+// s24Acc is what s24AccumAVX2 leaves, per dword lane l (sample l of
+// every 8): its layout is fixed by the assembly.
+type s24Acc struct {
+	mn, mx [8]int32  // offsets 0 and 32
+	sum    [8]int64  // offset 64
+	sqEven [4]uint64 // offset 128: squares of lane 2k, modulo 2^64
+	sqOdd  [4]uint64 // offset 160: squares of lane 2k+1
+}
+
+// s24AccumAVX2 accumulates iters groups of 8 packed samples (24 bytes)
+// from the start of d into acc (entirely overwritten). It reads 28 bytes
+// per group: 24*iters+4 must not pass len(d). It needs AVX2.
+//
+//go:noescape
+func s24AccumAVX2(d []byte, iters int, acc *s24Acc)
+
+// s24Vector computes the statistics of a packed 24-bit run (d its bytes)
+// whose channel count divides 8; the last samples, at least the final
+// 4 bytes' worth, go to the scalar kernel. It reports false, doing
+// nothing, for other channel counts, for runs shorter than 16 samples,
+// or without AVX2.
+func s24Vector(d []byte, ch int, p []intPart) bool {
+	if !haveAVX2 || ch <= 0 || 8%ch != 0 || len(d) < 48 {
+		return false
+	}
+	iters := (len(d) - 4) / 24
+	var a s24Acc
+	s24AccumAVX2(d, iters, &a)
+	for l := range 8 {
+		c := &p[l%ch]
+		c.min = min(c.min, a.mn[l])
+		c.max = max(c.max, a.mx[l])
+		c.sum += a.sum[l]
+	}
+	for k := range 4 {
+		p[2*k%ch].sq += a.sqEven[k]
+		p[(2*k+1)%ch].sq += a.sqOdd[k]
+	}
+	// 8*iters samples are whole frames: the rest starts on a frame.
+	perChannel(d[24*iters:], ch, 3, p, s24Lanes)
+	return true
+}
+
+// f32Acc is f32AccumAVX2's state: key minima and maxima per dword lane
+// (written), and the float64 sums S0, S1 and squares Q0, Q1 (read and
+// written). Its layout is fixed by the assembly.
+type f32Acc struct {
+	mn, mx [8]int32      // offsets 0 and 32
+	s      [2][4]float64 // offset 64
+	q      [2][4]float64 // offset 128
+}
+
+// f32AccumAVX2 accumulates d, whose length must be a multiple of 8, into
+// acc, as one channel or as stereo frames (see kernels_amd64.s). It
+// needs AVX2.
+//
+//go:noescape
+func f32AccumAVX2(d []float32, stereo bool, acc *f32Acc)
+
+// f32Vector is f32Lanes over every channel of a mono or stereo run, with
+// the same sums in the same order. It reports false, doing nothing, for
+// other channel counts, for runs shorter than 8 samples, or without
+// AVX2.
+func f32Vector(d []float32, ch int, l []floatLanes) bool {
+	if !haveAVX2 || (ch != 1 && ch != 2) || len(d) < 8 {
+		return false
+	}
+	n := len(d) &^ 7 // a multiple of 4 frames: lanes stay in step
+	var a f32Acc
+	// lane[c][k] locates lane k of channel c in S (or Q): vector, element.
+	type loc struct{ v, e int }
+	var lane [2][4]loc
+	if ch == 1 {
+		lane[0] = [4]loc{{0, 0}, {0, 1}, {0, 2}, {0, 3}}
+	} else {
+		lane[0] = [4]loc{{0, 0}, {0, 2}, {1, 0}, {1, 2}}
+		lane[1] = [4]loc{{0, 1}, {0, 3}, {1, 1}, {1, 3}}
+	}
+	for c := range ch {
+		for k, at := range lane[c] {
+			a.s[at.v][at.e] = l[c].s[k]
+			a.q[at.v][at.e] = l[c].q[k]
+		}
+	}
+	f32AccumAVX2(d[:n], ch == 2, &a)
+	for c := range ch {
+		for k, at := range lane[c] {
+			l[c].s[k] = a.s[at.v][at.e]
+			l[c].q[k] = a.q[at.v][at.e]
+		}
+		mn := key32(math.Float32bits(float32(min(l[c].mn[0], l[c].mn[1], l[c].mn[2], l[c].mn[3]))))
+		mx := key32(math.Float32bits(float32(max(l[c].mx[0], l[c].mx[1], l[c].mx[2], l[c].mx[3]))))
+		for j := c; j < 8; j += ch {
+			mn, mx = min(mn, a.mn[j]), max(mx, a.mx[j])
+		}
+		lo, hi := unkey32(mn), unkey32(mx)
+		l[c].mn = [4]float64{lo, lo, lo, lo}
+		l[c].mx = [4]float64{hi, hi, hi, hi}
+	}
+	if n < len(d) {
+		perChannel(d[n:], ch, 4, l, f32Lanes)
+	}
+	return true
 }

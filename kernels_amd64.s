@@ -225,3 +225,172 @@ gaindone:
 	MOVQ         AX, ret+40(FP)
 	VZEROUPPER
 	RET
+
+// Shuffle for s24AccumAVX2: in each 128-bit half, dword i takes bytes
+// 3i, 3i+1, 3i+2 into its top three bytes (0x80 zeroes the bottom one).
+DATA s24shuf<>+0(SB)/8, $0x0504038002010080
+DATA s24shuf<>+8(SB)/8, $0x0b0a098008070680
+DATA s24shuf<>+16(SB)/8, $0x0504038002010080
+DATA s24shuf<>+24(SB)/8, $0x0b0a098008070680
+GLOBL s24shuf<>(SB), RODATA|NOPTR, $32
+
+// func s24AccumAVX2(d []byte, iters int, acc *s24Acc)
+//
+// Packed 24-bit samples, 8 (24 bytes) per iteration: the low 128 bits
+// are loaded from the iteration's start, the high ones from 12 bytes on,
+// so each iteration reads 28 bytes and the caller keeps 24*iters+4 <=
+// len(d). VPSHUFB puts each sample in the top of a dword and VPSRAD
+// sign-extends it: dword lane l holds sample l of the iteration.
+//
+// Registers:
+//	Y15	the shuffle
+//	Y6, Y7	minima and maxima per lane
+//	Y8	32-bit sums, flushed every 128 iterations (|sample| <= 2^23, so
+//		a lane stays within 2^30) into acc.sum
+//	Y9	squares of the even lanes (VPMULDQ: 64-bit products), Y10 of
+//		the odd lanes (shifted down first), modulo 2^64
+TEXT ·s24AccumAVX2(SB), NOSPLIT, $0-40
+	MOVQ d_base+0(FP), SI
+	MOVQ iters+24(FP), CX
+	MOVQ acc+32(FP), DI
+
+	VMOVDQU  s24shuf<>(SB), Y15
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $1, Y0, Y6  // MaxInt32
+	VPSLLD   $31, Y0, Y7 // MinInt32
+	VPXOR    Y8, Y8, Y8
+	VPXOR    Y9, Y9, Y9
+	VPXOR    Y10, Y10, Y10
+	VMOVDQU  Y8, 64(DI)
+	VMOVDQU  Y8, 96(DI)
+
+s24outer:
+	TESTQ CX, CX
+	JZ    s24done
+	MOVQ  CX, DX
+	CMPQ  DX, $128
+	JBE   s24counted
+	MOVQ  $128, DX
+
+s24counted:
+	SUBQ DX, CX
+
+s24inner:
+	VMOVDQU     (SI), X0
+	VINSERTI128 $1, 12(SI), Y0, Y0
+	VPSHUFB     Y15, Y0, Y0
+	VPSRAD      $8, Y0, Y0
+	VPMINSD     Y0, Y6, Y6
+	VPMAXSD     Y0, Y7, Y7
+	VPADDD      Y0, Y8, Y8
+	VPMULDQ     Y0, Y0, Y1
+	VPADDQ      Y1, Y9, Y9
+	VPSRLQ      $32, Y0, Y2
+	VPMULDQ     Y2, Y2, Y2
+	VPADDQ      Y2, Y10, Y10
+	ADDQ        $24, SI
+	DECQ        DX
+	JNZ         s24inner
+
+	VPMOVSXDQ    X8, Y0
+	VEXTRACTI128 $1, Y8, X1
+	VPMOVSXDQ    X1, Y1
+	VPADDQ       64(DI), Y0, Y0
+	VPADDQ       96(DI), Y1, Y1
+	VMOVDQU      Y0, 64(DI)
+	VMOVDQU      Y1, 96(DI)
+	VPXOR        Y8, Y8, Y8
+	JMP          s24outer
+
+s24done:
+	VMOVDQU Y6, 0(DI)
+	VMOVDQU Y7, 32(DI)
+	VMOVDQU Y9, 128(DI)
+	VMOVDQU Y10, 160(DI)
+	VZEROUPPER
+	RET
+
+// func f32AccumAVX2(d []float32, stereo bool, acc *f32Acc)
+//
+// float32 samples, 8 per iteration (len(d) must be a multiple of 8).
+// Minima and maxima are taken on the integer keys of kernels.go (the
+// magnitude bits flipped when the sign is set), per dword lane. Sums and
+// sums of squares are float64, in the order f32Lanes adds them: D0 and
+// D1, the iteration's low and high 4 samples widened, are added to S0
+// then S0 again for mono (lane k gets samples k, 4+k, 8+k, ... in order),
+// to S0 and S1 for stereo (S0 holds frames 4m and 4m+1, S1 frames 4m+2
+// and 4m+3). Squares are a multiply then an add, never fused, as in Go.
+//
+// Registers: Y15 0x7fffffff; Y6, Y7 minimum and maximum keys; Y8, Y9 S0
+// and S1; Y10, Y11 Q0 and Q1 (the squares), loaded from and stored back
+// to acc.
+TEXT ·f32AccumAVX2(SB), NOSPLIT, $0-40
+	MOVQ    d_base+0(FP), SI
+	MOVQ    d_len+8(FP), CX
+	MOVBQZX stereo+24(FP), BX
+	MOVQ    acc+32(FP), DI
+	SHRQ    $3, CX
+
+	VPCMPEQD Y0, Y0, Y0
+	VPSRLD   $1, Y0, Y15
+	VMOVDQU  Y15, Y6
+	VPSLLD   $31, Y0, Y7
+	VMOVUPD  64(DI), Y8
+	VMOVUPD  96(DI), Y9
+	VMOVUPD  128(DI), Y10
+	VMOVUPD  160(DI), Y11
+	TESTQ    CX, CX
+	JZ       f32done
+	TESTQ    BX, BX
+	JNZ      f32stereo
+
+f32mono:
+	VMOVDQU      (SI), Y0
+	VPSRAD       $31, Y0, Y1
+	VPAND        Y15, Y1, Y1
+	VPXOR        Y0, Y1, Y1
+	VPMINSD      Y1, Y6, Y6
+	VPMAXSD      Y1, Y7, Y7
+	VCVTPS2PD    X0, Y2
+	VEXTRACTF128 $1, Y0, X3
+	VCVTPS2PD    X3, Y3
+	VMULPD       Y2, Y2, Y4
+	VMULPD       Y3, Y3, Y5
+	VADDPD       Y2, Y8, Y8
+	VADDPD       Y4, Y10, Y10
+	VADDPD       Y3, Y8, Y8
+	VADDPD       Y5, Y10, Y10
+	ADDQ         $32, SI
+	DECQ         CX
+	JNZ          f32mono
+	JMP          f32done
+
+f32stereo:
+	VMOVDQU      (SI), Y0
+	VPSRAD       $31, Y0, Y1
+	VPAND        Y15, Y1, Y1
+	VPXOR        Y0, Y1, Y1
+	VPMINSD      Y1, Y6, Y6
+	VPMAXSD      Y1, Y7, Y7
+	VCVTPS2PD    X0, Y2
+	VEXTRACTF128 $1, Y0, X3
+	VCVTPS2PD    X3, Y3
+	VMULPD       Y2, Y2, Y4
+	VMULPD       Y3, Y3, Y5
+	VADDPD       Y2, Y8, Y8
+	VADDPD       Y4, Y10, Y10
+	VADDPD       Y3, Y9, Y9
+	VADDPD       Y5, Y11, Y11
+	ADDQ         $32, SI
+	DECQ         CX
+	JNZ          f32stereo
+
+f32done:
+	VMOVDQU Y6, 0(DI)
+	VMOVDQU Y7, 32(DI)
+	VMOVUPD Y8, 64(DI)
+	VMOVUPD Y9, 96(DI)
+	VMOVUPD Y10, 128(DI)
+	VMOVUPD Y11, 160(DI)
+	VZEROUPPER
+	RET

@@ -14,3 +14,9 @@ const haveAVX2 = false
 
 // s16GainVector reports false: no vector kernel in this build.
 func s16GainVector(d []int16, g *intGain, dry bool) (int64, bool) { return 0, false }
+
+// s24Vector reports false: no vector kernel in this build.
+func s24Vector(d []byte, ch int, p []intPart) bool { return false }
+
+// f32Vector reports false: no vector kernel in this build.
+func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }

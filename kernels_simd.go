@@ -121,3 +121,11 @@ func addSq(p *intPart, s uint64) {
 // s16GainVector reports false: this build has no vector gain kernel (the
 // amd64 assembly one is used in the default build).
 func s16GainVector(d []int16, g *intGain, dry bool) (int64, bool) { return 0, false }
+
+// s24Vector reports false: the packed 24-bit kernel is assembly, in the
+// default amd64 build only.
+func s24Vector(d []byte, ch int, p []intPart) bool { return false }
+
+// f32Vector reports false: the float32 kernel is assembly, in the
+// default amd64 build only.
+func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/wavemap/wavemap/internal/riff"
 )
@@ -19,13 +20,14 @@ import (
 // On Linux Reserve allocates the disk blocks at once (fallocate), so a
 // disk too small for the whole file fails here, with an error wrapping
 // ErrNoSpace, rather than midway through the audio; where the file system
-// cannot preallocate, the file is only extended (sparse). The file is
-// extended to its announced length at once. While the audio is written,
-// helper goroutines then bring the page-cache pages a few megabytes ahead
-// of the write offset into memory, so that the cost of fresh pages (high
-// on virtual machines, where every page the host has reclaimed faults in
-// the host on first touch) is spread over the cores instead of falling on
-// the writing goroutine.
+// cannot preallocate, the file is only extended (sparse). Either way the
+// file has its announced length at once. While the audio is written, the
+// Writer times its writes; where fresh page-cache pages come slowly (on
+// virtual machines whose host reclaims freed memory, every new page then
+// faults in the host on first touch), two helper goroutines bring the
+// pages a few megabytes ahead of the write offset into memory, so that
+// the cost is spread over the cores instead of falling on the writing
+// goroutine alone.
 //
 // Close cuts the file back to what was written if fewer frames came, so
 // the sizes in the header and the file's length agree. A process killed
@@ -100,6 +102,12 @@ type reservation struct {
 	wake  []chan struct{} // one per helper, capacity 1
 	wg    sync.WaitGroup
 	stopC chan struct{}
+	// helpUntil is the offset up to which the helpers are on; sampled
+	// and sampleTime add up the writes timed since. All three are owned
+	// by the Writer's goroutine.
+	helpUntil  int64
+	sampled    int64
+	sampleTime time.Duration
 }
 
 // prefetchStep is the range one helper brings in at a time, and
@@ -123,14 +131,14 @@ func (r *reservation) startPrefetch(from int64) {
 	for k := range n {
 		c := make(chan struct{}, 1)
 		r.wake = append(r.wake, c)
-		c <- struct{}{}
 		r.wg.Add(1)
 		go r.helper(c, first+int64(k)*prefetchStep, int64(n)*prefetchStep)
 	}
 }
 
 // helper populates [next, next+prefetchStep) then every stride bytes
-// further, staying at most prefetchAhead ahead of the write offset.
+// further, staying at most prefetchAhead ahead of the write offset and
+// never behind it.
 func (r *reservation) helper(wake chan struct{}, next, stride int64) {
 	defer r.wg.Done()
 	conn, err := r.file.SyscallConn()
@@ -143,7 +151,11 @@ func (r *reservation) helper(wake chan struct{}, next, stride int64) {
 			return
 		case <-wake:
 		}
-		limit := min(r.at.Load()+prefetchAhead, r.end)
+		at := r.at.Load()
+		if next < at { // the writer got here first: skip to its offset
+			next += (at - next + stride - 1) / stride * stride
+		}
+		limit := min(at+prefetchAhead, r.end)
 		for next < limit {
 			select {
 			case <-r.stopC:
@@ -163,13 +175,43 @@ func (r *reservation) helper(wake chan struct{}, next, stride int64) {
 	}
 }
 
-// advance records that the Writer has written up to offset at and wakes
-// the helpers.
-func (r *reservation) advance(at int64) {
+// Populating ahead of the writer is worth it only where fresh pages are
+// slow to come (a virtual machine whose host must back every page it
+// reclaimed); where they come fast, the zeroing and the page-cache
+// locking it adds slow the writer down instead. So the writer's own
+// writes are timed while the helpers rest, over sampleWindow bytes at least (a
+// single write can be slow because its thread was descheduled): slower
+// than slowWrite, the helpers are turned on for the next helpOn bytes;
+// sampling starts again past what they populated.
+const (
+	slowWrite    = 1.5e9 // bytes per second
+	helpOn       = 256 << 20
+	sampleWindow = 32 << 20
+)
+
+// wrote records that the Writer's write of n bytes, taking d, ended at
+// offset at, and wakes the helpers when they are on. Only the Writer's
+// goroutine calls it.
+func (r *reservation) wrote(n int, d time.Duration, at int64) {
 	if r.wake == nil {
 		return
 	}
 	r.at.Store(at)
+	if at >= r.helpUntil+prefetchAhead {
+		r.sampled += int64(n)
+		r.sampleTime += d
+		if r.sampled < sampleWindow {
+			return
+		}
+		slow := float64(r.sampled) < slowWrite*r.sampleTime.Seconds()
+		r.sampled, r.sampleTime = 0, 0
+		if !slow {
+			return
+		}
+		r.helpUntil = at + helpOn
+	} else if at >= r.helpUntil {
+		return // past the helpers' turn, but still inside what they populated
+	}
 	for _, c := range r.wake {
 		select {
 		case c <- struct{}{}:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"time"
 
 	"github.com/wavemap/wavemap/internal/riff"
 )
@@ -105,13 +106,20 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if err := w.check(len(p)); err != nil {
 		return 0, err
 	}
+	if w.res != nil {
+		t := time.Now()
+		n, err := w.write(p)
+		w.res.wrote(n, time.Since(t), w.start+w.head+w.n)
+		return n, err
+	}
+	return w.write(p)
+}
+
+func (w *Writer) write(p []byte) (int, error) {
 	n, err := w.bw.Write(p)
 	w.n += int64(n)
 	if err != nil {
 		w.err = err
-	}
-	if w.res != nil {
-		w.res.advance(w.start + w.head + w.n)
 	}
 	return n, err
 }

@@ -185,8 +185,16 @@ def make_peers():
         if job == "convert":
             return [goaudio_bin, "convert", f, OUTPUT], "new file (float bits via int32 Encoder)"
 
+    def write_floor(job, f):
+        if job == "convert":
+            out_bytes = common.walk_header(f).data_size * 2  # s16 -> f32 doubles the audio bytes
+            return ([os.path.join(BIN, "memlimit"), "newfile", str(out_bytes), OUTPUT],
+                    "no conversion: plain write(2) of the output's bytes from memory, 1 thread")
+        return None, None
+
     peers = [
         Peer("wavemap CLI", wavemap_cli),
+        Peer("write(2) floor", write_floor),
         Peer("wavemap Go API", wmfirst),
         Peer("numpy.memmap", numpy_memmap),
         Peer("numpy.memmap +flush", numpy_flush),

@@ -4,9 +4,15 @@
 //	memlimit copy N    copy() N bytes between two pre-touched 256 MiB buffers
 //	memlimit touch N   first write to N bytes of fresh memory (page faults and
 //	                   zeroing: what writing a new output file costs at least)
+//	memlimit newfile N PATH
+//	                   write a new f32 stereo WAV file holding N bytes of audio
+//	                   with plain sequential write(2) calls of 4 MiB from one
+//	                   pre-filled buffer, no conversion: what a simple writer
+//	                   of the convert job's output pays for the file alone
 package main
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"runtime"
@@ -17,8 +23,8 @@ import (
 const bufSize = 256 << 20
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: memlimit copy|touch BYTES")
+	if len(os.Args) < 3 || (len(os.Args) != 3) != (os.Args[1] == "newfile" && len(os.Args) == 4) {
+		fmt.Fprintln(os.Stderr, "usage: memlimit copy|touch BYTES, memlimit newfile BYTES PATH")
 		os.Exit(2)
 	}
 	n, err := strconv.ParseInt(os.Args[2], 10, 64)
@@ -56,6 +62,13 @@ func main() {
 		}
 		report("touch", n, time.Since(start))
 		runtime.KeepAlive(keep)
+	case "newfile":
+		start := time.Now()
+		if err := newFile(os.Args[3], n); err != nil {
+			fmt.Fprintln(os.Stderr, "memlimit:", err)
+			os.Exit(1)
+		}
+		report("newfile", n, time.Since(start))
 	default:
 		fmt.Fprintln(os.Stderr, "memlimit: unknown mode", os.Args[1])
 		os.Exit(2)
@@ -64,4 +77,47 @@ func main() {
 
 func report(what string, n int64, d time.Duration) {
 	fmt.Printf("%s %.3f GB/s (%d bytes in %.3f s)\n", what, float64(n)/d.Seconds()/1e9, n, d.Seconds())
+}
+
+// newFile writes a 46-byte WAVE header for n bytes of float32 stereo audio
+// at 48 kHz and then n bytes from a 4 MiB buffer of small float values.
+func newFile(path string, n int64) error {
+	if n > 1<<32-1-38 {
+		return fmt.Errorf("%d bytes do not fit a plain RIFF file", n)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	h := make([]byte, 0, 46)
+	h = append(h, "RIFF"...)
+	h = binary.LittleEndian.AppendUint32(h, uint32(38+n))
+	h = append(h, "WAVEfmt "...)
+	h = binary.LittleEndian.AppendUint32(h, 18)
+	h = binary.LittleEndian.AppendUint16(h, 3) // IEEE float
+	h = binary.LittleEndian.AppendUint16(h, 2)
+	h = binary.LittleEndian.AppendUint32(h, 48000)
+	h = binary.LittleEndian.AppendUint32(h, 48000*8)
+	h = binary.LittleEndian.AppendUint16(h, 8)
+	h = binary.LittleEndian.AppendUint16(h, 32)
+	h = binary.LittleEndian.AppendUint16(h, 0) // cbSize
+	h = append(h, "data"...)
+	h = binary.LittleEndian.AppendUint32(h, uint32(n))
+	buf := make([]byte, 4<<20)
+	for i := 0; i < len(buf); i += 4 {
+		binary.LittleEndian.PutUint32(buf[i:], 0x3c000000+uint32(i>>2)&0xffff) // about 0.008
+	}
+	if _, err := f.Write(h); err != nil {
+		f.Close()
+		return err
+	}
+	for left := n; left > 0; {
+		k := min(left, int64(len(buf)))
+		if _, err := f.Write(buf[:k]); err != nil {
+			f.Close()
+			return err
+		}
+		left -= k
+	}
+	return f.Close()
 }

@@ -1,0 +1,285 @@
+//go:build amd64 && !goexperiment.simd && !purego && unix
+
+package wavemap
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Tests of the packed 24-bit and float32 AVX2 kernels against the scalar
+// lane kernels: equal parts, bit for bit.
+
+// checkS24Vector compares s24Vector on the bytes d with the scalar
+// kernel, starting both from the parts start.
+func checkS24Vector(t *testing.T, what string, d []byte, ch int, start intPart) {
+	t.Helper()
+	want := make([]intPart, ch)
+	got := make([]intPart, ch)
+	for c := range ch {
+		want[c], got[c] = start, start
+	}
+	perChannel(d, ch, 3, want, s24Lanes)
+	took := s24Vector(d, ch, got)
+	if wantTake := haveAVX2 && 8%ch == 0 && len(d) >= 48; took != wantTake {
+		t.Fatalf("%s: %d bytes, %d ch: s24Vector took it: %v, want %v", what, len(d), ch, took, wantTake)
+	}
+	if !took {
+		for c := range got {
+			if got[c] != start {
+				t.Fatalf("%s: %d bytes, %d ch: s24Vector declined but changed ch %d: %+v", what, len(d), ch, c, got[c])
+			}
+		}
+		return
+	}
+	for c := range ch {
+		if got[c] != want[c] {
+			t.Fatalf("%s: %d bytes, %d ch, ch %d: %+v, scalar %+v", what, len(d), ch, c, got[c], want[c])
+		}
+	}
+}
+
+var s24Patterns = map[string]func(rng *rand.Rand, i int) int32{
+	"random": func(rng *rand.Rand, _ int) int32 { return int32(rng.Uint32()) >> 8 },
+	"min":    func(*rand.Rand, int) int32 { return -1 << 23 },
+	"max":    func(*rand.Rand, int) int32 { return 1<<23 - 1 },
+	"split": func(_ *rand.Rand, i int) int32 {
+		if i%2 == 0 {
+			return -1 << 23
+		}
+		return 1<<23 - 1
+	},
+	"small": func(rng *rand.Rand, _ int) int32 { return int32(rng.IntN(7) - 3) },
+}
+
+func putS24(b []byte, i int, v int32) {
+	b[3*i], b[3*i+1], b[3*i+2] = byte(v), byte(v>>8), byte(v>>16)
+}
+
+var vectorChannels = []int{1, 2, 3, 4, 6, 8}
+
+// TestS24AVX2Short covers every length up to 100 frames at every start
+// offset modulo 8 samples, from fresh parts and from parts that already
+// hold something.
+func TestS24AVX2Short(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	var fresh intPart
+	fresh.reset()
+	used := intPart{min: -5000, max: 5000, sum: 1 << 40, sq: 1<<63 + 12345, sqHi: 3}
+	for name, gen := range s24Patterns {
+		for _, ch := range vectorChannels {
+			n := 100*ch + 8
+			b := make([]byte, 3*n)
+			for i := range n {
+				putS24(b, i, gen(rng, i))
+			}
+			for off := range 8 {
+				for frames := 0; frames <= 100 && off+frames*ch <= n; frames++ {
+					d := b[3*off : 3*(off+frames*ch)]
+					checkS24Vector(t, name, d, ch, fresh)
+					checkS24Vector(t, name, d, ch, used)
+				}
+			}
+		}
+	}
+}
+
+// TestS24AVX2Long covers runs past the assembly's flush of its 32-bit
+// sums (every 128 iterations of 8 samples) with the values that bring
+// those sums closest to overflowing, and a full statChunk of frames.
+func TestS24AVX2Long(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(23, 24))
+	var fresh intPart
+	fresh.reset()
+	for _, name := range []string{"random", "min", "max", "split"} {
+		gen := s24Patterns[name]
+		for _, ch := range vectorChannels {
+			for _, samples := range []int{8*128 + 8, 8*128*3 + 77, statChunk * ch} {
+				n := samples / ch * ch
+				b := make([]byte, 3*n)
+				for i := range n {
+					putS24(b, i, gen(rng, i))
+				}
+				checkS24Vector(t, name, b, ch, fresh)
+			}
+		}
+	}
+}
+
+// guarded returns size bytes of memory with an inaccessible page right
+// before and right after them.
+func guarded(t *testing.T, size int) []byte {
+	t.Helper()
+	ps := unix.Getpagesize()
+	pages := (size + ps - 1) / ps
+	mem, err := unix.Mmap(-1, 0, (pages+2)*ps, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { unix.Munmap(mem) })
+	if err := unix.Mprotect(mem[:ps], unix.PROT_NONE); err != nil {
+		t.Skip(err)
+	}
+	if err := unix.Mprotect(mem[(pages+1)*ps:], unix.PROT_NONE); err != nil {
+		t.Skip(err)
+	}
+	return mem[(pages+1)*ps-size : (pages+1)*ps]
+}
+
+// TestS24AVX2Bounds puts the samples right before an inaccessible page,
+// and right after one: a read past either end of the slice faults.
+func TestS24AVX2Bounds(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	b := guarded(t, 3*4096)
+	rng := rand.New(rand.NewPCG(25, 26))
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	var fresh intPart
+	fresh.reset()
+	for _, ch := range vectorChannels {
+		for _, n := range []int{16, 17, 23, 24, 25, 31, 32, 33, 100, 4096} {
+			n = n / ch * ch
+			checkS24Vector(t, "at end", b[len(b)-3*n:], ch, fresh)
+			checkS24Vector(t, "at start", b[:3*n], ch, fresh)
+		}
+	}
+}
+
+// sameLanes reports whether two float lane states are equal bit for bit,
+// except that any NaN equals any other (their payloads depend on operand
+// order, and every NaN reads the same in the statistics).
+func sameLanes(a, b *floatLanes) bool {
+	for k := range 4 {
+		for _, pair := range [][2]float64{{a.mn[k], b.mn[k]}, {a.mx[k], b.mx[k]}, {a.s[k], b.s[k]}, {a.q[k], b.q[k]}} {
+			if math.IsNaN(pair[0]) && math.IsNaN(pair[1]) {
+				continue
+			}
+			if math.Float64bits(pair[0]) != math.Float64bits(pair[1]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkF32Vector compares f32Vector on d with the scalar kernel, starting
+// both from the lane state start.
+func checkF32Vector(t *testing.T, what string, d []float32, ch int, start floatLanes) {
+	t.Helper()
+	want := make([]floatLanes, ch)
+	got := make([]floatLanes, ch)
+	for c := range ch {
+		want[c], got[c] = start, start
+	}
+	perChannel(d, ch, 4, want, f32Lanes)
+	took := f32Vector(d, ch, got)
+	if wantTake := haveAVX2 && (ch == 1 || ch == 2) && len(d) >= 8; took != wantTake {
+		t.Fatalf("%s: %d samples, %d ch: f32Vector took it: %v, want %v", what, len(d), ch, took, wantTake)
+	}
+	if !took {
+		for c := range got {
+			if !sameLanes(&got[c], &start) {
+				t.Fatalf("%s: %d samples, %d ch: f32Vector declined but changed ch %d", what, len(d), ch, c)
+			}
+		}
+		return
+	}
+	for c := range ch {
+		if !sameLanes(&got[c], &want[c]) {
+			t.Fatalf("%s: %d samples, %d ch, ch %d: %+v, scalar %+v", what, len(d), ch, c, got[c], want[c])
+		}
+	}
+}
+
+var f32Specials = []float32{0, float32(math.Copysign(0, -1)), 1, -1, 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1)),
+	float32(math.NaN()), math.Float32frombits(0xffc00001), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+	math.MaxFloat32, -math.MaxFloat32, 1e-40, -3e-39, 3.4e38, 0.1, -0.7}
+
+var f32Patterns = map[string]func(rng *rand.Rand, i int) float32{
+	"random": func(rng *rand.Rand, _ int) float32 { return float32(rng.NormFloat64() * 0.3) },
+	"wide": func(rng *rand.Rand, _ int) float32 {
+		return float32(rng.NormFloat64() * math.Exp2(float64(rng.IntN(200)-100)))
+	},
+	"special": func(rng *rand.Rand, _ int) float32 { return f32Specials[rng.IntN(len(f32Specials))] },
+	"finite": func(rng *rand.Rand, _ int) float32 {
+		for {
+			if v := math.Float32frombits(rng.Uint32()); !math.IsNaN(float64(v)) && !math.IsInf(float64(v), 0) {
+				return v
+			}
+		}
+	},
+}
+
+// TestF32AVX2Short covers every length up to 100 frames at every start
+// offset modulo 8 samples, from fresh lanes and from lanes that already
+// hold sums.
+func TestF32AVX2Short(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(27, 28))
+	var fresh floatLanes
+	fresh.reset()
+	used := floatLanes{mn: [4]float64{-0.25, -0.25, -0.25, -0.25}, mx: [4]float64{0.75, 0.75, 0.75, 0.75},
+		s: [4]float64{1.5, -2.25, 1e10, 3e-5}, q: [4]float64{7, 1e-3, 12345.678, 0.1}}
+	for name, gen := range f32Patterns {
+		for _, ch := range []int{1, 2, 3} {
+			n := 100*ch + 8
+			d := make([]float32, n)
+			for i := range d {
+				d[i] = gen(rng, i)
+			}
+			for off := range 8 {
+				for frames := 0; frames <= 100 && off+frames*ch <= n; frames++ {
+					checkF32Vector(t, name, d[off:off+frames*ch], ch, fresh)
+					checkF32Vector(t, name, d[off:off+frames*ch], ch, used)
+				}
+			}
+		}
+	}
+}
+
+// TestF32AVX2Long compares a full statChunk of frames, and checks the
+// bounds with guard pages on either side.
+func TestF32AVX2Long(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(29, 30))
+	var fresh floatLanes
+	fresh.reset()
+	for name, gen := range f32Patterns {
+		for _, ch := range []int{1, 2} {
+			d := make([]float32, statChunk*ch)
+			for i := range d {
+				d[i] = gen(rng, i)
+			}
+			checkF32Vector(t, name, d, ch, fresh)
+		}
+	}
+	b := guarded(t, 4*4096)
+	g := unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), 4096)
+	for i := range g {
+		g[i] = float32(rng.NormFloat64())
+	}
+	for _, ch := range []int{1, 2} {
+		for _, n := range []int{8, 9, 15, 16, 17, 100, 4096} {
+			n = n / ch * ch
+			checkF32Vector(t, "at end", g[len(g)-n:], ch, fresh)
+			checkF32Vector(t, "at start", g[:n], ch, fresh)
+		}
+	}
+}
