@@ -89,7 +89,11 @@
 // the same headers from an io.Reader and fills caller-owned buffers
 // (ReadFrames, or the ReadBlocks iterator), and NewWriter writes a WAVE
 // stream: sizes are patched on Close when the destination can seek, and the
-// streaming convention (0xFFFFFFFF sizes) is used when it cannot.
+// streaming convention (0xFFFFFFFF sizes) is used when it cannot. When the
+// length is known, Writer.Reserve claims the disk space first (a full disk
+// fails there, not midway) and lets the Writer prepare the page cache ahead
+// of its writes; TranscodeTo, the fast way to write a converted copy of a
+// mapped file, does so itself.
 //
 // # Security
 //

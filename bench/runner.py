@@ -98,7 +98,7 @@ def make_peers():
         if job == "convert":
             if not need("convert"):
                 return None, "n/a (convert not built)"
-            return [wm, "convert", "-q", "--to", "f32", f, OUTPUT], "mapped in, converted on 2 cores, write(2) out"
+            return [wm, "convert", "-q", "--to", "f32", f, OUTPUT], "mapped in, converted on 2 cores, `Writer.Reserve`, write(2) out"
         return None, "-"
 
     def wmfirst(job, f):
