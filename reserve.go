@@ -34,7 +34,9 @@ import (
 // before Close leaves a file of the announced length whose header has the
 // streaming sizes: readers take the unwritten rest for silence.
 //
-// Reserve may be called once, before or after some audio is written.
+// Close stops the helpers; a Writer dropped without Close has them stopped
+// when the garbage collector finds it. Reserve may be called once, before
+// or after some audio is written.
 // Elsewhere than Linux it only checks its argument.
 func (w *Writer) Reserve(frames int64) error {
 	if w.closed {
@@ -88,6 +90,9 @@ func (w *Writer) Reserve(frames int64) error {
 	}
 	w.res = &reservation{file: f, sizeBefore: st.Size(), end: end}
 	w.res.startPrefetch(w.start + w.head + w.n)
+	if w.res.stopC != nil {
+		runtime.AddCleanup(w, (*reservation).quit, w.res)
+	}
 	return nil
 }
 
@@ -98,10 +103,11 @@ type reservation struct {
 	end        int64 // the announced end of the file
 
 	// Page-cache helpers (Linux only; none when there is one CPU).
-	at    atomic.Int64    // offset the Writer has written up to
-	wake  []chan struct{} // one per helper, capacity 1
-	wg    sync.WaitGroup
-	stopC chan struct{}
+	at       atomic.Int64    // offset the Writer has written up to
+	wake     []chan struct{} // one per helper, capacity 1
+	wg       sync.WaitGroup
+	stopC    chan struct{}
+	quitOnce sync.Once
 	// helpUntil is the offset up to which the helpers are on; sampled
 	// and sampleTime add up the writes timed since. All three are owned
 	// by the Writer's goroutine.
@@ -225,10 +231,14 @@ func (r *reservation) stop() {
 	if r.stopC == nil {
 		return
 	}
-	close(r.stopC)
+	r.quit()
 	r.wg.Wait()
-	r.stopC, r.wake = nil, nil
+	r.wake = nil
 }
+
+// quit tells the helpers to end, once. It is also the cleanup of a Writer
+// dropped without Close, so that its helpers do not outlive it.
+func (r *reservation) quit() { r.quitOnce.Do(func() { close(r.stopC) }) }
 
 // finish stops the helpers and cuts the file back to end (never below
 // its length before Reserve) when fewer bytes came than announced.
