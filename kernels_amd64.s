@@ -310,6 +310,27 @@ s24done:
 	VZEROUPPER
 	RET
 
+// F32STEP takes the 8 samples at SI: their keys into the minima and
+// maxima, D0 (the low 4 widened) into S0 and Q0, D1 into s1 and q1 (S0
+// and Q0 again for mono, S1 and Q1 for stereo), and moves SI on.
+#define F32STEP(s1, q1) \
+	VMOVDQU      (SI), Y0      \
+	VPSRAD       $31, Y0, Y1   \
+	VPAND        Y15, Y1, Y1   \
+	VPXOR        Y0, Y1, Y1    \
+	VPMINSD      Y1, Y6, Y6    \
+	VPMAXSD      Y1, Y7, Y7    \
+	VCVTPS2PD    X0, Y2        \
+	VEXTRACTF128 $1, Y0, X3    \
+	VCVTPS2PD    X3, Y3        \
+	VMULPD       Y2, Y2, Y4    \
+	VMULPD       Y3, Y3, Y5    \
+	VADDPD       Y2, Y8, Y8    \
+	VADDPD       Y4, Y10, Y10  \
+	VADDPD       Y3, s1, s1    \
+	VADDPD       Y5, q1, q1    \
+	ADDQ         $32, SI
+
 // func f32AccumAVX2(d []float32, stereo bool, acc *f32Acc)
 //
 // float32 samples, 8 per iteration (len(d) must be a multiple of 8).
@@ -345,45 +366,15 @@ TEXT ·f32AccumAVX2(SB), NOSPLIT, $0-40
 	JNZ      f32stereo
 
 f32mono:
-	VMOVDQU      (SI), Y0
-	VPSRAD       $31, Y0, Y1
-	VPAND        Y15, Y1, Y1
-	VPXOR        Y0, Y1, Y1
-	VPMINSD      Y1, Y6, Y6
-	VPMAXSD      Y1, Y7, Y7
-	VCVTPS2PD    X0, Y2
-	VEXTRACTF128 $1, Y0, X3
-	VCVTPS2PD    X3, Y3
-	VMULPD       Y2, Y2, Y4
-	VMULPD       Y3, Y3, Y5
-	VADDPD       Y2, Y8, Y8
-	VADDPD       Y4, Y10, Y10
-	VADDPD       Y3, Y8, Y8
-	VADDPD       Y5, Y10, Y10
-	ADDQ         $32, SI
-	DECQ         CX
-	JNZ          f32mono
-	JMP          f32done
+	F32STEP(Y8, Y10)
+	DECQ CX
+	JNZ  f32mono
+	JMP  f32done
 
 f32stereo:
-	VMOVDQU      (SI), Y0
-	VPSRAD       $31, Y0, Y1
-	VPAND        Y15, Y1, Y1
-	VPXOR        Y0, Y1, Y1
-	VPMINSD      Y1, Y6, Y6
-	VPMAXSD      Y1, Y7, Y7
-	VCVTPS2PD    X0, Y2
-	VEXTRACTF128 $1, Y0, X3
-	VCVTPS2PD    X3, Y3
-	VMULPD       Y2, Y2, Y4
-	VMULPD       Y3, Y3, Y5
-	VADDPD       Y2, Y8, Y8
-	VADDPD       Y4, Y10, Y10
-	VADDPD       Y3, Y9, Y9
-	VADDPD       Y5, Y11, Y11
-	ADDQ         $32, SI
-	DECQ         CX
-	JNZ          f32stereo
+	F32STEP(Y9, Y11)
+	DECQ CX
+	JNZ  f32stereo
 
 f32done:
 	VMOVDQU Y6, 0(DI)
