@@ -17,7 +17,7 @@ func TestAddressSpace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "big.wav")
 	format := wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}
 	const frames = 3 << 28 // 3 GiB of s16 stereo
-	f, err := wavemap.Create(path, format, frames, nil)
+	f, err := wavemap.Create(path, format, frames, &wavemap.Options{Sparse: true})
 	if strconv.IntSize == 32 {
 		if !errors.Is(err, wavemap.ErrTooLarge) {
 			t.Fatalf("Create of 3 GiB on a 32-bit build: %v, want ErrTooLarge", err)

@@ -59,7 +59,7 @@ func BenchmarkOpen(b *testing.B) {
 	for _, size := range []int64{1 << 20, 1 << 30, 8 << 30} {
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
 			path := filepath.Join(b.TempDir(), "sparse.wav")
-			f, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}, size/4, nil)
+			f, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}, size/4, &wavemap.Options{Sparse: true})
 			if err != nil {
 				b.Fatal(err)
 			}

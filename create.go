@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -10,14 +11,17 @@ import (
 
 // Create makes a new WAVE file holding frames frames of silence in the
 // given format and maps its samples read-write. Silence is all zero bytes,
-// so the file stays sparse, except for u8, A-law and mu-law, whose silent
-// codes (128, 0xD5, 0xFF) Create writes out. Like Python's mode "w+", it overwrites an existing file
+// which Create does not write (the file system reads unwritten space as
+// zeros), except for u8, A-law and mu-law, whose silent codes (128, 0xD5,
+// 0xFF) Create writes out. Like Python's mode "w+", it overwrites an existing file
 // unless opts.NoClobber is set.
 //
 // The header is written with its final sizes before any sample, and the
-// file is extended to its full size at once (sparse where the file system
-// allows), so a process killed at any point after Create returns leaves a
-// file that every tool opens. The data starts at an offset that is a
+// file is extended to its full size at once, so a process killed at any
+// point after Create returns leaves a file that every tool opens. The
+// disk space for the audio is reserved (on Linux; a full disk fails here
+// with ErrNoSpace rather than as a SIGBUS while samples are written)
+// unless opts.Sparse asks for a sparse file. The data starts at an offset that is a
 // multiple of 16, so every typed view is naturally aligned.
 //
 // The container is plain RIFF with a JUNK chunk reserving room for an RF64
@@ -80,6 +84,15 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	f := &File{name: name, mode: ReadWrite, osf: osf, hdr: *h, size: total, syncFile: true}
 	if err := f.mapData(n); err != nil {
 		return fail(err)
+	}
+	if !opts.Sparse && n > 0 && canReserve {
+		if err := allocate(osf, int64(len(head)), n); errors.Is(err, ErrNoSpace) {
+			f.Close()
+			os.Remove(name)
+			return nil, fmt.Errorf("wavemap: reserving %d bytes of audio in %s: %w", n, name, err)
+		}
+		// Other errors: the file system cannot preallocate; the file
+		// stays sparse.
 	}
 	if err := f.fillSilence(); err != nil {
 		f.Close()

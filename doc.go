@@ -48,6 +48,9 @@
 // caller's back (no finalizers). If another process truncates a mapped
 // file, touching the lost pages raises SIGBUS: Guard turns such a fault
 // into a *FaultError, and the library's own bulk operations run under it.
+// A full disk cannot do the same to a new file: Create reserves the
+// audio's disk space up front (unless Options.Sparse), so it fails with
+// ErrNoSpace instead.
 //
 // # Scaling
 //

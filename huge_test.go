@@ -85,7 +85,7 @@ func TestHuge5GiB(t *testing.T) {
 	} {
 		t.Run(tc.want.String(), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "huge.wav")
-			f, err := wavemap.Create(path, format, n, &wavemap.Options{Container: tc.opt})
+			f, err := wavemap.Create(path, format, n, &wavemap.Options{Container: tc.opt, Sparse: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -121,7 +121,7 @@ func TestBoundedRSS(t *testing.T) {
 	const limit = 64 << 20
 	dir := t.TempDir()
 	path := filepath.Join(dir, "scan.wav")
-	f, err := Create(path, Format{Encoding: EncodingInt16, Channels: 2, SampleRate: 48000}, size/4, nil)
+	f, err := Create(path, Format{Encoding: EncodingInt16, Channels: 2, SampleRate: 48000}, size/4, &Options{Sparse: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -218,7 +218,7 @@ func TestConvertBadInput(t *testing.T) {
 
 // TestConvertDiskFull checks that a conversion too large for the disk
 // fails at once with a message naming the output and the lack of space,
-// exit 1, and leaves nothing on the small file system.
+// exit 1, and leaves nothing on the small file system; the same for gen.
 func TestConvertDiskFull(t *testing.T) {
 	small := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small).CombinedOutput(); err != nil {
@@ -231,6 +231,11 @@ func TestConvertDiskFull(t *testing.T) {
 	r := wavemapCmd(t, "convert", "-q", "--to", "f32", in, out)
 	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "out.wav") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	// gen (Create) too: an error, not a SIGBUS while writing the samples.
+	r = wavemapCmd(t, "gen", "--seconds", "60", filepath.Join(small, "gen.wav"))
+	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "gen.wav") {
+		t.Errorf("gen on a full disk: exit %d, stderr %q", r.code, r.stderr)
 	}
 	if left, _ := os.ReadDir(small); len(left) != 0 {
 		t.Errorf("left on the full disk: %v", left)
