@@ -81,7 +81,7 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	if err != nil {
 		return fail(err)
 	}
-	f := &File{name: name, mode: ReadWrite, osf: osf, hdr: *h, size: total, syncFile: true}
+	f := &File{name: name, mode: ReadWrite, osf: osf, hdr: *h, size: total, syncFile: true, sparse: opts.Sparse}
 	if err := f.mapData(n); err != nil {
 		return fail(err)
 	}

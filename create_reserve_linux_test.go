@@ -63,3 +63,38 @@ func TestCreateReserves(t *testing.T) {
 	}
 	f.Close()
 }
+
+// TestResizeReserves checks that growing a file on a full disk fails with
+// ErrNoSpace and leaves the file as it was, and that a File opened with
+// Sparse grows all the same.
+func TestResizeReserves(t *testing.T) {
+	small := smallFS(t, "1m")
+	format := wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 8000}
+	path := filepath.Join(small, "grow.wav")
+	f, err := wavemap.Create(path, format, 1000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := wavemap.Samples[int16](f)
+	s[999] = 1234
+	if err := f.Resize(4 << 20); !errors.Is(err, wavemap.ErrNoSpace) {
+		t.Fatalf("Resize to 8 MiB on a 1 MiB file system: %v, want ErrNoSpace", err)
+	}
+	if f.Frames() != 1000 {
+		t.Errorf("%d frames after the failed Resize", f.Frames())
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	g, err := wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{Strict: true, Sparse: true})
+	if err != nil {
+		t.Fatalf("after the failed Resize: %v", err)
+	}
+	defer g.Close()
+	if s, _ := wavemap.Samples[int16](g); g.Frames() != 1000 || s[999] != 1234 {
+		t.Fatalf("after the failed Resize: %d frames, last sample %d", g.Frames(), s[999])
+	}
+	if err := g.Resize(4 << 20); err != nil {
+		t.Fatalf("sparse Resize: %v", err)
+	}
+}

@@ -29,6 +29,7 @@ type File struct {
 	hdr      Header
 	size     int64 // file size when opened
 	syncFile bool  // the header was written by this process: fsync it on Flush
+	sparse   bool  // Options.Sparse: Resize leaves new space unreserved
 	closed   bool
 }
 
@@ -146,7 +147,7 @@ func finishOpen(name string, osf *os.File, size int64, mode Mode, h *Header, opt
 		osf.Close()
 		return nil, err
 	}
-	f := &File{name: name, mode: mode, osf: osf, hdr: *h, size: size}
+	f := &File{name: name, mode: mode, osf: osf, hdr: *h, size: size, sparse: opts.Sparse}
 	if err := f.mapData(n); err != nil {
 		osf.Close()
 		return nil, err

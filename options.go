@@ -98,14 +98,15 @@ type Options struct {
 	// NoClobber makes Create fail with an error wrapping fs.ErrExist
 	// instead of overwriting an existing file.
 	NoClobber bool
-	// Sparse makes Create leave the audio space a hole in the file
-	// instead of reserving disk blocks for it. A sparse file costs no disk
+	// Sparse makes Create, and Resize and Append on the File opened or
+	// created with these options, leave new audio space a hole in the
+	// file instead of reserving disk blocks for it. A sparse file costs no disk
 	// until written, which suits huge files of silence, but if the disk
 	// fills up before the samples are written, a store through the
 	// mapping is a SIGBUS that kills the process (unless it happens inside
 	// Guard). By default Create reserves the space where the system can
-	// (fallocate on Linux), so a full disk fails at Create, with an error
-	// wrapping ErrNoSpace.
+	// (fallocate on Linux), so a full disk fails at Create (or Resize),
+	// with an error wrapping ErrNoSpace.
 	Sparse bool
 }
 

@@ -278,6 +278,13 @@ func (f *File) resize(frames int64, write func(added []byte) error) error {
 			}
 			return undo(err)
 		}
+		// Reserve the new space, so that a full disk is this error and
+		// not a SIGBUS in the writes below or the caller's.
+		if !f.sparse && canReserve {
+			if err := allocate(f.osf, off+old, n-old); errors.Is(err, ErrNoSpace) {
+				return undo(fmt.Errorf("reserving %d more bytes of audio: %w", n-old, err))
+			}
+		}
 		added := mp.Bytes()[old:]
 		err = Guard(func() error {
 			if write != nil {

@@ -329,7 +329,7 @@ func TestResizePast4GiB(t *testing.T) {
 	needHuge(t)
 	path := filepath.Join(t.TempDir(), "grow.wav")
 	format := wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 48000}
-	f, err := wavemap.Create(path, format, 1000, nil)
+	f, err := wavemap.Create(path, format, 1000, &wavemap.Options{Sparse: true})
 	if err != nil {
 		t.Fatal(err)
 	}
