@@ -92,7 +92,12 @@ func Gain(f *File, factor float64, opts *PassOptions) (clipped int64, err error)
 		g := newIntGain(factor, 32, format.ValidBits)
 		return gainFile(f, opts, func(d []int32) int64 { return gainS32(d, &g, dry) })
 	case EncodingFloat32:
-		return gainFile(f, opts, func(d []float32) int64 { return gainF32(d, factor, dry) })
+		return gainFile(f, opts, func(d []float32) int64 {
+			if n, ok := f32GainVector(d, factor, dry); ok {
+				return n
+			}
+			return gainF32(d, factor, dry)
+		})
 	case EncodingFloat64:
 		return gainFile(f, opts, func(d []float64) int64 { return gainF64(d, factor, dry) })
 	}

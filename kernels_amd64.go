@@ -212,3 +212,24 @@ func f32Vector(d []float32, ch int, l []floatLanes) bool {
 	}
 	return true
 }
+
+// f32GainAVX2 applies factor to d, whose length must be a multiple of 8,
+// in place unless dry, and returns the number of samples past ±1: exactly
+// what gainF32 does (see kernels_amd64.s). It needs AVX2 (and POPCNT,
+// which every AVX2 processor has).
+//
+//go:noescape
+func f32GainAVX2(d []float32, factor float64, dry bool) int64
+
+// f32GainVector is gainF32 with AVX2: it reports false, doing nothing,
+// without AVX2.
+func f32GainVector(d []float32, factor float64, dry bool) (clipped int64, ok bool) {
+	if !haveAVX2 || !cpu.X86.HasPOPCNT {
+		return 0, false
+	}
+	n := len(d) &^ 7
+	if n > 0 {
+		clipped = f32GainAVX2(d[:n], factor, dry)
+	}
+	return clipped + gainF32(d[n:], factor, dry), true
+}

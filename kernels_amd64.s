@@ -385,3 +385,54 @@ f32done:
 	VMOVUPD Y11, 160(DI)
 	VZEROUPPER
 	RET
+
+// func f32GainAVX2(d []float32, factor float64, dry bool) int64
+//
+// Gain on float32 samples, 8 at a time (len(d) must be a multiple of 8),
+// in gainF32's arithmetic: each sample widened to float64 (exact), times
+// factor (one rounding), narrowed to float32 (round to nearest even, as
+// Go converts). Samples with |y| > 1 are counted (VCMPPS GT_OQ: NaN is
+// not). Without dry the results are stored over d. It returns the count.
+//
+// Registers: Y15 factor, Y14 0x7fffffff, Y13 1.0 as float32, R8 the count.
+TEXT ·f32GainAVX2(SB), NOSPLIT, $0-48
+	MOVQ         d_base+0(FP), SI
+	MOVQ         d_len+8(FP), DX
+	VBROADCASTSD factor+24(FP), Y15
+	MOVBQZX      dry+32(FP), DI
+	SHRQ         $3, DX
+	XORQ         R8, R8
+	VPCMPEQD     Y14, Y14, Y14
+	VPSRLD       $1, Y14, Y14
+	MOVL         $0x3f800000, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13
+	TESTQ        DX, DX
+	JZ           fgdone
+
+fgloop:
+	VCVTPS2PD   (SI), Y0
+	VCVTPS2PD   16(SI), Y1
+	VMULPD      Y15, Y0, Y0
+	VMULPD      Y15, Y1, Y1
+	VCVTPD2PSY  Y0, X0
+	VCVTPD2PSY  Y1, X1
+	VINSERTF128 $1, X1, Y0, Y0
+	VANDPS      Y14, Y0, Y2
+	VCMPPS      $0x1e, Y13, Y2, Y2 // |y| > 1, ordered
+	VMOVMSKPS   Y2, AX
+	POPCNTL     AX, AX
+	ADDQ        AX, R8
+	TESTQ       DI, DI
+	JNZ         fgnext
+	VMOVUPS     Y0, (SI)
+
+fgnext:
+	ADDQ $32, SI
+	DECQ DX
+	JNZ  fgloop
+
+fgdone:
+	MOVQ R8, ret+40(FP)
+	VZEROUPPER
+	RET

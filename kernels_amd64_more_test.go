@@ -283,3 +283,53 @@ func TestF32AVX2Long(t *testing.T) {
 		}
 	}
 }
+
+// TestF32GainAVX2 compares the AVX2 float32 gain with gainF32 for factors
+// that round, overflow to infinity, underflow to subnormals and zero, on
+// random, wide and special samples, at every start offset modulo 8 and
+// every tail length, in place and dry: the same samples bit for bit (any
+// NaN for any NaN) and the same count.
+func TestF32GainAVX2(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	factors := []float64{1, -1, 0, 0.5, 2, 1.0 / 3, 0.1, 1.0000001, 0.9999999, 3.7, -2.5, 1e-40, 1e-300, 1e300,
+		math.MaxFloat64, math.Inf(1), math.NaN(), math.Nextafter(1, 2), math.Nextafter(1, 0)}
+	rng := rand.New(rand.NewPCG(31, 32))
+	for range 10 {
+		factors = append(factors, (rng.Float64()*4-2)*math.Exp2(float64(rng.IntN(40)-20)))
+	}
+	same := func(a, b float32) bool {
+		return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
+	}
+	for name, gen := range f32Patterns {
+		src := make([]float32, 200)
+		for i := range src {
+			src[i] = gen(rng, i)
+		}
+		for _, g := range factors {
+			for off := range 8 {
+				for n := 0; off+n <= len(src); n += 1 + n/8 {
+					for _, dry := range []bool{false, true} {
+						want := append([]float32(nil), src[off:off+n]...)
+						got := append([]float32(nil), src[off:off+n]...)
+						wn := gainF32(want, g, dry)
+						gn, ok := f32GainVector(got, g, dry)
+						if !ok {
+							t.Fatal("f32GainVector declined with AVX2")
+						}
+						if gn != wn {
+							t.Fatalf("%s, factor %v, %d samples, dry %v: %d counted, gainF32 %d", name, g, n, dry, gn, wn)
+						}
+						for i := range got {
+							if !same(got[i], want[i]) {
+								t.Fatalf("%s, factor %v, %d samples, dry %v: sample %d: %v (%#x), gainF32 %v (%#x)",
+									name, g, n, dry, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

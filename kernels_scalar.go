@@ -20,3 +20,6 @@ func s24Vector(d []byte, ch int, p []intPart) bool { return false }
 
 // f32Vector reports false: no vector kernel in this build.
 func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }
+
+// f32GainVector reports false: no vector kernel in this build.
+func f32GainVector(d []float32, factor float64, dry bool) (int64, bool) { return 0, false }

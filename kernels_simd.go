@@ -129,3 +129,7 @@ func s24Vector(d []byte, ch int, p []intPart) bool { return false }
 // f32Vector reports false: the float32 kernel is assembly, in the
 // default amd64 build only.
 func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }
+
+// f32GainVector reports false: the float32 gain kernel is assembly, in
+// the default amd64 build only.
+func f32GainVector(d []float32, factor float64, dry bool) (int64, bool) { return 0, false }
