@@ -15,7 +15,8 @@ import (
 // Reserve tells w that frames more frames will follow, so that the space
 // for them can be claimed now. It matters for long writes into a regular
 // file and does nothing (returning nil) for other destinations: pipes,
-// sockets, buffers, or an *os.File that is not a regular file.
+// sockets, buffers, or an *os.File that is not a regular file or was
+// opened with O_APPEND.
 //
 // On Linux Reserve allocates the disk blocks at once (fallocate), so a
 // disk too small for the whole file fails here, with an error wrapping
@@ -60,7 +61,7 @@ func (w *Writer) Reserve(frames int64) error {
 		return nil
 	}
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil || !st.Mode().IsRegular() || appendOnly(f) {
 		return nil
 	}
 	audio := w.n + frames*fs

@@ -54,3 +54,18 @@ func (e noSpaceError) Is(target error) bool { return target == ErrNoSpace }
 func populate(fd uintptr, off, n int64) bool {
 	return unix.Fadvise(int(fd), off, n, unix.FADV_WILLNEED) == nil
 }
+
+// appendOnly reports whether f was opened with O_APPEND, where every write
+// goes to the end of the file whatever its offset: extending such a file
+// ahead of the writes would put the audio after the reserved space.
+func appendOnly(f *os.File) bool {
+	conn, err := f.SyscallConn()
+	if err != nil {
+		return true
+	}
+	flags := 0
+	if err := conn.Control(func(fd uintptr) { flags, err = unix.FcntlInt(fd, unix.F_GETFL, 0) }); err != nil || flags < 0 {
+		return true
+	}
+	return flags&unix.O_APPEND != 0
+}

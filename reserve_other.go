@@ -16,3 +16,6 @@ func allocate(*os.File, int64, int64) error { return nil }
 
 // populate is never called outside Linux.
 func populate(uintptr, int64, int64) bool { return false }
+
+// appendOnly is never called outside Linux.
+func appendOnly(*os.File) bool { return true }
