@@ -106,7 +106,7 @@ func convertFast(dst, src any) (clipped int, ok bool) {
 func s16ToF32(d []float32, s []int16) {
 	d = d[:len(s)]
 	const k = 1.0 / 32768
-	i := 0
+	i := s16ToF32Vector(d, s)
 	for ; i+4 <= len(s); i += 4 {
 		d[i] = float32(s[i]) * k
 		d[i+1] = float32(s[i+1]) * k

@@ -233,3 +233,21 @@ func f32GainVector(d []float32, factor float64, dry bool) (clipped int64, ok boo
 	}
 	return clipped + gainF32(d[n:], factor, dry), true
 }
+
+// s16ToF32AVX2 converts len(s) samples, a multiple of 16, into d (at least
+// as long). It needs AVX2.
+//
+//go:noescape
+func s16ToF32AVX2(d []float32, s []int16)
+
+// s16ToF32Vector converts the longest prefix of s that the AVX2 kernel
+// takes (a multiple of 16 samples) into d and returns its length: 0
+// without AVX2.
+func s16ToF32Vector(d []float32, s []int16) int {
+	n := len(s) &^ 15
+	if !haveAVX2 || n == 0 {
+		return 0
+	}
+	s16ToF32AVX2(d[:n], s[:n])
+	return n
+}

@@ -436,3 +436,36 @@ fgdone:
 	MOVQ R8, ret+40(FP)
 	VZEROUPPER
 	RET
+
+// func s16ToF32AVX2(d []float32, s []int16)
+//
+// d[i] = float32(s[i]) * 2^-15 for len(s) samples (a multiple of 16;
+// len(d) >= len(s)): both steps are exact, as in s16ToF32.
+TEXT ·s16ToF32AVX2(SB), NOSPLIT, $0-48
+	MOVQ         d_base+0(FP), DI
+	MOVQ         s_base+24(FP), SI
+	MOVQ         s_len+32(FP), CX
+	SHRQ         $4, CX
+	MOVL         $0x38000000, AX // 2^-15
+	VMOVD        AX, X15
+	VBROADCASTSS X15, Y15
+	TESTQ        CX, CX
+	JZ           cvdone
+
+cvloop:
+	VPMOVSXWD (SI), Y0
+	VPMOVSXWD 16(SI), Y1
+	VCVTDQ2PS Y0, Y0
+	VCVTDQ2PS Y1, Y1
+	VMULPS    Y15, Y0, Y0
+	VMULPS    Y15, Y1, Y1
+	VMOVUPS   Y0, (DI)
+	VMOVUPS   Y1, 32(DI)
+	ADDQ      $32, SI
+	ADDQ      $64, DI
+	DECQ      CX
+	JNZ       cvloop
+
+cvdone:
+	VZEROUPPER
+	RET

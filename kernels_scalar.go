@@ -23,3 +23,6 @@ func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }
 
 // f32GainVector reports false: no vector kernel in this build.
 func f32GainVector(d []float32, factor float64, dry bool) (int64, bool) { return 0, false }
+
+// s16ToF32Vector converts nothing: no vector kernel in this build.
+func s16ToF32Vector(d []float32, s []int16) int { return 0 }

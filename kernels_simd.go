@@ -133,3 +133,7 @@ func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }
 // f32GainVector reports false: the float32 gain kernel is assembly, in
 // the default amd64 build only.
 func f32GainVector(d []float32, factor float64, dry bool) (int64, bool) { return 0, false }
+
+// s16ToF32Vector converts nothing: the s16 -> f32 kernel is assembly, in
+// the default amd64 build only.
+func s16ToF32Vector(d []float32, s []int16) int { return 0 }
