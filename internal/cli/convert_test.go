@@ -218,7 +218,8 @@ func TestConvertBadInput(t *testing.T) {
 
 // TestConvertDiskFull checks that a conversion too large for the disk
 // fails at once with a message naming the output and the lack of space,
-// exit 1, and leaves nothing on the small file system; the same for gen.
+// exit 1, and leaves nothing on the small file system; the same for gen,
+// cut and cat.
 func TestConvertDiskFull(t *testing.T) {
 	small := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small).CombinedOutput(); err != nil {
@@ -232,10 +233,17 @@ func TestConvertDiskFull(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "out.wav") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	// gen (Create) too: an error, not a SIGBUS while writing the samples.
-	r = wavemapCmd(t, "gen", "--seconds", "60", filepath.Join(small, "gen.wav"))
-	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "gen.wav") {
-		t.Errorf("gen on a full disk: exit %d, stderr %q", r.code, r.stderr)
+	// gen, cut and cat (Create) too: an error, not a SIGBUS while writing
+	// the samples.
+	for _, args := range [][]string{
+		{"gen", "--seconds", "60", filepath.Join(small, "gen.wav")},
+		{"cut", in, filepath.Join(small, "cut.wav")},
+		{"cat", in, in, filepath.Join(small, "cat.wav")},
+	} {
+		r = wavemapCmd(t, args...)
+		if out := filepath.Base(args[len(args)-1]); r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, out) {
+			t.Errorf("%s on a full disk: exit %d, stderr %q", args[0], r.code, r.stderr)
+		}
 	}
 	if left, _ := os.ReadDir(small); len(left) != 0 {
 		t.Errorf("left on the full disk: %v", left)
