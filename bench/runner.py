@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -360,8 +361,14 @@ def main():
             active.append((p, argv, how))
         done = {}  # peer name -> final status when a peer is dropped early
         for rep in range(REPS):
-            k = rep % max(len(active), 1)
-            for p, argv, how in active[k:] + active[:k]:
+            # A fresh shuffle every round (seeded, so a rerun repeats it):
+            # a fixed rotation would always run each peer right after the
+            # same other one, and on a virtual machine that hands freed
+            # memory back to its host, what a run that writes a new file
+            # costs depends on what the run before it freed.
+            order = active[:]
+            random.Random(rep).shuffle(order)
+            for p, argv, how in order:
                 if p.name in done:
                     continue
                 remove(OUTPUT, WORK)
