@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 
 	"github.com/wavemap/wavemap"
 )
@@ -67,4 +69,52 @@ func ExampleNewReader() {
 	// [1 0]
 	// [0.125]
 	// 5 frames read
+}
+
+// TranscodeTo writes a converted copy of a mapped file through a Writer.
+// On a regular file it first reserves the whole output (Writer.Reserve),
+// so a disk too small fails before any conversion, and Close writes the
+// final sizes.
+func ExampleTranscodeTo() {
+	dir, err := os.MkdirTemp("", "wavemap-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	src, err := wavemap.Create(filepath.Join(dir, "in.wav"),
+		wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 8000}, 4, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer src.Close()
+	s, _ := wavemap.Samples[int16](src)
+	copy(s, []int16{0, 16384, -32768, 32767})
+
+	out, err := os.Create(filepath.Join(dir, "out.wav"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer out.Close()
+	f := src.Format()
+	f.Encoding = wavemap.EncodingFloat32
+	w, err := wavemap.NewWriter(out, f, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := wavemap.TranscodeTo(w, src, nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	g, err := wavemap.Open(out.Name(), wavemap.ReadOnly, &wavemap.Options{Strict: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer g.Close()
+	y, _ := wavemap.Samples[float32](g)
+	fmt.Println(g.Format().Encoding, y)
+	// Output:
+	// f32 [0 0.5 -1 0.9999695]
 }
