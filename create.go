@@ -1,7 +1,6 @@
 package wavemap
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -85,14 +84,12 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	if err := f.mapData(n); err != nil {
 		return fail(err)
 	}
-	if !opts.Sparse && n > 0 && canReserve {
-		if err := allocate(osf, int64(len(head)), n); errors.Is(err, ErrNoSpace) {
+	if !opts.Sparse {
+		if err := reserveAudio(osf, int64(len(head)), n); err != nil {
 			f.Close()
 			os.Remove(name)
-			return nil, fmt.Errorf("wavemap: reserving %d bytes of audio in %s: %w", n, name, err)
+			return nil, fmt.Errorf("wavemap: create %s: %w", name, err)
 		}
-		// Other errors: the file system cannot preallocate; the file
-		// stays sparse.
 	}
 	if err := f.fillSilence(); err != nil {
 		f.Close()

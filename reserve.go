@@ -97,6 +97,19 @@ func (w *Writer) Reserve(frames int64) error {
 	return nil
 }
 
+// reserveAudio claims the n bytes of f at off for new audio (Create,
+// Resize) where the system can. Only a lack of space is an error; a file
+// system without preallocation leaves the range sparse.
+func reserveAudio(f *os.File, off, n int64) error {
+	if !canReserve || n <= 0 {
+		return nil
+	}
+	if err := allocate(f, off, n); errors.Is(err, ErrNoSpace) {
+		return fmt.Errorf("reserving %d bytes of audio: %w", n, err)
+	}
+	return nil
+}
+
 // reservation is the state of a Writer after Reserve.
 type reservation struct {
 	file       *os.File

@@ -280,9 +280,9 @@ func (f *File) resize(frames int64, write func(added []byte) error) error {
 		}
 		// Reserve the new space, so that a full disk is this error and
 		// not a SIGBUS in the writes below or the caller's.
-		if !f.sparse && canReserve {
-			if err := allocate(f.osf, off+old, n-old); errors.Is(err, ErrNoSpace) {
-				return undo(fmt.Errorf("reserving %d more bytes of audio: %w", n-old, err))
+		if !f.sparse {
+			if err := reserveAudio(f.osf, off+old, n-old); err != nil {
+				return undo(err)
 			}
 		}
 		added := mp.Bytes()[old:]
