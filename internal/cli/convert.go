@@ -83,8 +83,7 @@ func runConvert(e *env, args []string) error {
 		osf.Close()
 		o.finish(err)
 		if errors.Is(err, wavemap.ErrNoSpace) {
-			need := src.Frames() * int64(df.FrameSize())
-			return fmt.Errorf("%s: no room for the %.1f MB of converted audio: %w", out, float64(need)/1e6, errors.Unwrap(err))
+			return o.errorf(err) // about the output, named as cut and cat name it
 		}
 		return fileError(in, err)
 	}
