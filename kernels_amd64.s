@@ -2,6 +2,18 @@
 
 #include "textflag.h"
 
+// ADDSUMS32 sign-extends the eight 32-bit sums of y (x is its low half)
+// and adds them to the eight int64 at lo(DI) and hi(DI), lanes 0-3 and
+// 4-7. It uses Y0 and Y1.
+#define ADDSUMS32(y, x, lo, hi) \
+	VPMOVSXDQ    x, Y0        \
+	VEXTRACTI128 $1, y, X1    \
+	VPMOVSXDQ    X1, Y1       \
+	VPADDQ       lo(DI), Y0, Y0 \
+	VPADDQ       hi(DI), Y1, Y1 \
+	VMOVDQU      Y0, lo(DI)   \
+	VMOVDQU      Y1, hi(DI)
+
 // func s16AccumAVX2(d []int16, acc *s16Acc)
 //
 // Registers:
@@ -80,20 +92,8 @@ inner:
 	JNZ        inner
 
 	// Flush the 32-bit sums, sign-extended, into acc.sum.
-	VPMOVSXDQ    X10, Y0
-	VEXTRACTI128 $1, Y10, X1
-	VPMOVSXDQ    X1, Y1
-	VPADDQ       64(DI), Y0, Y0
-	VPADDQ       96(DI), Y1, Y1
-	VMOVDQU      Y0, 64(DI)
-	VMOVDQU      Y1, 96(DI)
-	VPMOVSXDQ    X11, Y0
-	VEXTRACTI128 $1, Y11, X1
-	VPMOVSXDQ    X1, Y1
-	VPADDQ       128(DI), Y0, Y0
-	VPADDQ       160(DI), Y1, Y1
-	VMOVDQU      Y0, 128(DI)
-	VMOVDQU      Y1, 160(DI)
+	ADDSUMS32(Y10, X10, 64, 96)
+	ADDSUMS32(Y11, X11, 128, 160)
 	VPXOR        Y10, Y10, Y10
 	VPXOR        Y11, Y11, Y11
 	JMP          outer
@@ -292,13 +292,7 @@ s24inner:
 	DECQ        DX
 	JNZ         s24inner
 
-	VPMOVSXDQ    X8, Y0
-	VEXTRACTI128 $1, Y8, X1
-	VPMOVSXDQ    X1, Y1
-	VPADDQ       64(DI), Y0, Y0
-	VPADDQ       96(DI), Y1, Y1
-	VMOVDQU      Y0, 64(DI)
-	VMOVDQU      Y1, 96(DI)
+	ADDSUMS32(Y8, X8, 64, 96)
 	VPXOR        Y8, Y8, Y8
 	JMP          s24outer
 
