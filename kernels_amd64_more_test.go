@@ -3,6 +3,7 @@
 package wavemap
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -14,33 +15,49 @@ import (
 // Tests of the packed 24-bit and float32 AVX2 kernels against the scalar
 // lane kernels: equal parts, bit for bit.
 
-// checkS24Vector compares s24Vector on the bytes d with the scalar
-// kernel, starting both from the parts start.
-func checkS24Vector(t *testing.T, what string, d []byte, ch int, start intPart) {
+// checkVector runs a vector kernel and the scalar kernel it stands for
+// over parts that all start at start, one per channel: when the vector
+// kernel takes the case (as wantTake says it must) the parts must be
+// equal, and when it declines it must leave them alone. what names the
+// case in failures.
+func checkVector[P any](t *testing.T, what string, ch int, start P, wantTake bool,
+	scalar func([]P), vector func([]P) bool, same func(a, b *P) bool) {
 	t.Helper()
-	want := make([]intPart, ch)
-	got := make([]intPart, ch)
+	want := make([]P, ch)
+	got := make([]P, ch)
 	for c := range ch {
 		want[c], got[c] = start, start
 	}
-	perChannel(d, ch, 3, want, s24Lanes)
-	took := s24Vector(d, ch, got)
-	if wantTake := haveAVX2 && 8%ch == 0 && len(d) >= 48; took != wantTake {
-		t.Fatalf("%s: %d bytes, %d ch: s24Vector took it: %v, want %v", what, len(d), ch, took, wantTake)
+	scalar(want)
+	took := vector(got)
+	if took != wantTake {
+		t.Fatalf("%s: the vector kernel took it: %v, want %v", what, took, wantTake)
 	}
 	if !took {
 		for c := range got {
-			if got[c] != start {
-				t.Fatalf("%s: %d bytes, %d ch: s24Vector declined but changed ch %d: %+v", what, len(d), ch, c, got[c])
+			if !same(&got[c], &start) {
+				t.Fatalf("%s: the vector kernel declined but changed ch %d: %+v", what, c, got[c])
 			}
 		}
 		return
 	}
 	for c := range ch {
-		if got[c] != want[c] {
-			t.Fatalf("%s: %d bytes, %d ch, ch %d: %+v, scalar %+v", what, len(d), ch, c, got[c], want[c])
+		if !same(&got[c], &want[c]) {
+			t.Fatalf("%s, ch %d: %+v, scalar %+v", what, c, got[c], want[c])
 		}
 	}
+}
+
+func sameParts(a, b *intPart) bool { return *a == *b }
+
+// checkS24Vector compares s24Vector on the bytes d with the scalar
+// kernel, starting both from the parts start.
+func checkS24Vector(t *testing.T, what string, d []byte, ch int, start intPart) {
+	t.Helper()
+	checkVector(t, fmt.Sprintf("%s: %d bytes, %d ch", what, len(d), ch), ch, start,
+		haveAVX2 && 8%ch == 0 && len(d) >= 48,
+		func(p []intPart) { perChannel(d, ch, 3, p, s24Lanes) },
+		func(p []intPart) bool { return s24Vector(d, ch, p) }, sameParts)
 }
 
 var s24Patterns = map[string]func(rng *rand.Rand, i int) int32{
@@ -179,29 +196,10 @@ func sameLanes(a, b *floatLanes) bool {
 // both from the lane state start.
 func checkF32Vector(t *testing.T, what string, d []float32, ch int, start floatLanes) {
 	t.Helper()
-	want := make([]floatLanes, ch)
-	got := make([]floatLanes, ch)
-	for c := range ch {
-		want[c], got[c] = start, start
-	}
-	perChannel(d, ch, 4, want, f32Lanes)
-	took := f32Vector(d, ch, got)
-	if wantTake := haveAVX2 && (ch == 1 || ch == 2) && len(d) >= 8; took != wantTake {
-		t.Fatalf("%s: %d samples, %d ch: f32Vector took it: %v, want %v", what, len(d), ch, took, wantTake)
-	}
-	if !took {
-		for c := range got {
-			if !sameLanes(&got[c], &start) {
-				t.Fatalf("%s: %d samples, %d ch: f32Vector declined but changed ch %d", what, len(d), ch, c)
-			}
-		}
-		return
-	}
-	for c := range ch {
-		if !sameLanes(&got[c], &want[c]) {
-			t.Fatalf("%s: %d samples, %d ch, ch %d: %+v, scalar %+v", what, len(d), ch, c, got[c], want[c])
-		}
-	}
+	checkVector(t, fmt.Sprintf("%s: %d samples, %d ch", what, len(d), ch), ch, start,
+		haveAVX2 && (ch == 1 || ch == 2) && len(d) >= 8,
+		func(l []floatLanes) { perChannel(d, ch, 4, l, f32Lanes) },
+		func(l []floatLanes) bool { return f32Vector(d, ch, l) }, sameLanes)
 }
 
 var f32Specials = []float32{0, float32(math.Copysign(0, -1)), 1, -1, 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1)),

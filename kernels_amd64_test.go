@@ -3,6 +3,7 @@
 package wavemap
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -11,44 +12,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// s16Scalar is the statistics of d by the scalar lane kernel alone.
-func s16Scalar(d []int16, ch int) []intPart {
-	p := make([]intPart, ch)
-	for c := range p {
-		p[c].reset()
-	}
-	perChannel(d, ch, 2, p, s16Lanes)
-	return p
-}
-
 // checkS16Vector compares s16Vector on d with the scalar kernel: equal
 // parts when it takes the case, parts left alone when it does not.
 func checkS16Vector(t *testing.T, what string, d []int16, ch int) {
 	t.Helper()
-	want := s16Scalar(d, ch)
-	got := make([]intPart, ch)
-	for c := range got {
-		got[c].reset()
-	}
-	took := s16Vector(d, ch, got)
-	if wantTake := haveAVX2 && 16%ch == 0 && len(d) >= 32; took != wantTake {
-		t.Fatalf("%s: %d samples, %d ch: s16Vector took it: %v, want %v", what, len(d), ch, took, wantTake)
-	}
-	if !took {
-		for c := range got {
-			var fresh intPart
-			fresh.reset()
-			if got[c] != fresh {
-				t.Fatalf("%s: %d samples, %d ch: s16Vector declined but changed ch %d: %+v", what, len(d), ch, c, got[c])
-			}
-		}
-		return
-	}
-	for c := range ch {
-		if got[c] != want[c] {
-			t.Fatalf("%s: %d samples, %d ch, ch %d: %+v, scalar %+v", what, len(d), ch, c, got[c], want[c])
-		}
-	}
+	var fresh intPart
+	fresh.reset()
+	checkVector(t, fmt.Sprintf("%s: %d samples, %d ch", what, len(d), ch), ch, fresh,
+		haveAVX2 && 16%ch == 0 && len(d) >= 32,
+		func(p []intPart) { perChannel(d, ch, 2, p, s16Lanes) },
+		func(p []intPart) bool { return s16Vector(d, ch, p) }, sameParts)
 }
 
 var s16Patterns = map[string]func(rng *rand.Rand, i int) int16{
