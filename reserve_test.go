@@ -13,20 +13,31 @@ import (
 	"github.com/wavemap/wavemap"
 )
 
+// createFlags open a new file for fileWriter as os.Create does.
+const createFlags = os.O_RDWR | os.O_CREATE | os.O_TRUNC
+
+// fileWriter opens path with flag and starts a Writer of format on it; the
+// file is closed when the test ends.
+func fileWriter(t *testing.T, path string, flag int, format wavemap.Format, opts *wavemap.Options) (*os.File, *wavemap.Writer) {
+	t.Helper()
+	osf, err := os.OpenFile(path, flag, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { osf.Close() })
+	w, err := wavemap.NewWriter(osf, format, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return osf, w
+}
+
 // writeReserved writes frames frames of a counting s16 stereo signal
 // through a Writer into path, calling Reserve(reserve) first when reserve
 // is not negative, and returns the file's bytes.
 func writeReserved(t *testing.T, path string, reserve, frames int, c wavemap.Container) []byte {
 	t.Helper()
-	osf, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer osf.Close()
-	w, err := wavemap.NewWriter(osf, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}, &wavemap.Options{Container: c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	osf, w := fileWriter(t, path, createFlags, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}, &wavemap.Options{Container: c})
 	if reserve >= 0 {
 		if err := w.Reserve(int64(reserve)); err != nil {
 			t.Fatal(err)
@@ -118,15 +129,7 @@ func TestWriterReserveKeepsExisting(t *testing.T) {
 	if err := os.WriteFile(path, old, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	osf, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer osf.Close()
-	w, err := wavemap.NewWriter(osf, wavemap.Format{Encoding: wavemap.EncodingUint8, Channels: 1, SampleRate: 8000}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	osf, w := fileWriter(t, path, os.O_RDWR, wavemap.Format{Encoding: wavemap.EncodingUint8, Channels: 1, SampleRate: 8000}, nil)
 	if err := w.Reserve(1 << 20); err != nil {
 		t.Fatal(err)
 	}
@@ -161,16 +164,7 @@ func TestWriterReserveErrors(t *testing.T) {
 		t.Errorf("Reserve wrote %d bytes into a buffer", buf.Len())
 	}
 
-	path := filepath.Join(t.TempDir(), "x.wav")
-	osf, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer osf.Close()
-	w, err = wavemap.NewWriter(osf, format, &wavemap.Options{Container: wavemap.RIFF})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, w = fileWriter(t, filepath.Join(t.TempDir(), "x.wav"), createFlags, format, &wavemap.Options{Container: wavemap.RIFF})
 	if err := w.Reserve(1 << 30); !errors.Is(err, wavemap.ErrTooLarge) {
 		t.Errorf("Reserve of 8 GiB in plain RIFF: %v", err)
 	}
@@ -207,16 +201,8 @@ func smallFS(t *testing.T, size string) string {
 // Reserve with ErrNoSpace, and TranscodeTo before any conversion.
 func TestWriterReserveFull(t *testing.T) {
 	dir := smallFS(t, "1m")
-	osf, err := os.Create(filepath.Join(dir, "x.wav"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer osf.Close()
 	format := wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}
-	w, err := wavemap.NewWriter(osf, format, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, w := fileWriter(t, filepath.Join(dir, "x.wav"), createFlags, format, nil)
 	if err := w.Reserve(1 << 20); !errors.Is(err, wavemap.ErrNoSpace) {
 		t.Fatalf("Reserve of 4 MiB on a 1 MiB file system: %v", err)
 	}
@@ -237,15 +223,7 @@ func TestWriterReserveFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	out, err := os.Create(filepath.Join(dir, "y.wav"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer out.Close()
-	w, err = wavemap.NewWriter(out, format, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, w := fileWriter(t, filepath.Join(dir, "y.wav"), createFlags, format, nil)
 	if _, err := wavemap.TranscodeTo(w, f, nil); !errors.Is(err, wavemap.ErrNoSpace) {
 		t.Fatalf("TranscodeTo of 4 MiB onto a 1 MiB file system: %v", err)
 	}
@@ -294,15 +272,7 @@ func TestWriterReserveAppend(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.wav")
 	want := writeReserved(t, path, -1, 5000, wavemap.AutoContainer)
 	os.Remove(path)
-	osf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer osf.Close()
-	w, err := wavemap.NewWriter(osf, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, w := fileWriter(t, path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}, nil)
 	if err := w.Reserve(1 << 20); err != nil {
 		t.Fatal(err)
 	}
