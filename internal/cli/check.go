@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -139,7 +140,7 @@ func countNonFinite[T float32 | float64](f *wavemap.File, opts *wavemap.PassOpti
 	}
 	var bad, done atomic.Int64
 	total := int64(m.Len())
-	err = wavemap.ParallelBlocks(m, 0, func(_ int, b wavemap.Frames[T]) error {
+	err = wavemap.ParallelBlocks(context.TODO(), m, nil, func(_ int, b wavemap.Frames[T]) error {
 		var n int64
 		for _, v := range b.Data {
 			x := float64(v)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -77,7 +78,7 @@ func runConvert(e *env, args []string) error {
 		return o.finish(err)
 	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
-	clipped, err := wavemap.TranscodeTo(w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
+	clipped, err := wavemap.TranscodeTo(context.TODO(), w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
 	if err != nil {
 		osf.Close()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
@@ -127,7 +128,7 @@ func runGain(e *env, args []string) error {
 	}
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	clipped, err := wavemap.Gain(f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
+	clipped, err := wavemap.Gain(context.TODO(), f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
 	p.Done()
 	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)
@@ -167,7 +168,7 @@ func runNormalize(e *env, args []string) error {
 	defer p.Done()
 
 	// Pass 1: the peak over all channels.
-	st, err := wavemap.Measure(f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	st, err := wavemap.Measure(context.TODO(), f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	if err != nil {
 		f.Close()
 		return fileError(name, err)
@@ -202,7 +203,7 @@ func runNormalize(e *env, args []string) error {
 	if p != nil {
 		prog = func(done, _ int64) { p.Update(size + done*int64(fm.FrameSize())) }
 	}
-	j.Clipped, err = wavemap.Gain(f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
+	j.Clipped, err = wavemap.Gain(context.TODO(), f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
 	p.Done()
 	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -99,7 +100,7 @@ func runPlot(e *env, args []string) error {
 		return err
 	}
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	cols, err := wavemap.Overview(f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	cols, err := wavemap.Overview(context.TODO(), f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	p.Done()
 	if err != nil {
 		return fileError(name, err)

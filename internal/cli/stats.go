@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -37,7 +38,7 @@ func runStats(e *env, args []string) error {
 	defer f.Close()
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	st, err := wavemap.Measure(f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	st, err := wavemap.Measure(context.TODO(), f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	p.Done()
 	if err != nil {
 		return fileError(name, err)
