@@ -47,14 +47,14 @@ func (w *Writer) Reserve(frames int64) error {
 		return w.err
 	}
 	if frames < 0 {
-		return fmt.Errorf("%w: Reserve of %d frames", ErrInvalid, frames)
+		return fmt.Errorf("%w: Reserve of %d frames", ErrArgument, frames)
 	}
 	fs := int64(w.format.FrameSize())
 	if frames > (w.max-w.n)/fs {
-		return fmt.Errorf("%w: %d more frames after %d bytes of audio do not fit a %s file", ErrTooLarge, frames, w.n, w.spec.Container)
+		return fmt.Errorf("%w: %d more frames after %d bytes of audio do not fit a %s file", ErrSizeLimit, frames, w.n, w.spec.Container)
 	}
 	if w.res != nil {
-		return fmt.Errorf("%w: Reserve called twice", ErrInvalid)
+		return fmt.Errorf("%w: Reserve called twice", ErrArgument)
 	}
 	f, ok := w.dst.(*os.File)
 	if !canReserve || !ok || w.seeker == nil {
