@@ -30,14 +30,7 @@ import (
 // before Close leaves a file of the announced length whose header has the
 // streaming sizes: readers take the unwritten rest for silence. Reserve
 // may be called once, before or after some audio is written.
-//
-// How (not part of the contract): fallocate, and while the audio is
-// written the Writer times its writes; where fresh page-cache pages come
-// slowly (virtual machines whose host reclaims freed memory fault every
-// new page in on first touch), two helper goroutines touch the pages a
-// few megabytes ahead of the write offset, spreading that cost over the
-// cores. Close stops them; so does the garbage collector for a Writer
-// dropped without Close.
+
 func (w *Writer) Reserve(frames int64) error {
 	if w.closed {
 		return ErrClosed
@@ -109,6 +102,14 @@ func reserveAudio(f *os.File, off, n int64) error {
 	return nil
 }
 
+// How Reserve works: fallocate, and while the audio is
+// written the Writer times its writes; where fresh page-cache pages come
+// slowly (virtual machines whose host reclaims freed memory fault every
+// new page in on first touch), two helper goroutines touch the pages a
+// few megabytes ahead of the write offset, spreading that cost over the
+// cores. Close stops them; so does the garbage collector for a Writer
+// dropped without Close.
+//
 // reservation is the state of a Writer after Reserve.
 type reservation struct {
 	file       *os.File
