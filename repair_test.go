@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // repairAndCheck runs Repair on path, first as a dry run (which must not
@@ -66,22 +67,22 @@ func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 // TestRepairHandMade repairs hand-made files with broken sizes and checks
 // that they then open without a warning and that sox reads the samples.
 func TestRepairHandMade(t *testing.T) {
-	list := chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("name\x00"), true)), true)
+	list := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("name\x00"))))
 	want := []float64{1.0 / 32768, -2.0 / 32768, 3.0 / 32768, -4.0 / 32768, 5.0 / 32768}
 	for _, c := range []struct {
 		name   string
 		file   []byte
 		fields []string
 	}{
-		{"riff size too large", riffFile(1000, fmt16, chunk("data", -1, pcm, true)), []string{"RIFF size"}},
-		{"riff size too small", riffFile(20, fmt16, chunk("data", -1, pcm, true), list), []string{"RIFF size"}},
-		{"data past the end", riffFile(-1, fmt16, chunk("data", 4000, pcm, true)), []string{"data size"}},
-		{"streaming zeros", riffFile(0, fmt16, chunk("data", 0, pcm, true)), []string{"data size", "RIFF size"}},
-		{"streaming ones", riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, pcm, true)), []string{"data size", "RIFF size"}},
-		{"odd data, missing pad", riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"data size", "RIFF size"}},
+		{"riff size too large", wavtest.Wave("RIFF", 1000, fmt16, wavtest.Chunk("data", pcm)), []string{"RIFF size"}},
+		{"riff size too small", wavtest.Wave("RIFF", 20, fmt16, wavtest.Chunk("data", pcm), list), []string{"RIFF size"}},
+		{"data past the end", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 4000, pcm, true)), []string{"data size"}},
+		{"streaming zeros", wavtest.Wave("RIFF", 0, fmt16, wavtest.RawChunk("data", 0, pcm, true)), []string{"data size", "RIFF size"}},
+		{"streaming ones", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true)), []string{"data size", "RIFF size"}},
+		{"odd data, missing pad", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"data size", "RIFF size"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := writeTemp(t, c.file)
+			path := wavtest.WriteTemp(t, c.file)
 			fixes := repairAndCheck(t, path)
 			var fields []string
 			for _, x := range fixes {
@@ -104,7 +105,7 @@ func TestRepairHandMade(t *testing.T) {
 				}
 			}
 			compare(t, "wavemap", asFloat64(t, f), want, 0)
-			compare(t, "sox", soxFloat64(t, path), want, 0)
+			compare(t, "sox", wavtest.SoxFloat64(t, path), want, 0)
 		})
 	}
 }
@@ -198,7 +199,7 @@ func TestRepairRestoresCreated(t *testing.T) {
 
 // TestRepairRefuses checks the files Repair will not touch.
 func TestRepairRefuses(t *testing.T) {
-	notWave := writeTemp(t, []byte("this is not a WAVE file at all"))
+	notWave := wavtest.WriteTemp(t, []byte("this is not a WAVE file at all"))
 	if _, err := wavemap.Repair(notWave, false, nil); !errors.Is(err, wavemap.ErrNotWAVE) {
 		t.Errorf("Repair of a text file: %v, want ErrNotWAVE", err)
 	}
@@ -206,7 +207,7 @@ func TestRepairRefuses(t *testing.T) {
 		t.Errorf("Repair of a missing file: %v", err)
 	}
 	// A good file: nothing to do.
-	good := writeTemp(t, riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
+	good := wavtest.WriteTemp(t, wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)))
 	if fixes, err := wavemap.Repair(good, false, nil); err != nil || len(fixes) != 0 {
 		t.Errorf("Repair of a good file: %v, %v", fixes, err)
 	}
@@ -217,7 +218,7 @@ func TestRepairRefuses(t *testing.T) {
 	// wrapped: it needs RF64, which cannot be made by changing sizes.
 	path := filepath.Join(t.TempDir(), "wrapped.wav")
 	const n = 1<<32 + 1000
-	head := riffFile(-1, fmt16, []byte("data"), le32(uint32(n&0xFFFFFFFF)))
+	head := wavtest.RIFF(fmt16, []byte("data"), wavtest.LE32(uint32(n&0xFFFFFFFF)))
 	binary.LittleEndian.PutUint32(head[4:], uint32((int64(len(head))+n-8)&0xFFFFFFFF))
 	if err := os.WriteFile(path, head, 0o644); err != nil {
 		t.Fatal(err)
