@@ -23,14 +23,14 @@ func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dry, err := wavemap.Repair(path, true, nil)
+	dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true})
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
 		t.Fatal("a dry run changed the file")
 	}
-	fixes, err := wavemap.Repair(path, false, nil)
+	fixes, err := wavemap.Repair(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 		}
 	}
 	// A second repair finds nothing left to do.
-	if again, err := wavemap.Repair(path, true, nil); err != nil || len(again) != 0 {
+	if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
 		t.Errorf("after the repair: %v, %v", again, err)
 	}
 	return fixes
@@ -199,15 +199,15 @@ func TestRepairRestoresCreated(t *testing.T) {
 // TestRepairRefuses checks the files Repair will not touch.
 func TestRepairRefuses(t *testing.T) {
 	notWave := writeTemp(t, []byte("this is not a WAVE file at all"))
-	if _, err := wavemap.Repair(notWave, false, nil); !errors.Is(err, wavemap.ErrNotWAVE) {
+	if _, err := wavemap.Repair(notWave, nil); !errors.Is(err, wavemap.ErrNotWAVE) {
 		t.Errorf("Repair of a text file: %v, want ErrNotWAVE", err)
 	}
-	if _, err := wavemap.Repair(filepath.Join(t.TempDir(), "missing.wav"), true, nil); !errors.Is(err, os.ErrNotExist) {
+	if _, err := wavemap.Repair(filepath.Join(t.TempDir(), "missing.wav"), &wavemap.RepairOptions{DryRun: true}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Repair of a missing file: %v", err)
 	}
 	// A good file: nothing to do.
 	good := writeTemp(t, riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
-	if fixes, err := wavemap.Repair(good, false, nil); err != nil || len(fixes) != 0 {
+	if fixes, err := wavemap.Repair(good, nil); err != nil || len(fixes) != 0 {
 		t.Errorf("Repair of a good file: %v, %v", fixes, err)
 	}
 	if testing.Short() {
@@ -225,7 +225,7 @@ func TestRepairRefuses(t *testing.T) {
 	if err := os.Truncate(path, int64(len(head))+n); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wavemap.Repair(path, false, nil); !errors.Is(err, wavemap.ErrUnsupported) {
+	if _, err := wavemap.Repair(path, nil); !errors.Is(err, wavemap.ErrUnsupported) {
 		t.Errorf("Repair of a wrapped 4 GiB RIFF file: %v, want ErrUnsupported", err)
 	}
 	// Repair writes header fields only: the header tells whether it did.
