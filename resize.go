@@ -221,12 +221,7 @@ func (f *File) resize(frames int64, write func(added []byte) error) error {
 			}
 			// Bytes of the old file past the old data (a pad byte, junk
 			// after the last chunk) are not silence: overwrite them.
-			dirty := max(0, min(n, f.size-off)-old)
-			if b := silenceByte(f.hdr.Format.Encoding); b != 0 {
-				fill(added, b)
-			} else {
-				clear(added[:dirty])
-			}
+			silence(added, f.hdr.Format.Encoding, max(0, min(n, f.size-off)-old))
 			return nil
 		})
 		if err == nil && total > off+n {
@@ -294,18 +289,4 @@ func (f *File) reparse(frames int64, container Container) error {
 	f.hdr.Frames = frames
 	f.hdr.Container = container
 	return fmt.Errorf("wavemap: internal error: resized header of %s: %w", f.name, err)
-}
-
-// silenceByte returns the byte that fills silence in encodings whose
-// silence is not zero: u8, A-law and mu-law (0 for the others).
-func silenceByte(e Encoding) byte {
-	switch e {
-	case EncodingUint8:
-		return 0x80
-	case EncodingALaw:
-		return 0xD5
-	case EncodingMuLaw:
-		return 0xFF
-	}
-	return 0
 }
