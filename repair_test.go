@@ -237,3 +237,67 @@ func TestRepairRefuses(t *testing.T) {
 		t.Error("a refused Repair changed the file")
 	}
 }
+
+// FuzzRepair repairs arbitrary bytes: whatever the input, a dry run
+// changes nothing and reports what the repair then does, and the repair
+// changes only the bytes of the fields it reports.
+func FuzzRepair(f *testing.F) {
+	f.Add(riffFile(1000, fmt16, chunk("data", -1, pcm, true)))
+	f.Add(riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)))
+	f.Add(riffFile(20, fmt16, chunk("data", -1, pcm, true), chunk("LIST", -1, []byte("INFO"), true)))
+	dir := f.TempDir()
+	for _, c := range []wavemap.Container{wavemap.RIFF, wavemap.RF64, wavemap.BW64, wavemap.Wave64} {
+		path := filepath.Join(dir, "seed.wav")
+		w, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingALaw, Channels: 1, SampleRate: 8000}, 7, &wavemap.Options{Container: c})
+		if err != nil {
+			f.Fatal(err)
+		}
+		w.Close()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.wav")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true})
+		if err != nil {
+			return
+		}
+		if b, _ := os.ReadFile(path); !bytes.Equal(b, data) {
+			t.Fatal("a dry run changed the file")
+		}
+		fixes, err := wavemap.Repair(path, nil)
+		if err != nil {
+			t.Fatalf("the dry run planned %v, the repair failed: %v", dry, err)
+		}
+		if !slices.Equal(dry, fixes) {
+			t.Fatalf("dry run reported %v, the repair made %v", dry, fixes)
+		}
+		after, _ := os.ReadFile(path)
+		if len(after) != len(data) {
+			t.Fatalf("the repair changed the length from %d to %d", len(data), len(after))
+		}
+		for _, x := range fixes {
+			if x.Old == x.New || (x.Width != 4 && x.Width != 8) || x.Offset < 0 || x.Offset+int64(x.Width) > int64(len(data)) {
+				t.Fatalf("fix %+v in a %d-byte file", x, len(data))
+			}
+		}
+		for i := range after {
+			inside := false
+			for _, x := range fixes {
+				inside = inside || int64(i) >= x.Offset && int64(i) < x.Offset+int64(x.Width)
+			}
+			if !inside && after[i] != data[i] {
+				t.Fatalf("byte %d changed outside every reported field (%v)", i, fixes)
+			}
+		}
+		if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
+			t.Fatalf("after %v: %v, %v", fixes, again, err)
+		}
+	})
+}

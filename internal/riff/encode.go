@@ -42,7 +42,7 @@ type Spec struct {
 
 // layout is the shape of an encoded header.
 type layout struct {
-	container  Container // RIFF, RF64, BW64 or Wave64, before Sizes.Fields makes a large RIFF header RF64
+	container  Container // RIFF, RF64, BW64 or Wave64 as asked (Sizes.Fields makes RIFF RF64 past 4 GiB)
 	ext        bool      // fmt is WAVE_FORMAT_EXTENSIBLE
 	fmtLen     int       // fmt payload: 16, 18 or 40
 	fact       bool
