@@ -22,7 +22,7 @@ import (
 // 8, the sample count (frames) at 16, then a 32-bit table length at 24. A
 // RIFF file reserves the room with a JUNK chunk of the same 28-byte
 // payload at byte 12, which becomes the ds64 chunk when the file outgrows
-// 32 bits (EBU Tech 3306, "Achieving compatibility between BWF and RF64").
+// 32 bits (the switch EBU Tech 3306 describes for BWF compatibility).
 //
 // Sony Wave64: 64-bit sizes that count the 24-byte chunk header (GUID and
 // size); the one at byte 16 is the length of the whole file. Chunks start
