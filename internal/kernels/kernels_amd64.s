@@ -330,7 +330,7 @@ s24done:
 // float32 samples, 8 per iteration (len(d) must be a multiple of 8).
 // Minima and maxima are taken on the integer keys of stats.go (the
 // magnitude bits flipped when the sign is set), per dword lane. Sums and
-// sums of squares are float64, in the order f32Lanes adds them: D0 and
+// sums of squares are float64, in the order floatLanesOf adds them: D0 and
 // D1, the iteration's low and high 4 samples widened, are added to S0
 // then S0 again for mono (lane k gets samples k, 4+k, 8+k, ... in order),
 // to S0 and S1 for stereo (S0 holds frames 4m and 4m+1, S1 frames 4m+2

@@ -90,7 +90,7 @@ func StatsTable(d []uint8, ch int, p []IntPart, t *[256]int16) {
 func StatsF32(d []float32, ch int, p []FloatPart) {
 	l := newFloatLanes(ch)
 	if !f32Vector(d, ch, l) {
-		perChannel(d, ch, 4, l, f32Lanes)
+		perChannel(d, ch, 4, l, floatLanesOf[float32])
 	}
 	foldLanes(l, p)
 }
@@ -98,7 +98,7 @@ func StatsF32(d []float32, ch int, p []FloatPart) {
 // StatsF64 is StatsF32 for float64 samples.
 func StatsF64(d []float64, ch int, p []FloatPart) {
 	l := newFloatLanes(ch)
-	perChannel(d, ch, 8, l, f64Lanes)
+	perChannel(d, ch, 8, l, floatLanesOf[float64])
 	foldLanes(l, p)
 }
 
@@ -311,76 +311,24 @@ func foldLanes(l []floatLanes, p []FloatPart) {
 // max compile to conditional moves, where float comparisons become
 // branches that cost several times the whole loop.
 
-func key32(b uint32) int32 { return int32(b ^ uint32(int32(b)>>31)&0x7FFFFFFF) }
-
-func unkey32(k int32) float64 { return float64(math.Float32frombits(uint32(k ^ k>>31&0x7FFFFFFF))) }
-
 func key64(b uint64) int64 { return int64(b ^ uint64(int64(b)>>63)&0x7FFFFFFFFFFFFFFF) }
 
 func unkey64(k int64) float64 { return math.Float64frombits(uint64(k ^ k>>63&0x7FFFFFFFFFFFFFFF)) }
 
-// f32Lanes accumulates channel elements d[first+j*stride], j in [0, n):
-// sums and sums of squares in float64, element j in lane j%4. The
-// float64 conversions around the squares keep the compiler from fusing
-// them with the sums (it may, for GOAMD64=v3): the AVX2 kernel rounds the
-// product and the sum separately, and both must agree to the bit.
-func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
+// floatLanesOf accumulates channel elements d[first+j*stride], j in
+// [0, n), for float32 and float64 alike: sums and sums of squares in
+// float64, element j in lane j%4, minima and maxima on the keys of the
+// float64 values (a float32 widens exactly, and in order). The float64
+// conversions around the squares keep the compiler from fusing them with
+// the sums (it may, for GOAMD64=v3): the AVX2 kernel rounds the product
+// and the sum separately, and both must agree to the bit.
+func floatLanesOf[F float32 | float64](d []F, first, stride, n int, l *floatLanes) {
 	if n <= 0 {
 		return
 	}
 	_ = d[first+(n-1)*stride]
 	base := unsafe.Pointer(&d[first])
-	step := uintptr(stride) * 4
-	mn0 := key32(math.Float32bits(float32(min(l.mn[0], l.mn[1], l.mn[2], l.mn[3]))))
-	mx0 := key32(math.Float32bits(float32(max(l.mx[0], l.mx[1], l.mx[2], l.mx[3]))))
-	mn1, mx1 := mn0, mx0
-	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
-	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
-	off := uintptr(0)
-	for k := n >> 2; k > 0; k-- {
-		b0 := *(*uint32)(unsafe.Add(base, off))
-		b1 := *(*uint32)(unsafe.Add(base, off+step))
-		b2 := *(*uint32)(unsafe.Add(base, off+2*step))
-		b3 := *(*uint32)(unsafe.Add(base, off+3*step))
-		k0, k1, k2, k3 := key32(b0), key32(b1), key32(b2), key32(b3)
-		mn0, mn1 = min(mn0, k0, k2), min(mn1, k1, k3)
-		mx0, mx1 = max(mx0, k0, k2), max(mx1, k1, k3)
-		v0 := float64(math.Float32frombits(b0))
-		v1 := float64(math.Float32frombits(b1))
-		v2 := float64(math.Float32frombits(b2))
-		v3 := float64(math.Float32frombits(b3))
-		s0 += v0
-		s1 += v1
-		s2 += v2
-		s3 += v3
-		q0 += float64(v0 * v0)
-		q1 += float64(v1 * v1)
-		q2 += float64(v2 * v2)
-		q3 += float64(v3 * v3)
-		off += 4 * step
-	}
-	for k := n &^ 3; k < n; k++ {
-		b := math.Float32bits(d[first+k*stride])
-		mn0, mx0 = min(mn0, key32(b)), max(mx0, key32(b))
-		v := float64(math.Float32frombits(b))
-		s0 += v
-		q0 += float64(v * v)
-	}
-	lo, hi := unkey32(min(mn0, mn1)), unkey32(max(mx0, mx1))
-	l.mn = [4]float64{lo, lo, lo, lo}
-	l.mx = [4]float64{hi, hi, hi, hi}
-	l.s = [4]float64{s0, s1, s2, s3}
-	l.q = [4]float64{q0, q1, q2, q3}
-}
-
-// f64Lanes is f32Lanes for float64 samples.
-func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
-	if n <= 0 {
-		return
-	}
-	_ = d[first+(n-1)*stride]
-	base := unsafe.Pointer(&d[first])
-	step := uintptr(stride) * 8
+	step := uintptr(stride) * unsafe.Sizeof(d[0])
 	mn0 := key64(math.Float64bits(min(l.mn[0], l.mn[1], l.mn[2], l.mn[3])))
 	mx0 := key64(math.Float64bits(max(l.mx[0], l.mx[1], l.mx[2], l.mx[3])))
 	mn1, mx1 := mn0, mx0
@@ -388,17 +336,14 @@ func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
 	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
 	off := uintptr(0)
 	for k := n >> 2; k > 0; k-- {
-		b0 := *(*uint64)(unsafe.Add(base, off))
-		b1 := *(*uint64)(unsafe.Add(base, off+step))
-		b2 := *(*uint64)(unsafe.Add(base, off+2*step))
-		b3 := *(*uint64)(unsafe.Add(base, off+3*step))
-		k0, k1, k2, k3 := key64(b0), key64(b1), key64(b2), key64(b3)
+		v0 := float64(*(*F)(unsafe.Add(base, off)))
+		v1 := float64(*(*F)(unsafe.Add(base, off+step)))
+		v2 := float64(*(*F)(unsafe.Add(base, off+2*step)))
+		v3 := float64(*(*F)(unsafe.Add(base, off+3*step)))
+		k0, k1 := key64(math.Float64bits(v0)), key64(math.Float64bits(v1))
+		k2, k3 := key64(math.Float64bits(v2)), key64(math.Float64bits(v3))
 		mn0, mn1 = min(mn0, k0, k2), min(mn1, k1, k3)
 		mx0, mx1 = max(mx0, k0, k2), max(mx1, k1, k3)
-		v0 := math.Float64frombits(b0)
-		v1 := math.Float64frombits(b1)
-		v2 := math.Float64frombits(b2)
-		v3 := math.Float64frombits(b3)
 		s0 += v0
 		s1 += v1
 		s2 += v2
@@ -410,9 +355,9 @@ func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
 		off += 4 * step
 	}
 	for k := n &^ 3; k < n; k++ {
-		b := math.Float64bits(d[first+k*stride])
-		mn0, mx0 = min(mn0, key64(b)), max(mx0, key64(b))
-		v := math.Float64frombits(b)
+		v := float64(d[first+k*stride])
+		key := key64(math.Float64bits(v))
+		mn0, mx0 = min(mn0, key), max(mx0, key)
 		s0 += v
 		q0 += float64(v * v)
 	}

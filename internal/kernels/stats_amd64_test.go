@@ -331,7 +331,7 @@ func checkF32Vector(t *testing.T, what string, d []float32, ch int, start floatL
 	t.Helper()
 	checkVector(t, fmt.Sprintf("%s: %d samples, %d ch", what, len(d), ch), ch, start,
 		haveAVX2 && (ch == 1 || ch == 2) && len(d) >= 8,
-		func(l []floatLanes) { perChannel(d, ch, 4, l, f32Lanes) },
+		func(l []floatLanes) { perChannel(d, ch, 4, l, floatLanesOf[float32]) },
 		func(l []floatLanes) bool { return f32Vector(d, ch, l) }, sameLanes)
 }
 

@@ -98,7 +98,7 @@ func s24Vector(d []byte, ch int, p []IntPart) bool {
 	return true
 }
 
-// f32Vector is f32Lanes over every channel of a mono or stereo run, with
+// f32Vector is floatLanesOf[float32] over every channel of a mono or stereo run, with
 // the same sums in the same order. It reports false, doing nothing, for
 // other channel counts, for runs shorter than 8 samples, or without
 // AVX2.
@@ -139,10 +139,16 @@ func f32Vector(d []float32, ch int, l []floatLanes) bool {
 		l[c].mx = [4]float64{hi, hi, hi, hi}
 	}
 	if n < len(d) {
-		perChannel(d[n:], ch, 4, l, f32Lanes)
+		perChannel(d[n:], ch, 4, l, floatLanesOf[float32])
 	}
 	return true
 }
+
+// key32 and unkey32 are the ordering keys of stats.go on float32 bits,
+// as the float32 assembly takes them.
+func key32(b uint32) int32 { return int32(b ^ uint32(int32(b)>>31)&0x7FFFFFFF) }
+
+func unkey32(k int32) float64 { return float64(math.Float32frombits(uint32(k ^ k>>31&0x7FFFFFFF))) }
 
 // f32GainVector is gainF32 with AVX2: it reports false, doing nothing,
 // without AVX2.
