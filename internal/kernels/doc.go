@@ -64,9 +64,12 @@
 // hold values; over runs past the assembly's flushes of its 32-bit sums,
 // filled with the values that bring them closest to overflow, and over a
 // full MaxRun; right before and right after an inaccessible page, so a
-// read past either end of the slice faults; for gain, over all 65536 s16
-// values with factors that tie, clip, underflow and overflow, in place
-// and dry. .ci/run also runs them in the purego build (which checks the
-// scalar kernels alone against wavemap's results) and vets the
-// GOEXPERIMENT=simd build.
+// read past either end of the slice faults; for gain and s16 -> f32, over
+// all 65536 s16 values (gain with factors that tie, clip, underflow and
+// overflow, in place and dry). Run them under GOAMD64=v3 too after
+// touching a float kernel: that is where the compiler could fuse a scalar
+// square with its sum. .ci/run runs the portable tests of this package
+// and the root's Measure, Gain and Convert tests in the purego build as
+// well, where they check the scalar kernels alone; it only vets the
+// GOEXPERIMENT=simd build, which has the same kernels as the default one.
 package kernels
