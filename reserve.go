@@ -137,12 +137,15 @@ const (
 	prefetchAhead = 48 << 20
 )
 
+// noPrefetch turns the page-cache helpers off (benchmarks compare).
+var noPrefetch bool
+
 // startPrefetch starts the helpers that populate the page cache of the
 // reserved range ahead of the Writer's offset, each taking every n-th
 // step.
 func (r *reservation) startPrefetch(from int64) {
 	n := min(2, runtime.GOMAXPROCS(0))
-	if !canPrefetch || n < 2 {
+	if !canPrefetch || noPrefetch || n < 2 {
 		return
 	}
 	r.at.Store(from)
