@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,28 +20,6 @@ type convertOut struct {
 	To      string `json:"to"`
 	Frames  int64  `json:"frames"`
 	Clipped int64  `json:"clipped"`
-}
-
-// soxInfo returns the sample encoding, channels and sample rate sox
-// reads from path's header.
-func soxInfo(t *testing.T, path string) (encoding string, channels, rate int) {
-	t.Helper()
-	for _, line := range strings.Split(string(run(t, "sox", "--i", path)), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		switch k {
-		case "Sample Encoding":
-			encoding = v
-		case "Channels":
-			channels, _ = strconv.Atoi(v)
-		case "Sample Rate":
-			rate, _ = strconv.Atoi(v)
-		}
-	}
-	return encoding, channels, rate
 }
 
 // expectConverted computes, from the source values x (ffmpeg's decode, in
@@ -99,9 +76,9 @@ func TestConvertDecodes(t *testing.T) {
 	gen := filepath.Join(dir, "gen-s16.wav")
 	mustRun(t, "gen", "--type", "s16", "--signal", "noise", "--amp", "0.95", "--rate", "44100", "--frames", "3000", gen)
 	soxFile := filepath.Join(dir, "sox-s24.wav")
-	run(t, "sox", "-D", "-r", "22050", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.05", "sine", "300", "sine", "1700", "vol", "0.99")
+	tool(t, "sox", "-D", "-r", "22050", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.05", "sine", "300", "sine", "1700", "vol", "0.99")
 	ffFile := filepath.Join(dir, "ff-f32.wav") // peaks at 1.5: clips into integers
-	run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=0.1",
+	tool(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=0.1",
 		"-af", "volume=12", "-c:a", "pcm_f32le", "-y", ffFile)
 
 	for _, src := range []string{gen, soxFile, ffFile} {
@@ -196,7 +173,7 @@ func TestConvertBadInput(t *testing.T) {
 		{"convert", "--to", "f32", "--container", "mp3", in, out},
 		{"convert", "--to", "f32", "--rate-keep=false", in, out},
 	} {
-		if r := wavemapCmd(t, args...); r.code != 2 {
+		if r := runCLI(t, args...); r.code != 2 {
 			t.Errorf("%q: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
 	}
@@ -211,7 +188,7 @@ func TestConvertBadInput(t *testing.T) {
 	if r := mustRun(t, "info", "--json", out); !strings.Contains(r.stdout, `"sample_rate":48000`) || !strings.Contains(r.stdout, `"encoding":"u8"`) {
 		t.Errorf("info after convert: %s", r.stdout)
 	}
-	if r := wavemapCmd(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+	if r := runCLI(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
 		t.Errorf("convert -h: exit %d, %q", r.code, r.stderr)
 	}
 }
@@ -229,7 +206,7 @@ func TestConvertDiskFull(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "in.wav")
 	mustRun(t, "gen", "--seconds", "20", in) // 3.8 MB of s16, 7.7 MB as f32
 	out := filepath.Join(small, "out.wav")
-	r := wavemapCmd(t, "convert", "-q", "--to", "f32", in, out)
+	r := runCLI(t, "convert", "-q", "--to", "f32", in, out)
 	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "out.wav") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -240,7 +217,7 @@ func TestConvertDiskFull(t *testing.T) {
 		{"cut", in, filepath.Join(small, "cut.wav")},
 		{"cat", in, in, filepath.Join(small, "cat.wav")},
 	} {
-		r = wavemapCmd(t, args...)
+		r = runCLI(t, args...)
 		if out := filepath.Base(args[len(args)-1]); r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, out) {
 			t.Errorf("%s on a full disk: exit %d, stderr %q", args[0], r.code, r.stderr)
 		}

@@ -7,24 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/wavemap/wavemap"
 )
-
-// readFloat32 reads the samples of an f32 file with the library.
-func readFloat32(t *testing.T, path string) []float32 {
-	t.Helper()
-	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := wavemap.Samples[float32](f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append([]float32(nil), s...)
-}
 
 type gainOut struct {
 	File       string   `json:"file"`
@@ -77,7 +60,7 @@ func TestGainDB(t *testing.T) {
 
 	// A 24-bit file made by sox, read back at full precision.
 	s24 := filepath.Join(dir, "s24.wav")
-	run(t, "sox", "-D", "-r", "16000", "-n", "-b", "24", "-c", "2", s24, "synth", "0.1", "sine", "300", "sine", "700", "vol", "0.9")
+	tool(t, "sox", "-D", "-r", "16000", "-n", "-b", "24", "-c", "2", s24, "synth", "0.1", "sine", "300", "sine", "700", "vol", "0.9")
 	b24 := decodeSoxF64(t, s24)
 	mustRun(t, "gain", "-q", "--db", "-6dB", s24)
 	a24 := decodeSoxF64(t, s24)
@@ -116,7 +99,7 @@ func TestGainFactorHalf(t *testing.T) {
 
 	// A float file made by sox, read with the library before and after.
 	f32 := filepath.Join(dir, "f32.wav")
-	run(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.25", "sine", "440", "vol", "0.9")
+	tool(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.25", "sine", "440", "vol", "0.9")
 	fb := readFloat32(t, f32)
 	mustRun(t, "gain", "--factor", "0.5", f32)
 	fa := readFloat32(t, f32)
@@ -200,7 +183,7 @@ func TestNormalize(t *testing.T) {
 
 	// A float file made by sox, to the default -1 dBFS.
 	f32 := filepath.Join(dir, "f32.wav")
-	run(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.2", "sine", "100", "vol", "0.1")
+	tool(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.2", "sine", "100", "vol", "0.1")
 	r := mustRun(t, "normalize", f32)
 	if !strings.Contains(r.stdout, "-1.00 dBFS") {
 		t.Errorf("normalize: %q", r.stdout)
@@ -231,7 +214,7 @@ func TestGainBadInput(t *testing.T) {
 	b := badInput{"read-only file", ro, true}
 	checkRefused(t, b, "gain", "--db", "-6", "@")
 	checkRefused(t, b, "normalize", "@")
-	if r := wavemapCmd(t, "gain", "--db", "-6", ro); !strings.Contains(r.stderr, "read-only") {
+	if r := runCLI(t, "gain", "--db", "-6", ro); !strings.Contains(r.stderr, "read-only") {
 		t.Errorf("read-only file: %q", r.stderr)
 	}
 	// A dry run only reads, so it works on a read-only file.
@@ -250,12 +233,12 @@ func TestGainBadInput(t *testing.T) {
 		{"normalize", "--peak", "-1dBish", ro},        // not a level
 		{"normalize", ro, ro},                         // two files
 	} {
-		if r := wavemapCmd(t, args...); r.code != 2 {
+		if r := runCLI(t, args...); r.code != 2 {
 			t.Errorf("%q: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
 	}
 	for _, cmd := range []string{"gain", "normalize"} {
-		if r := wavemapCmd(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+		if r := runCLI(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
 			t.Errorf("%s -h: exit %d, %q", cmd, r.code, r.stderr)
 		}
 	}
