@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -38,7 +39,7 @@ func TestPassAdviceKeepsChanges(t *testing.T) {
 			cs[i] = -7
 		}
 		for range 2 {
-			err = Pass(c, opts, func(start int, b Frames[int16]) error {
+			err = Pass(context.Background(), c, opts, func(start int, b Frames[int16]) error {
 				for j, v := range b.Data {
 					i := 2*start + j
 					want := int16(i)
@@ -62,7 +63,7 @@ func TestPassAdviceKeepsChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := Pass(w, opts, func(_ int, b Frames[int16]) error {
+		if err := Pass(context.Background(), w, opts, func(_ int, b Frames[int16]) error {
 			for j := range b.Data {
 				b.Data[j] = ^b.Data[j]
 			}

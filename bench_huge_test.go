@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -35,7 +36,7 @@ func passBenchFile(b *testing.B) string {
 // sumPass is the read pass the benchmarks time: a sum of every sample.
 func sumPass(f *File, opts *PassOptions) (int64, error) {
 	sums := make([]int64, (f.Frames()+DefaultBlockFrames-1)/DefaultBlockFrames)
-	err := Pass(f, opts, func(start int, b Frames[int16]) error {
+	err := Pass(context.Background(), f, opts, func(start int, b Frames[int16]) error {
 		var s int64
 		for _, v := range b.Data {
 			s += int64(v)
@@ -118,7 +119,7 @@ func BenchmarkPassInPlace(b *testing.B) {
 			b.SetBytes(int64(len(f.Bytes())))
 			opts := &PassOptions{Workers: w}
 			for b.Loop() {
-				if err := Pass(f, opts, gain); err != nil {
+				if err := Pass(context.Background(), f, opts, gain); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -140,7 +141,7 @@ func BenchmarkPassNoAdvice(b *testing.B) {
 	b.Run("read", func(b *testing.B) {
 		b.SetBytes(int64(len(f.Bytes())))
 		for b.Loop() {
-			ParallelBlocks(m, 0, func(_ int, blk Frames[int16]) error {
+			ParallelBlocks(context.Background(), m, nil, func(_ int, blk Frames[int16]) error {
 				var s int64
 				for _, v := range blk.Data {
 					s += int64(v)
@@ -154,7 +155,7 @@ func BenchmarkPassNoAdvice(b *testing.B) {
 		b.Run(fmt.Sprintf("inplace-workers=%d", w), func(b *testing.B) {
 			b.SetBytes(int64(len(f.Bytes())))
 			for b.Loop() {
-				parallelBlocks(m, 0, w, func(_ int, blk Frames[int16]) error {
+				ParallelBlocks(context.Background(), m, &PassOptions{Workers: w}, func(_ int, blk Frames[int16]) error {
 					for i, v := range blk.Data {
 						blk.Data[i] = v ^ 1
 					}
@@ -187,10 +188,10 @@ func BenchmarkPassFreshMapping(b *testing.B) {
 					b.Fatal(err)
 				}
 				if advice {
-					err = Pass(f, nil, sum)
+					err = Pass(context.Background(), f, nil, sum)
 				} else {
 					m, _ := FramesOf[int16](f)
-					err = ParallelBlocks(m, 0, sum)
+					err = ParallelBlocks(context.Background(), m, nil, sum)
 				}
 				f.Close()
 				if err != nil {

@@ -1,6 +1,7 @@
 package wavemap_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -85,7 +86,7 @@ func BenchmarkMeasure(b *testing.B) {
 			f := passFile(b, enc, wavemap.ReadOnly)
 			b.SetBytes(int64(len(f.Bytes())))
 			for b.Loop() {
-				st, err := wavemap.Measure(f, nil)
+				st, err := wavemap.Measure(context.Background(), f, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -105,7 +106,7 @@ func BenchmarkGain(b *testing.B) {
 			b.SetBytes(int64(len(f.Bytes())))
 			factor := 0.5
 			for b.Loop() {
-				if _, err := wavemap.Gain(f, factor, nil); err != nil {
+				if _, err := wavemap.Gain(context.Background(), f, factor, nil); err != nil {
 					b.Fatal(err)
 				}
 				factor = 1 / factor

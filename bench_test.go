@@ -1,6 +1,7 @@
 package wavemap_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"sync/atomic"
@@ -108,7 +109,7 @@ func BenchmarkReadPass(b *testing.B) {
 		b.SetBytes(int64(len(f.Bytes())))
 		for b.Loop() {
 			var total atomic.Int64
-			wavemap.ParallelBlocks(m, 0, func(_ int, blk wavemap.Frames[int16]) error {
+			wavemap.ParallelBlocks(context.Background(), m, nil, func(_ int, blk wavemap.Frames[int16]) error {
 				total.Add(sumInt16(blk.Data))
 				return nil
 			})
@@ -177,13 +178,13 @@ func BenchmarkConvert(b *testing.B) {
 				switch enc {
 				case wavemap.EncodingInt16:
 					m, _ := wavemap.FramesOf[int16](f)
-					wavemap.ParallelBlocks(m, 0, func(start int, blk wavemap.Frames[int16]) error {
+					wavemap.ParallelBlocks(context.Background(), m, nil, func(start int, blk wavemap.Frames[int16]) error {
 						wavemap.Convert(dst[start:start+blk.Len()], blk.Data)
 						return nil
 					})
 				case wavemap.EncodingInt24:
 					m, _ := wavemap.FramesOf[wavemap.Int24](f)
-					wavemap.ParallelBlocks(m, 0, func(start int, blk wavemap.Frames[wavemap.Int24]) error {
+					wavemap.ParallelBlocks(context.Background(), m, nil, func(start int, blk wavemap.Frames[wavemap.Int24]) error {
 						wavemap.Convert(dst[start:start+blk.Len()], blk.Data)
 						return nil
 					})

@@ -74,6 +74,14 @@
 // gain kernels use AVX2 assembly when the CPU has it (the purego build tag
 // turns it off; the results are identical either way).
 //
+// Every pass takes a context.Context first: when it is cancelled (Ctrl-C
+// in a command, a request that went away) the pass starts no new block
+// and returns an error wrapping ctx.Err(). Gain then leaves the samples
+// before the stop changed and the rest as they were; Transcode and
+// TranscodeTo leave a partial output for the caller to remove. Options
+// come last in a *PassOptions (nil for the defaults): workers, block size,
+// progress reports, a dry run and the scaling of conversions.
+//
 // # Large files
 //
 // RIFF stops at 4 GiB. Create reserves room for an RF64 ds64 chunk and

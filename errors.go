@@ -17,6 +17,10 @@ var (
 	// ErrInvalid: header fields contradict each other (block align against
 	// channels and bits, zero channels, an impossible size ...).
 	ErrInvalid = errors.New("wavemap: invalid header")
+	// ErrArgument: a function was called with an argument it cannot use
+	// (a nil File or Writer, a frame range outside the file, a format with
+	// no channels ...). The files involved are left unchanged.
+	ErrArgument = errors.New("wavemap: invalid argument")
 	// ErrUnsupported: the file is valid but its samples cannot be mapped
 	// (compressed codecs, big-endian RIFX, 64-bit integers ...). It wraps
 	// errors.ErrUnsupported.

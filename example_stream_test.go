@@ -2,6 +2,7 @@ package wavemap_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -101,7 +102,7 @@ func ExampleTranscodeTo() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := wavemap.TranscodeTo(w, src, nil); err != nil {
+	if _, err := wavemap.TranscodeTo(context.Background(), w, src, nil); err != nil {
 		log.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

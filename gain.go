@@ -1,7 +1,7 @@
 package wavemap
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"math"
 	"sync/atomic"
@@ -42,84 +42,96 @@ import (
 // ReadOnly file too. A memory fault (the file truncated by another
 // process) is returned as a *FaultError; the samples before it may have
 // been changed.
-func Gain(f *File, factor float64, opts *PassOptions) (clipped int64, err error) {
+func Gain(ctx context.Context, f *File, factor float64, opts *PassOptions) (clipped int64, err error) {
 	if f == nil {
-		return 0, errors.New("wavemap: Gain of a nil *File")
+		return 0, fmt.Errorf("wavemap: Gain of a nil *File: %w", ErrArgument)
 	}
 	if f.closed {
 		return 0, ErrClosed
 	}
-	dry := opts != nil && opts.DryRun
-	if f.mode == ReadOnly && !dry {
+	p := newPassRun(ctx, opts)
+	if f.mode == ReadOnly && !p.opts.DryRun {
 		return 0, fmt.Errorf("%w: gain on %s", ErrReadOnly, f.name)
 	}
 	if math.IsNaN(factor) || math.IsInf(factor, 0) {
-		return 0, fmt.Errorf("wavemap: gain factor %v is not a finite number", factor)
+		return 0, fmt.Errorf("wavemap: gain factor %v is not a finite number: %w", factor, ErrArgument)
 	}
-	format := f.Format()
-	switch format.Encoding {
-	case EncodingUint8:
-		t := newCodeGain(factor, func(c uint8) int32 { return int32(c) - 128 },
-			func(v int32) uint8 { return uint8(v + 128) }, newIntGain(factor, 8, format.ValidBits))
-		return gainFile(f, opts, func(d []uint8) int64 { return t.apply(d, dry) })
-	case EncodingALaw:
-		t := newCodeGain(factor, func(c uint8) int32 { return int32(alawDecode[c]) },
-			func(v int32) uint8 { return uint8(alawEncode(int16(v))) }, newIntGain(factor, 16, 0))
-		return gainFile(f, opts, func(d []ALaw) int64 { return t.apply(bytesOf(d), dry) })
-	case EncodingMuLaw:
-		t := newCodeGain(factor, func(c uint8) int32 { return int32(mulawDecode[c]) },
-			func(v int32) uint8 { return uint8(mulawEncode(int16(v))) }, newIntGain(factor, 16, 0))
-		return gainFile(f, opts, func(d []MuLaw) int64 { return t.apply(bytesOf(d), dry) })
-	case EncodingInt16:
-		g := newIntGain(factor, 16, format.ValidBits)
-		if haveAVX2 { // exactly what the table gives, over twice as fast
-			return gainFile(f, opts, func(d []int16) int64 {
-				if n, ok := s16GainVector(d, &g, dry); ok {
-					return n
-				}
-				return gainS16(d, &g, dry)
-			})
-		}
-		if f.Frames()*int64(format.Channels) < s16TableMin {
-			return gainFile(f, opts, func(d []int16) int64 { return gainS16(d, &g, dry) })
-		}
-		t := newS16Table(&g)
-		return gainFile(f, opts, func(d []int16) int64 { return t.apply(d, dry) })
-	case EncodingInt24:
-		g := newIntGain(factor, 24, format.ValidBits)
-		return gainFile(f, opts, func(d []Int24) int64 { return gainS24(d, &g, dry) })
-	case EncodingInt32:
-		g := newIntGain(factor, 32, format.ValidBits)
-		return gainFile(f, opts, func(d []int32) int64 { return gainS32(d, &g, dry) })
-	case EncodingFloat32:
-		return gainFile(f, opts, func(d []float32) int64 {
-			if n, ok := f32GainVector(d, factor, dry); ok {
-				return n
-			}
-			return gainF32(d, factor, dry)
-		})
-	case EncodingFloat64:
-		return gainFile(f, opts, func(d []float64) int64 { return gainF64(d, factor, dry) })
+	k, err := kindFor(f.Format().Encoding)
+	if err != nil {
+		return 0, err
 	}
-	return 0, fmt.Errorf("%w: encoding %d", ErrUnsupported, format.Encoding)
+	return k.gain(p, f, factor)
 }
 
-// gainFile runs kernel over every block of f and adds up the clipped
-// counts.
-func gainFile[T Sample](f *File, opts *PassOptions, kernel func([]T) int64) (int64, error) {
+// gainFile runs the gain kernel of T over every block of f and adds up
+// the clipped counts.
+func gainFile[T Sample](p *passRun, f *File, factor float64) (int64, error) {
 	m, err := FramesOf[T](f)
 	if err != nil {
 		return 0, err
 	}
+	kernel := gainKernel[T](f.Format(), factor, p.opts.DryRun, int64(len(m.Data)))
 	var clipped atomic.Int64
-	writes := opts == nil || !opts.DryRun
-	err = filePassMode(f, m, opts, writes, func(_ int, b Frames[T]) error {
+	err = filePassMode(p, f, m, !p.opts.DryRun, func(_ int, b Frames[T]) error {
 		if n := kernel(b.Data); n != 0 {
 			clipped.Add(n)
 		}
 		return nil
 	})
 	return clipped.Load(), err
+}
+
+// gainKernel returns the in-place gain kernel for samples of type T in a
+// file of the given format (samples is the file's sample count, which
+// decides whether a lookup table pays for itself).
+func gainKernel[T Sample](format Format, factor float64, dry bool, samples int64) func([]T) int64 {
+	var k any
+	switch any(*new(T)).(type) {
+	case uint8:
+		t := newCodeGain(factor, func(c uint8) int32 { return int32(c) - 128 },
+			func(v int32) uint8 { return uint8(v + 128) }, newIntGain(factor, 8, format.ValidBits))
+		k = func(d []uint8) int64 { return t.apply(d, dry) }
+	case ALaw:
+		t := newCodeGain(factor, func(c uint8) int32 { return int32(alawDecode[c]) },
+			func(v int32) uint8 { return uint8(alawEncode(int16(v))) }, newIntGain(factor, 16, 0))
+		k = func(d []ALaw) int64 { return t.apply(bytesOf(d), dry) }
+	case MuLaw:
+		t := newCodeGain(factor, func(c uint8) int32 { return int32(mulawDecode[c]) },
+			func(v int32) uint8 { return uint8(mulawEncode(int16(v))) }, newIntGain(factor, 16, 0))
+		k = func(d []MuLaw) int64 { return t.apply(bytesOf(d), dry) }
+	case int16:
+		g := newIntGain(factor, 16, format.ValidBits)
+		switch {
+		case haveAVX2: // exactly what the table gives, over twice as fast
+			k = func(d []int16) int64 {
+				if n, ok := s16GainVector(d, &g, dry); ok {
+					return n
+				}
+				return gainS16(d, &g, dry)
+			}
+		case samples < s16TableMin:
+			k = func(d []int16) int64 { return gainS16(d, &g, dry) }
+		default:
+			t := newS16Table(&g)
+			k = func(d []int16) int64 { return t.apply(d, dry) }
+		}
+	case Int24:
+		g := newIntGain(factor, 24, format.ValidBits)
+		k = func(d []Int24) int64 { return gainS24(d, &g, dry) }
+	case int32:
+		g := newIntGain(factor, 32, format.ValidBits)
+		k = func(d []int32) int64 { return gainS32(d, &g, dry) }
+	case float32:
+		k = func(d []float32) int64 {
+			if n, ok := f32GainVector(d, factor, dry); ok {
+				return n
+			}
+			return gainF32(d, factor, dry)
+		}
+	case float64:
+		k = func(d []float64) int64 { return gainF64(d, factor, dry) }
+	}
+	return k.(func([]T) int64)
 }
 
 func bytesOf[T ALaw | MuLaw](d []T) []uint8 {

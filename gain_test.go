@@ -2,6 +2,7 @@ package wavemap_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -89,7 +90,7 @@ func TestGainMatchesReference(t *testing.T) {
 				want, wantClipped := refGain(format, orig, factor)
 				for _, o := range passOptions {
 					copy(f.Bytes(), orig)
-					n, err := wavemap.Gain(f, factor, o)
+					n, err := wavemap.Gain(context.Background(), f, factor, o)
 					what := fmt.Sprintf("%s %dch x%v %+v", enc, ch, factor, o)
 					if err != nil {
 						t.Fatalf("%s: %v", what, err)
@@ -125,7 +126,7 @@ func TestGainHalfS16(t *testing.T) {
 	for i := range s {
 		s[i] = int16(i - 32768)
 	}
-	n, err := wavemap.Gain(f, 0.5, nil)
+	n, err := wavemap.Gain(context.Background(), f, 0.5, nil)
 	if err != nil || n != 0 {
 		t.Fatalf("x0.5: %d clipped, %v", n, err)
 	}
@@ -152,7 +153,7 @@ func TestGainHalfS16(t *testing.T) {
 	for i := range s {
 		s[i] = int16(i - 32768)
 	}
-	n, err = wavemap.Gain(f, 2, &wavemap.PassOptions{Workers: 2, BlockFrames: 999})
+	n, err = wavemap.Gain(context.Background(), f, 2, &wavemap.PassOptions{Workers: 2, BlockFrames: 999})
 	if err != nil || n != 32768 {
 		t.Errorf("x2: %d clipped, want 32768 (%v)", n, err)
 	}
@@ -178,7 +179,7 @@ func TestGainModes(t *testing.T) {
 			t.Fatal(err)
 		}
 		mem := sha256.Sum256(g.Bytes())
-		n, err := wavemap.Gain(g, 3, &wavemap.PassOptions{DryRun: true, Workers: 3, BlockFrames: 100})
+		n, err := wavemap.Gain(context.Background(), g, 3, &wavemap.PassOptions{DryRun: true, Workers: 3, BlockFrames: 100})
 		if err != nil || n != wantClipped {
 			t.Errorf("%s dry run: %d clipped, want %d (%v)", mode, n, wantClipped, err)
 		}
@@ -194,7 +195,7 @@ func TestGainModes(t *testing.T) {
 
 	// ReadOnly refuses and changes nothing.
 	g, _ := wavemap.Open(path, wavemap.ReadOnly, nil)
-	if n, err := wavemap.Gain(g, 0.5, nil); !errors.Is(err, wavemap.ErrReadOnly) || n != 0 {
+	if n, err := wavemap.Gain(context.Background(), g, 0.5, nil); !errors.Is(err, wavemap.ErrReadOnly) || n != 0 {
 		t.Errorf("read-only: %d, %v", n, err)
 	}
 	g.Close()
@@ -205,7 +206,7 @@ func TestGainModes(t *testing.T) {
 	// CopyOnWrite changes the view, not the file.
 	g, _ = wavemap.Open(path, wavemap.CopyOnWrite, nil)
 	want, _ := refGain(format, g.Bytes(), 0.5)
-	if _, err := wavemap.Gain(g, 0.5, nil); err != nil {
+	if _, err := wavemap.Gain(context.Background(), g, 0.5, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(g.Bytes(), want) {
@@ -219,7 +220,7 @@ func TestGainModes(t *testing.T) {
 
 	// ReadWrite lands in the file.
 	g, _ = wavemap.Open(path, wavemap.ReadWrite, nil)
-	if n, err := wavemap.Gain(g, 3, nil); err != nil || n != wantClipped {
+	if n, err := wavemap.Gain(context.Background(), g, 3, nil); err != nil || n != wantClipped {
 		t.Errorf("read-write: %d clipped, want %d (%v)", n, wantClipped, err)
 	}
 	if err := g.Flush(); err != nil {
@@ -234,12 +235,12 @@ func TestGainModes(t *testing.T) {
 
 	// Bad factors and closed files.
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		if _, err := wavemap.Gain(g, bad, &wavemap.PassOptions{DryRun: true}); err == nil {
+		if _, err := wavemap.Gain(context.Background(), g, bad, &wavemap.PassOptions{DryRun: true}); err == nil {
 			t.Errorf("factor %v accepted", bad)
 		}
 	}
 	g.Close()
-	if _, err := wavemap.Gain(g, 1, nil); !errors.Is(err, wavemap.ErrClosed) {
+	if _, err := wavemap.Gain(context.Background(), g, 1, nil); !errors.Is(err, wavemap.ErrClosed) {
 		t.Errorf("closed: %v", err)
 	}
 }
@@ -256,7 +257,7 @@ func TestGainG711Identity(t *testing.T) {
 		for i := range d {
 			d[i] = byte(i)
 		}
-		if n, err := wavemap.Gain(f, 1, nil); err != nil || n != 0 {
+		if n, err := wavemap.Gain(context.Background(), f, 1, nil); err != nil || n != 0 {
 			t.Errorf("%s: %d, %v", enc, n, err)
 		}
 		for i := range d {
@@ -279,7 +280,7 @@ func TestGainValidBits(t *testing.T) {
 	defer f.Close()
 	s, _ := wavemap.Samples[int16](f)
 	copy(s, []int16{0x10, 0x30, 0x4000, -0x4000})
-	n, err := wavemap.Gain(f, 2.5, nil)
+	n, err := wavemap.Gain(context.Background(), f, 2.5, nil)
 	// 0x10 is 1 step: 2.5 -> 2 steps; 0x30 is 3: 7.5 -> 8; 0x400 steps
 	// clip at 0x7FF; -0x400 x 2.5 clips at -0x800.
 	if err != nil || n != 2 || s[0] != 0x20 || s[1] != 0x80 || s[2] != 0x7FF0 || s[3] != -0x8000 {

@@ -1,7 +1,7 @@
 package wavemap
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"math"
 	"math/bits"
@@ -30,32 +30,25 @@ type MinMax struct {
 // Samples are scaled as Convert scales them to float64: integers x of a
 // b-bit container as x / 2^(b-1) (u8 re-centred on 128), A-law and mu-law
 // decoded per G.711 and scaled as s16, floats as they are.
-func Overview(f *File, columns int, opts *PassOptions) ([][]MinMax, error) {
+func Overview(ctx context.Context, f *File, columns int, opts *PassOptions) ([][]MinMax, error) {
 	if f == nil {
-		return nil, errors.New("wavemap: Overview of a nil *File")
+		return nil, fmt.Errorf("wavemap: Overview of a nil *File: %w", ErrArgument)
 	}
 	if columns < 1 {
-		return nil, fmt.Errorf("wavemap: Overview of %s into %d columns: want at least one", f.Name(), columns)
+		return nil, fmt.Errorf("wavemap: Overview of %s into %d columns: want at least one: %w", f.Name(), columns, ErrArgument)
 	}
-	switch f.Format().Encoding {
-	case EncodingUint8:
-		return overviewFile[uint8](f, columns, opts)
-	case EncodingInt16:
-		return overviewFile[int16](f, columns, opts)
-	case EncodingInt24:
-		return overviewFile[Int24](f, columns, opts)
-	case EncodingInt32:
-		return overviewFile[int32](f, columns, opts)
-	case EncodingFloat32:
-		return overviewFile[float32](f, columns, opts)
-	case EncodingFloat64:
-		return overviewFile[float64](f, columns, opts)
-	case EncodingALaw:
-		return overviewFile[ALaw](f, columns, opts)
-	case EncodingMuLaw:
-		return overviewFile[MuLaw](f, columns, opts)
+	if f.closed {
+		return nil, ErrClosed
 	}
-	return nil, fmt.Errorf("wavemap: Overview of %s: encoding %v: %w", f.Name(), f.Format().Encoding, ErrUnsupported)
+	k, err := kindFor(f.Format().Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("wavemap: Overview of %s: %w", f.Name(), err)
+	}
+	all, err := k.block(f)
+	if err != nil {
+		return nil, err
+	}
+	return overview(newPassRun(ctx, opts), f, all, columns)
 }
 
 // mulDiv returns a*b/c rounded down, without overflow, for results that
@@ -69,13 +62,9 @@ func mulDiv(a, b, c uint64) uint64 {
 // overviewBuffer is the number of frames decoded to float64 at a time.
 const overviewBuffer = 1024
 
-func overviewFile[T Sample](f *File, columns int, opts *PassOptions) ([][]MinMax, error) {
-	m, err := FramesOf[T](f)
-	if err != nil {
-		return nil, err
-	}
-	ch := m.Channels
-	n := uint64(m.Len())
+func overview(p *passRun, f *File, all frameBlock, columns int) ([][]MinMax, error) {
+	ch := all.channels()
+	n := uint64(all.Len())
 	cols := uint64(columns)
 	out := make([][]MinMax, ch)
 	for c := range out {
@@ -101,7 +90,7 @@ func overviewFile[T Sample](f *File, columns int, opts *PassOptions) ([][]MinMax
 		return q - 1
 	}
 	var mu sync.Mutex
-	err = filePass(f, m, opts, func(start int, b Frames[T]) error {
+	err := decodedPass(p, f, func(start int, b frameBlock) error {
 		first, end := uint64(start), uint64(start+b.Len())
 		k0 := column(first)
 		k1 := column(end - 1)
@@ -115,9 +104,8 @@ func overviewFile[T Sample](f *File, columns int, opts *PassOptions) ([][]MinMax
 			acc := local[int(k-k0)*ch : int(k-k0+1)*ch]
 			for at < stop {
 				take := min(stop-at, overviewBuffer)
-				from := int(at-first) * ch
-				v := buf[:int(take)*ch]
-				Convert(v, b.Data[from:from+len(v)])
+				from := int(at - first)
+				v := b.float64s(buf, from, from+int(take))
 				for i := 0; i < len(v); i += ch {
 					for c, x := range v[i : i+ch] {
 						a := &acc[c]
@@ -151,7 +139,7 @@ func overviewFile[T Sample](f *File, columns int, opts *PassOptions) ([][]MinMax
 		if bound(k+1) > lo || lo >= n {
 			continue
 		}
-		Convert(frame, m.Frame(int(lo)))
+		all.float64s(frame, int(lo), int(lo)+1)
 		for c, x := range frame {
 			out[c][k] = MinMax{x, x}
 		}

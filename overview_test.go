@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"math"
 	"path/filepath"
 	"testing"
@@ -58,7 +59,7 @@ func TestOverviewMatchesDefinition(t *testing.T) {
 			cd.toFloat(samples, dec)
 			want := naiveOverview(dec, channels, tc.columns)
 			var last int64
-			got, err := Overview(f, tc.columns, &PassOptions{Workers: 3, BlockFrames: tc.block, Progress: func(done, total int64) { last = done }})
+			got, err := Overview(context.Background(), f, tc.columns, &PassOptions{Workers: 3, BlockFrames: tc.block, Progress: func(done, total int64) { last = done }})
 			f.Close()
 			if err != nil {
 				t.Fatal(err)
@@ -90,7 +91,7 @@ func TestOverviewEdges(t *testing.T) {
 	dir := t.TempDir()
 	v := []float64{0.5, math.NaN(), -0.25, math.NaN(), 0.75, math.NaN(), math.Inf(-1), math.NaN()}
 	f, _ := codecFor[float64]().make(t, filepath.Join(dir, "n.wav"), 2, v)
-	got, err := Overview(f, 2, nil)
+	got, err := Overview(context.Background(), f, 2, nil)
 	f.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -109,17 +110,17 @@ func TestOverviewEdges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer empty.Close()
-	if got, err := Overview(empty, 4, nil); err != nil || len(got) != 1 || len(got[0]) != 4 || got[0][3] != (MinMax{}) {
+	if got, err := Overview(context.Background(), empty, 4, nil); err != nil || len(got) != 1 || len(got[0]) != 4 || got[0][3] != (MinMax{}) {
 		t.Errorf("empty file: %v %v", got, err)
 	}
-	if _, err := Overview(empty, 0, nil); err == nil {
+	if _, err := Overview(context.Background(), empty, 0, nil); err == nil {
 		t.Error("0 columns accepted")
 	}
-	if _, err := Overview(nil, 4, nil); err == nil {
+	if _, err := Overview(context.Background(), nil, 4, nil); err == nil {
 		t.Error("nil file accepted")
 	}
 	empty.Close()
-	if _, err := Overview(empty, 4, nil); err == nil {
+	if _, err := Overview(context.Background(), empty, 4, nil); err == nil {
 		t.Error("closed file accepted")
 	}
 }

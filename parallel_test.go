@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"errors"
 	"sync/atomic"
 	"testing"
@@ -16,7 +17,7 @@ func TestParallelBlocks(t *testing.T) {
 		for _, n := range []int{1000, 1 << 18, 5000000} {
 			var frames atomic.Int64
 			seen := make([]atomic.Int32, m.Len())
-			err := parallelBlocks(m, n, workers, func(start int, b Frames[int32]) error {
+			err := ParallelBlocks(context.Background(), m, &PassOptions{BlockFrames: n, Workers: workers}, func(start int, b Frames[int32]) error {
 				if b.Len() > n || (b.Len() < n && start+b.Len() != m.Len()) {
 					t.Errorf("block at %d has %d frames", start, b.Len())
 				}
@@ -47,7 +48,7 @@ func TestParallelBlocks(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	var calls atomic.Int32
-	err := parallelBlocks(m, 10, 2, func(start int, b Frames[int32]) error {
+	err := ParallelBlocks(context.Background(), m, &PassOptions{BlockFrames: 10, Workers: 2}, func(start int, b Frames[int32]) error {
 		calls.Add(1)
 		if start >= 1000 {
 			return stop
@@ -57,7 +58,38 @@ func TestParallelBlocks(t *testing.T) {
 	if !errors.Is(err, stop) || calls.Load() > 200 {
 		t.Errorf("error stops the pass: %v after %d calls", err, calls.Load())
 	}
-	if err := ParallelBlocks(Frames[int32]{Channels: 2}, 0, func(int, Frames[int32]) error { return stop }); err != nil {
+	if err := ParallelBlocks(context.Background(), Frames[int32]{Channels: 2}, nil, func(int, Frames[int32]) error { return stop }); err != nil {
 		t.Errorf("empty: %v", err)
+	}
+}
+
+// A cancelled context stops a pass between blocks: no block starts after
+// the cancel, the error wraps context.Canceled and says how far it got.
+func TestParallelBlocksCancel(t *testing.T) {
+	m, _ := NewFrames(make([]int16, 2*100000), 2)
+	for _, workers := range []int{1, 2} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var calls atomic.Int32
+		err := ParallelBlocks(ctx, m, &PassOptions{BlockFrames: 1000, Workers: workers}, func(start int, b Frames[int16]) error {
+			if calls.Add(1) == 10 {
+				cancel()
+			}
+			return nil
+		})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("workers %d: error %v, want context.Canceled", workers, err)
+		}
+		// Each worker may have taken one block past the cancel.
+		if n := calls.Load(); n < 10 || n > int32(10+workers) {
+			t.Errorf("workers %d: %d blocks ran, want 10 to %d", workers, n, 10+workers)
+		}
+		done, cancel2 := context.WithCancel(context.Background())
+		cancel2()
+		calls.Store(0)
+		err = ParallelBlocks(done, m, nil, func(int, Frames[int16]) error { calls.Add(1); return nil })
+		if !errors.Is(err, context.Canceled) || calls.Load() != 0 {
+			t.Errorf("workers %d: pass under a done context ran %d blocks: %v", workers, calls.Load(), err)
+		}
 	}
 }

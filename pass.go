@@ -1,12 +1,15 @@
 package wavemap
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
 
 // PassOptions tune a whole-file pass such as Measure, Gain or Transcode.
-// A nil *PassOptions means the defaults.
+// A nil *PassOptions means the defaults, and every field's zero value is
+// its default.
 type PassOptions struct {
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
@@ -17,70 +20,94 @@ type PassOptions struct {
 	// frames finished so far and the total. Calls are serialised (never
 	// concurrent) but come from worker goroutines.
 	Progress func(done, total int64)
-	// DryRun makes passes that would write (Gain) compute their result
-	// without changing a sample.
+	// DryRun makes passes that would write (Gain, Transcode) compute
+	// their result without changing a sample.
 	DryRun bool
+	// Scaling is the mapping between integer and float samples used by
+	// the passes that convert (Transcode, TranscodeTo), as in
+	// ConvertScaled; the default is PowerOfTwo.
+	Scaling Scaling
 }
 
-func (o *PassOptions) workers() int {
-	if o == nil || o.Workers <= 0 {
-		return 0
+// passRun is one call of a pass: its context and its options, with the
+// defaults filled in.
+type passRun struct {
+	ctx  context.Context
+	opts PassOptions
+}
+
+// newPassRun returns the run for ctx (nil means context.Background) and
+// opts (nil means the defaults).
+func newPassRun(ctx context.Context, opts *PassOptions) *passRun {
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	return o.Workers
+	p := &passRun{ctx: ctx}
+	if opts != nil {
+		p.opts = *opts
+	}
+	if p.opts.Workers <= 0 {
+		p.opts.Workers = maxWorkers()
+	}
+	if p.opts.BlockFrames <= 0 {
+		p.opts.BlockFrames = DefaultBlockFrames
+	}
+	return p
+}
+
+// stopped returns nil while the run's context is live, and otherwise the
+// error a pass returns when it is cancelled: it wraps ctx.Err() and says
+// how far the pass got.
+func (p *passRun) stopped(done, total int64) error {
+	if err := p.ctx.Err(); err != nil {
+		return fmt.Errorf("wavemap: pass stopped after %d of %d frames: %w", done, total, err)
+	}
+	return nil
 }
 
 // filePass runs fn over m, a view of f's mapping, in parallel blocks,
-// reporting progress. It is the one place whole-file passes go through, so
-// kernel advice (read-ahead, releasing finished ranges) is given here: see
-// passAdvisor. Resident memory stays bounded by the blocks in flight and
-// a few MiB of slack, whatever the size of the file. f may be nil for a
-// view that belongs to no File: the pass then runs without advice.
-func filePass[T Sample](f *File, m Frames[T], opts *PassOptions, fn func(start int, b Frames[T]) error) error {
-	return filePassMode(f, m, opts, false, fn)
+// reporting progress and stopping when the run's context is done. It is
+// the one place whole-file passes go through, so kernel advice
+// (read-ahead, releasing finished ranges) is given here: see passAdvisor.
+// Resident memory stays bounded by the blocks in flight and a few MiB of
+// slack, whatever the size of the file. f may be nil for a view that
+// belongs to no File: the pass then runs without advice.
+func filePass[T Sample](p *passRun, f *File, m Frames[T], fn func(start int, b Frames[T]) error) error {
+	return filePassMode(p, f, m, false, fn)
 }
 
 // filePassMode is filePass for a pass that writes every sample of a
 // ReadWrite file when writes is set: each block is then faulted in
 // writable with one system call before fn runs.
-func filePassMode[T Sample](f *File, m Frames[T], opts *PassOptions, writes bool, fn func(start int, b Frames[T]) error) error {
-	var o PassOptions
-	if opts != nil {
-		o = *opts
-	}
-	workers := o.workers()
-	if workers == 0 {
-		workers = maxWorkers()
-	}
-	n := o.BlockFrames
-	if n <= 0 {
-		n = DefaultBlockFrames
-	}
+func filePassMode[T Sample](p *passRun, f *File, m Frames[T], writes bool, fn func(start int, b Frames[T]) error) error {
+	n := p.opts.BlockFrames
 	adv := newPassAdvisor(f, m, n)
 	if adv != nil && writes && f.mode == ReadWrite {
 		adv.populate = true
 	}
 	defer adv.finish()
 	var (
-		done  atomic.Int64
-		mu    sync.Mutex
-		last  int64
-		total = int64(m.Len())
+		done     atomic.Int64
+		mu       sync.Mutex
+		last     int64
+		total    = int64(m.Len())
+		progress = p.opts.Progress
 	)
-	return parallelBlocks(m, n, workers, func(start int, b Frames[T]) error {
+	return parallelBlocks(p, m, func(start int, b Frames[T]) error {
 		k := int64(start / n)
 		adv.start(k)
 		if err := fn(start, b); err != nil {
 			return err
 		}
 		adv.done(k)
-		if o.Progress == nil {
+		if progress == nil {
 			return nil
 		}
 		d := done.Add(int64(b.Len()))
 		mu.Lock()
 		if d > last { // blocks finish out of order: report each count once, rising
 			last = d
-			o.Progress(d, total)
+			progress(d, total)
 		}
 		mu.Unlock()
 		return nil
@@ -97,16 +124,18 @@ func filePassMode[T Sample](f *File, m Frames[T], opts *PassOptions, writes bool
 // leaves the rest of the system's page cache alone. ParallelBlocks, which
 // knows no File, gives no such advice: pages it touched stay resident
 // until the kernel reclaims them. start is the index in f of the block's
-// first frame. fn may read the
-// block and, in ReadWrite and CopyOnWrite files, edit it in place. T must
-// be the Go type of f's encoding; otherwise the error is a *TypeError.
+// first frame. fn may read the block and, in ReadWrite and CopyOnWrite
+// files, edit it in place. T must be the Go type of f's encoding;
+// otherwise the error is a *TypeError.
 //
 // The first error returned by fn stops the pass and is returned; a memory
 // fault (the file truncated by another process) becomes a *FaultError.
-func Pass[T Sample](f *File, opts *PassOptions, fn func(start int, b Frames[T]) error) error {
+// When ctx is done, no new block is started and the error returned wraps
+// ctx.Err() (errors.Is(err, context.Canceled) ...).
+func Pass[T Sample](ctx context.Context, f *File, opts *PassOptions, fn func(start int, b Frames[T]) error) error {
 	m, err := FramesOf[T](f)
 	if err != nil {
 		return err
 	}
-	return filePass(f, m, opts, fn)
+	return filePass(newPassRun(ctx, opts), f, m, fn)
 }

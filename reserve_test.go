@@ -2,6 +2,7 @@ package wavemap_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -224,7 +225,7 @@ func TestWriterReserveFull(t *testing.T) {
 	}
 	defer f.Close()
 	out, w := fileWriter(t, filepath.Join(dir, "y.wav"), createFlags, format, nil)
-	if _, err := wavemap.TranscodeTo(w, f, nil); !errors.Is(err, wavemap.ErrNoSpace) {
+	if _, err := wavemap.TranscodeTo(context.Background(), w, f, nil); !errors.Is(err, wavemap.ErrNoSpace) {
 		t.Fatalf("TranscodeTo of 4 MiB onto a 1 MiB file system: %v", err)
 	}
 	if fi, _ := out.Stat(); fi.Size() > 4096 {

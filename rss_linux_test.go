@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -38,7 +39,7 @@ func rssChild(t *testing.T, mode, path string) {
 		fmt.Println(sum)
 	case "read", "copy":
 		var sums [1 << 10]int64
-		err = Pass(f, nil, func(start int, b Frames[int16]) error {
+		err = Pass(context.Background(), f, nil, func(start int, b Frames[int16]) error {
 			var s int64
 			for _, v := range b.Data {
 				s += int64(v)
@@ -47,7 +48,7 @@ func rssChild(t *testing.T, mode, path string) {
 			return nil
 		})
 	case "inplace":
-		err = Pass(f, nil, func(_ int, b Frames[int16]) error {
+		err = Pass(context.Background(), f, nil, func(_ int, b Frames[int16]) error {
 			for i := range b.Data {
 				b.Data[i] = ^b.Data[i]
 			}

@@ -9,13 +9,6 @@ type Sample interface {
 	uint8 | int16 | Int24 | int32 | float32 | float64 | ALaw | MuLaw
 }
 
-// Linear is the subset of Sample types that support arithmetic directly.
-// Int24, ALaw and MuLaw are storage types: convert them on the way in and
-// out (Int24.Int32, ALaw.Int16 ...).
-type Linear interface {
-	uint8 | int16 | int32 | float32 | float64
-}
-
 // Int24 is one packed little-endian signed 24-bit sample, exactly as stored
 // in a 24-bit WAVE file, so that a []Int24 can be mapped over the file.
 type Int24 [3]byte

@@ -1,7 +1,7 @@
 package wavemap
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"math"
 	"math/big"
@@ -54,43 +54,29 @@ func (s ChannelStats) RMSDB() float64 { return 20 * math.Log10(s.RMS) }
 // opts.BlockFrames and opts.Progress apply; nil means the defaults). It
 // returns one ChannelStats per channel. The file is only read, so any
 // Mode will do. A memory fault (the file truncated by another process)
-// is returned as a *FaultError.
-func Measure(f *File, opts *PassOptions) ([]ChannelStats, error) {
+// is returned as a *FaultError; when ctx is done the pass stops with an
+// error wrapping ctx.Err().
+func Measure(ctx context.Context, f *File, opts *PassOptions) ([]ChannelStats, error) {
 	if f == nil {
-		return nil, errors.New("wavemap: Measure of a nil *File")
+		return nil, fmt.Errorf("wavemap: Measure of a nil *File: %w", ErrArgument)
 	}
 	if f.closed {
 		return nil, ErrClosed
 	}
-	switch f.Format().Encoding {
-	case EncodingUint8:
-		return measureFile[uint8](f, opts)
-	case EncodingInt16:
-		return measureFile[int16](f, opts)
-	case EncodingInt24:
-		return measureFile[Int24](f, opts)
-	case EncodingInt32:
-		return measureFile[int32](f, opts)
-	case EncodingFloat32:
-		return measureFile[float32](f, opts)
-	case EncodingFloat64:
-		return measureFile[float64](f, opts)
-	case EncodingALaw:
-		return measureFile[ALaw](f, opts)
-	case EncodingMuLaw:
-		return measureFile[MuLaw](f, opts)
+	k, err := kindFor(f.Format().Encoding)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("%w: encoding %d", ErrUnsupported, f.Format().Encoding)
+	return k.measure(newPassRun(ctx, opts), f)
 }
 
-func measureFile[T Sample](f *File, opts *PassOptions) ([]ChannelStats, error) {
+func measureFile[T Sample](p *passRun, f *File) ([]ChannelStats, error) {
 	m, err := FramesOf[T](f)
 	if err != nil {
 		return nil, err
 	}
 	ms := newMeasurer(m, f.Format().ValidBits)
-	err = filePass(f, m, opts, ms.block)
-	if err != nil {
+	if err := filePass(p, f, m, ms.block); err != nil {
 		return nil, err
 	}
 	return ms.result(), nil
@@ -99,12 +85,12 @@ func measureFile[T Sample](f *File, opts *PassOptions) ([]ChannelStats, error) {
 // MeasureFrames is Measure over any Frames view, such as one in memory or a
 // Slice of a file's frames. The clipping limits are those of the full
 // container (there is no Format to give ValidBits).
-func MeasureFrames[T Sample](m Frames[T], opts *PassOptions) ([]ChannelStats, error) {
+func MeasureFrames[T Sample](ctx context.Context, m Frames[T], opts *PassOptions) ([]ChannelStats, error) {
 	if m.Channels < 1 || len(m.Data)%m.Channels != 0 {
-		return nil, fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrInvalid, len(m.Data), m.Channels)
+		return nil, fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrArgument, len(m.Data), m.Channels)
 	}
 	ms := newMeasurer(m, 0)
-	if err := filePass(nil, m, opts, ms.block); err != nil {
+	if err := filePass(newPassRun(ctx, opts), nil, m, ms.block); err != nil {
 		return nil, err
 	}
 	return ms.result(), nil

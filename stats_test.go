@@ -3,6 +3,7 @@ package wavemap_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -220,7 +221,7 @@ func TestMeasureMatchesReference(t *testing.T) {
 			f, _ := randomFile(t, format, frames, uint64(ch)*31+uint64(enc))
 			want := refStats(format, f.Bytes())
 			for _, o := range passOptions {
-				got, err := wavemap.Measure(f, o)
+				got, err := wavemap.Measure(context.Background(), f, o)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -241,7 +242,7 @@ func TestMeasureValidBits(t *testing.T) {
 	defer f.Close()
 	s, _ := wavemap.Samples[int16](f)
 	copy(s, []int16{0x7FF0, 0x7FE0, -0x8000, 0x10, 0x7FF0})
-	st, err := wavemap.Measure(f, nil)
+	st, err := wavemap.Measure(context.Background(), f, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +266,7 @@ func TestMeasureFrames(t *testing.T) {
 	}
 	want := refStats(wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 3}, raw)
 	var calls, last int64
-	got, err := wavemap.MeasureFrames(m, &wavemap.PassOptions{Workers: 3, BlockFrames: 100, Progress: func(done, total int64) {
+	got, err := wavemap.MeasureFrames(context.Background(), m, &wavemap.PassOptions{Workers: 3, BlockFrames: 100, Progress: func(done, total int64) {
 		calls++
 		if done <= last || total != 1234 {
 			t.Errorf("progress %d/%d after %d", done, total, last)
@@ -279,11 +280,11 @@ func TestMeasureFrames(t *testing.T) {
 	if calls == 0 || last != 1234 {
 		t.Errorf("progress: %d calls, last %d", calls, last)
 	}
-	if _, err := wavemap.MeasureFrames(wavemap.Frames[int16]{Data: data[:7], Channels: 2}, nil); !errors.Is(err, wavemap.ErrInvalid) {
+	if _, err := wavemap.MeasureFrames(context.Background(), wavemap.Frames[int16]{Data: data[:7], Channels: 2}, nil); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("ragged frames: %v", err)
 	}
 	// Empty: zero samples, zero stats, -Inf dB.
-	st, err := wavemap.MeasureFrames(wavemap.Frames[float32]{Channels: 2}, nil)
+	st, err := wavemap.MeasureFrames(context.Background(), wavemap.Frames[float32]{Channels: 2}, nil)
 	if err != nil || len(st) != 2 || st[1] != (wavemap.ChannelStats{}) || !math.IsInf(st[0].PeakDB(), -1) || !math.IsInf(st[0].RMSDB(), -1) {
 		t.Errorf("empty: %+v %v", st, err)
 	}
@@ -293,7 +294,7 @@ func TestMeasureSpecialValues(t *testing.T) {
 	nan := math.NaN()
 	data := []float64{0.5, nan, -0.25, math.Inf(1), 0.5, -2, 0.25, 1}
 	m, _ := wavemap.NewFrames(data, 2)
-	st, err := wavemap.MeasureFrames(m, nil)
+	st, err := wavemap.MeasureFrames(context.Background(), m, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +308,7 @@ func TestMeasureSpecialValues(t *testing.T) {
 		t.Errorf("channel 1: %+v", s)
 	}
 	m32, _ := wavemap.NewFrames([]float32{math.MaxFloat32, float32(math.Inf(-1))}, 1)
-	st, _ = wavemap.MeasureFrames(m32, nil)
+	st, _ = wavemap.MeasureFrames(context.Background(), m32, nil)
 	if s := st[0]; s.Max != math.MaxFloat32 || !math.IsInf(s.Min, -1) || !math.IsInf(s.Peak, 1) || !math.IsInf(s.DC, -1) || !math.IsInf(s.RMS, 1) || s.Clipped != 2 {
 		t.Errorf("infinities: %+v", s)
 	}
@@ -324,12 +325,12 @@ func TestMeasureReproducible(t *testing.T) {
 	format := wavemap.Format{Encoding: wavemap.EncodingFloat32, Channels: 2, SampleRate: 8000}
 	f, _ := randomFile(t, format, 300000, 7)
 	defer f.Close()
-	first, err := wavemap.Measure(f, &wavemap.PassOptions{Workers: 1})
+	first, err := wavemap.Measure(context.Background(), f, &wavemap.PassOptions{Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range []*wavemap.PassOptions{nil, {Workers: 2, BlockFrames: 65536}, {Workers: 3, BlockFrames: 3 << 16}} {
-		got, _ := wavemap.Measure(f, o)
+		got, _ := wavemap.Measure(context.Background(), f, o)
 		for c := range got {
 			if got[c] != first[c] {
 				t.Errorf("%+v ch %d: %+v, first run %+v", o, c, got[c], first[c])
@@ -341,7 +342,7 @@ func TestMeasureReproducible(t *testing.T) {
 func TestMeasureClosed(t *testing.T) {
 	f, _ := randomFile(t, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 8000}, 10, 1)
 	f.Close()
-	if _, err := wavemap.Measure(f, nil); !errors.Is(err, wavemap.ErrClosed) {
+	if _, err := wavemap.Measure(context.Background(), f, nil); !errors.Is(err, wavemap.ErrClosed) {
 		t.Errorf("closed: %v", err)
 	}
 }
@@ -393,7 +394,7 @@ func TestMeasureAgainstSox(t *testing.T) {
 		if err := f.Flush(); err != nil {
 			t.Fatal(err)
 		}
-		st, err := wavemap.Measure(f, nil)
+		st, err := wavemap.Measure(context.Background(), f, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

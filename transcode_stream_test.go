@@ -2,6 +2,7 @@ package wavemap_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func TestTranscodeTo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantClipped, err := wavemap.Transcode(g, f, nil)
+			wantClipped, err := wavemap.Transcode(context.Background(), g, f, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +66,7 @@ func TestTranscodeTo(t *testing.T) {
 				t.Fatal(err)
 			}
 			var last int64
-			clipped, err := wavemap.TranscodeTo(w, f, &wavemap.PassOptions{Workers: 3, Progress: func(done, total int64) {
+			clipped, err := wavemap.TranscodeTo(context.Background(), w, f, &wavemap.PassOptions{Workers: 3, Progress: func(done, total int64) {
 				if done < last || total != frames {
 					t.Errorf("progress %d/%d after %d", done, total, last)
 				}
@@ -120,11 +121,11 @@ func TestTranscodeToErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wavemap.TranscodeTo(w, f, nil); err == nil || !strings.Contains(err.Error(), "disk full") {
+	if _, err := wavemap.TranscodeTo(context.Background(), w, f, nil); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("write error: %v", err)
 	}
 	w2, _ := wavemap.NewWriter(&failWriter{n: 1 << 40}, wavemap.Format{Encoding: wavemap.EncodingFloat32, Channels: 1, SampleRate: 8000}, nil)
-	if _, err := wavemap.TranscodeTo(w2, f, nil); !errors.Is(err, wavemap.ErrInvalid) {
+	if _, err := wavemap.TranscodeTo(context.Background(), w2, f, nil); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("channel mismatch: %v", err)
 	}
 }

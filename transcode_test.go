@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"errors"
 	"math"
 	"path/filepath"
@@ -119,7 +120,7 @@ func TestTranscodeAllPairs(t *testing.T) {
 					}
 					last = done
 				}}
-				clipped, err := Transcode(dst, src, opts)
+				clipped, err := Transcode(context.Background(), dst, src, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -155,7 +156,7 @@ func TestTranscodeClipsFloatToInt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	got, err := Transcode(dst, src, nil)
+	got, err := Transcode(context.Background(), dst, src, nil)
 	if err != nil || got != int64(want) || want == 0 {
 		t.Errorf("clipped %d, %v; want %d", got, err, want)
 	}
@@ -176,7 +177,7 @@ func TestTranscodeDryRunAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	dry, err := Transcode(dst, src, &PassOptions{DryRun: true, BlockFrames: 50})
+	dry, err := Transcode(context.Background(), dst, src, &PassOptions{DryRun: true, BlockFrames: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +186,7 @@ func TestTranscodeDryRunAndErrors(t *testing.T) {
 			t.Fatalf("dry run wrote byte %d = %d", i, b)
 		}
 	}
-	real, err := Transcode(dst, src, nil)
+	real, err := Transcode(context.Background(), dst, src, nil)
 	if err != nil || real != dry || real == 0 {
 		t.Errorf("dry run counted %d clips, real run %d (%v)", dry, real, err)
 	}
@@ -195,7 +196,7 @@ func TestTranscodeDryRunAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer short.Close()
-	if _, err := Transcode(short, src, nil); !errors.Is(err, ErrInvalid) {
+	if _, err := Transcode(context.Background(), short, src, nil); !errors.Is(err, ErrArgument) {
 		t.Errorf("frame count mismatch: %v", err)
 	}
 	stereo, err := Create(filepath.Join(dir, "stereo.wav"), Format{Encoding: EncodingUint8, Channels: 2, SampleRate: 8000}, 300, nil)
@@ -203,7 +204,7 @@ func TestTranscodeDryRunAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stereo.Close()
-	if _, err := Transcode(stereo, src, nil); !errors.Is(err, ErrInvalid) {
+	if _, err := Transcode(context.Background(), stereo, src, nil); !errors.Is(err, ErrArgument) {
 		t.Errorf("channel mismatch: %v", err)
 	}
 	ro, err := Open(filepath.Join(dir, "u.wav"), ReadOnly, nil)
@@ -211,15 +212,15 @@ func TestTranscodeDryRunAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	if _, err := Transcode(ro, src, nil); !errors.Is(err, ErrReadOnly) {
+	if _, err := Transcode(context.Background(), ro, src, nil); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("read-only destination: %v", err)
 	}
-	if _, err := Transcode(nil, src, nil); err == nil {
+	if _, err := Transcode(context.Background(), nil, src, nil); err == nil {
 		t.Error("nil destination accepted")
 	}
 	closed, _ := codecFor[int16]().make(t, filepath.Join(dir, "c.wav"), 1, v)
 	closed.Close()
-	if _, err := Transcode(dst, closed, nil); !errors.Is(err, ErrClosed) {
+	if _, err := Transcode(context.Background(), dst, closed, nil); !errors.Is(err, ErrClosed) {
 		t.Errorf("closed source: %v", err)
 	}
 }

@@ -138,13 +138,10 @@ func scanData(ctx context.Context, e *env, f *wavemap.File, quiet bool) (int64, 
 }
 
 // scanPass runs count over every block of f and returns the sum of its
-// results.
+// results. A cancelled ctx stops the pass between blocks.
 func scanPass[T wavemap.Sample](ctx context.Context, f *wavemap.File, opts *wavemap.PassOptions, count func([]T) int64) (int64, error) {
 	var n atomic.Int64
-	err := wavemap.Pass(f, opts, func(_ int, b wavemap.Frames[T]) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	err := wavemap.Pass(ctx, f, opts, func(_ int, b wavemap.Frames[T]) error {
 		n.Add(count(b.Data))
 		return nil
 	})

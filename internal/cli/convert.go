@@ -74,11 +74,8 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		return o.finish(err)
 	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
-	clipped, err := wavemap.TranscodeTo(w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
+	clipped, err := wavemap.TranscodeTo(ctx, w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
-	if err == nil {
-		err = ctx.Err()
-	}
 	if err != nil {
 		osf.Close()
 		o.finish(err)

@@ -119,13 +119,9 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		f.Close()
-		return err
-	}
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	clipped, err := wavemap.Gain(f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
+	clipped, err := wavemap.Gain(ctx, f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
 	p.Done()
 	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)
@@ -165,10 +161,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	defer p.Done()
 
 	// Pass 1: the peak over all channels.
-	st, err := wavemap.Measure(f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
-	if err == nil {
-		err = ctx.Err()
-	}
+	st, err := wavemap.Measure(ctx, f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	if err != nil {
 		f.Close()
 		return fileError(name, err)
@@ -197,14 +190,14 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Pass 2: the gain. Not begun if the command was interrupted while
-	// measuring (the check above), so that the file is then unchanged.
+	// measuring (Measure then fails), so that the file is then unchanged.
 	j.Factor = math.Pow(10, peak.v/20) / top
 	j.DB = jsonFloat(20 * math.Log10(j.Factor))
 	var prog func(done, total int64)
 	if p != nil {
 		prog = func(done, _ int64) { p.Update(size + done*int64(fm.FrameSize())) }
 	}
-	j.Clipped, err = wavemap.Gain(f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
+	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
 	p.Done()
 	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)

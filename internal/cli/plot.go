@@ -96,11 +96,8 @@ func runPlot(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	cols, err := wavemap.Overview(f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	cols, err := wavemap.Overview(ctx, f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	p.Done()
-	if err == nil {
-		err = ctx.Err()
-	}
 	if err != nil {
 		return fileError(name, err)
 	}

@@ -27,11 +27,8 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	defer f.Close()
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	st, err := wavemap.Measure(f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	st, err := wavemap.Measure(ctx, f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	p.Done()
-	if err == nil {
-		err = ctx.Err()
-	}
 	if err != nil {
 		return fileError(name, err)
 	}
