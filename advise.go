@@ -170,7 +170,8 @@ func (a *passAdvisor) drop(off, n int64) {
 }
 
 // finish releases the finished blocks not yet released (all of them,
-// after a complete pass) and puts the range back to normal advice.
+// after a complete pass) and puts the range back to the advice the file
+// was opened with.
 func (a *passAdvisor) finish() {
 	if a == nil {
 		return
@@ -178,5 +179,9 @@ func (a *passAdvisor) finish() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.release(min(a.low*a.block, a.size))
-	a.f.mp.Advise(mmap.Normal, a.base, a.size)
+	adv, ok := a.f.advice.mmap()
+	if !ok {
+		adv = mmap.Normal
+	}
+	a.f.mp.Advise(adv, a.base, a.size)
 }

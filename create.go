@@ -41,7 +41,7 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	}
 	head, err := riff.Encode(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrArgument, err)
 	}
 	total := int64(len(head)) + n
 	if spec.Container != riff.ContainerWave64 {
@@ -51,7 +51,7 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 		total += n & 1
 	}
 	if total < n {
-		return nil, fmt.Errorf("%w: %d bytes of audio", ErrTooLarge, n)
+		return nil, fmt.Errorf("%w: %d bytes of audio", ErrSizeLimit, n)
 	}
 	flag := os.O_RDWR | os.O_CREATE | os.O_TRUNC
 	if opts.NoClobber {
@@ -148,7 +148,7 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 	case RIFF:
 		s.Container = riff.ContainerRIFF
 		if n > math.MaxUint32-1024 {
-			return s, fmt.Errorf("%w: %d bytes of audio do not fit a RIFF file (use RF64 or AutoContainer)", ErrTooLarge, n)
+			return s, fmt.Errorf("%w: %d bytes of audio do not fit a RIFF file (use RF64 or AutoContainer)", ErrSizeLimit, n)
 		}
 	case RF64:
 		s.Container = riff.ContainerRF64
@@ -157,7 +157,7 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 	case Wave64:
 		s.Container = riff.ContainerWave64
 	default:
-		return s, fmt.Errorf("%w: cannot write a file in container %s", ErrInvalid, c)
+		return s, fmt.Errorf("%w: cannot write a file in container %s", ErrArgument, c)
 	}
 	return s, nil
 }
@@ -180,7 +180,7 @@ func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error)
 		return nil, ErrClosed
 	}
 	if from < 0 || to < from || to > f.hdr.Frames {
-		return nil, fmt.Errorf("%w: frames [%d, %d) out of range [0, %d)", ErrInvalid, from, to, f.hdr.Frames)
+		return nil, fmt.Errorf("%w: frames [%d, %d) out of range [0, %d)", ErrArgument, from, to, f.hdr.Frames)
 	}
 	dst, err := Create(name, f.hdr.Format, to-from, opts)
 	if err != nil {

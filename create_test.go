@@ -159,14 +159,14 @@ func TestCreateOptions(t *testing.T) {
 		{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 8000, ValidBits: 17},
 		{Encoding: wavemap.EncodingFloat32, Channels: 1, SampleRate: 8000, ValidBits: 20},
 	} {
-		if _, err := wavemap.Create(filepath.Join(dir, "bad.wav"), bad, 1, nil); !errors.Is(err, wavemap.ErrInvalid) {
-			t.Errorf("Create(%+v): %v, want ErrInvalid", bad, err)
+		if _, err := wavemap.Create(filepath.Join(dir, "bad.wav"), bad, 1, nil); !errors.Is(err, wavemap.ErrArgument) {
+			t.Errorf("Create(%+v): %v, want ErrArgument", bad, err)
 		}
 	}
 	if _, err := wavemap.Create(filepath.Join(dir, "neg.wav"), format, -1, nil); err == nil {
 		t.Error("negative frame count accepted")
 	}
-	if _, err := wavemap.Create(filepath.Join(dir, "huge.wav"), format, math.MaxInt64/2+1, nil); !errors.Is(err, wavemap.ErrTooLarge) {
+	if _, err := wavemap.Create(filepath.Join(dir, "huge.wav"), format, math.MaxInt64/2+1, nil); !errors.Is(err, wavemap.ErrSizeLimit) {
 		t.Errorf("overflowing size: %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package wavemap
 import (
 	"errors"
 	"fmt"
+
+	"github.com/wavemap/wavemap/internal/riff"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of these (or
@@ -35,6 +37,10 @@ var (
 	// ErrTooLarge: the mapping does not fit in this process's address space
 	// (on 32-bit platforms, anything over 2 GiB).
 	ErrTooLarge = errors.New("wavemap: mapping exceeds the address space")
+	// ErrSizeLimit: the audio asked for does not fit the container (a
+	// RIFF file past 4 GiB with no room for a ds64 chunk, a stream that
+	// cannot seek past 4 GiB) or overflows a 64-bit size.
+	ErrSizeLimit = errors.New("wavemap: audio too large for the container")
 	// ErrNoSpace: the file system has no room (or no quota left) for the
 	// space asked of it (Writer.Reserve).
 	ErrNoSpace = errors.New("wavemap: no space left for the file")
@@ -89,18 +95,19 @@ func (e *TypeError) Is(target error) bool { return target == ErrTypeMismatch }
 type WarningKind uint8
 
 // Warning kinds. Each is a defect seen in real files that can be worked
-// around; the Warning's Msg says what was found and what was assumed.
+// around; the Warning's Msg says what was found and what was assumed. Each
+// is defined as the parser's own kind, so the two cannot drift apart.
 const (
-	WarnRIFFSize       WarningKind = iota + 1 // RIFF/RF64 size disagrees with the file length
-	WarnDataSize                              // data chunk declares more bytes than the file holds
-	WarnStreamingSize                         // a size of 0 or 0xFFFFFFFF: length taken from the file
-	WarnWrappedSize                           // a 32-bit size wrapped past 4 GiB: length taken from the file
-	WarnDuplicateChunk                        // a second fmt or data chunk: ignored
-	WarnTrailingBytes                         // bytes after the last chunk or after the RIFF end
-	WarnMissingPad                            // odd-sized chunk without its pad byte
-	WarnRaggedTail                            // audio bytes not a multiple of the frame size: tail ignored
-	WarnTruncatedChunk                        // a non-audio chunk runs past the end of the file
-	WarnBadField                              // an inconsistent but ignorable field (byte rate, fact ...)
+	WarnRIFFSize       = WarningKind(riff.WarnRIFFSize)       // RIFF/RF64 size disagrees with the file length
+	WarnDataSize       = WarningKind(riff.WarnDataSize)       // data chunk declares more bytes than the file holds
+	WarnStreamingSize  = WarningKind(riff.WarnStreamingSize)  // a size of 0 or 0xFFFFFFFF: length taken from the file
+	WarnWrappedSize    = WarningKind(riff.WarnWrappedSize)    // a 32-bit size wrapped past 4 GiB: length taken from the file
+	WarnDuplicateChunk = WarningKind(riff.WarnDuplicateChunk) // a second fmt or data chunk: ignored
+	WarnTrailingBytes  = WarningKind(riff.WarnTrailingBytes)  // bytes after the last chunk or after the RIFF end
+	WarnMissingPad     = WarningKind(riff.WarnMissingPad)     // odd-sized chunk without its pad byte
+	WarnRaggedTail     = WarningKind(riff.WarnRaggedTail)     // audio bytes not a multiple of the frame size: tail ignored
+	WarnTruncatedChunk = WarningKind(riff.WarnTruncatedChunk) // a non-audio chunk runs past the end of the file
+	WarnBadField       = WarningKind(riff.WarnBadField)       // an inconsistent but ignorable field (byte rate, fact ...)
 )
 
 // String returns a short stable name for the kind, such as "data-size".

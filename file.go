@@ -27,9 +27,10 @@ type File struct {
 	mp       *mmap.Mapping
 	data     []byte
 	hdr      Header
-	size     int64 // file size when opened
-	syncFile bool  // the header was written by this process: fsync it on Flush
-	sparse   bool  // Options.Sparse: Resize leaves new space unreserved
+	size     int64  // file size when opened
+	syncFile bool   // the header was written by this process: fsync it on Flush
+	sparse   bool   // Options.Sparse: Resize leaves new space unreserved
+	advice   Advice // Options.Advice: what passes restore when they finish
 	closed   bool
 }
 
@@ -77,7 +78,7 @@ func OpenRaw(name string, raw Raw, mode Mode, opts *Options) (*File, error) {
 		return nil, err
 	}
 	if raw.Offset < 0 || raw.Trailer < 0 || raw.Frames < 0 {
-		return nil, fmt.Errorf("%w: negative offset, trailer or frame count in Raw", ErrInvalid)
+		return nil, fmt.Errorf("%w: negative offset, trailer or frame count in Raw", ErrArgument)
 	}
 	osf, size, err := openFile(name, mode)
 	if err != nil {
@@ -118,7 +119,7 @@ func openFile(name string, mode Mode) (*os.File, int64, error) {
 	case ReadWrite:
 		flag = os.O_RDWR
 	default:
-		return nil, 0, fmt.Errorf("wavemap: open %s: invalid mode %d", name, mode)
+		return nil, 0, fmt.Errorf("%w: open %s: mode %d", ErrArgument, name, mode)
 	}
 	osf, err := os.OpenFile(name, flag, 0)
 	if err != nil {
@@ -157,6 +158,7 @@ func finishOpen(name string, osf *os.File, size int64, mode Mode, h *Header, opt
 			opts.Warn(w)
 		}
 	}
+	f.advice = opts.Advice
 	if opts.Advice != AdviseNormal {
 		f.Advise(opts.Advice, 0, f.hdr.Frames) // a hint only: its error does not matter
 	}
@@ -216,7 +218,7 @@ func (f *File) ReadChunk(c Chunk) ([]byte, error) {
 		return nil, ErrClosed
 	}
 	if c.DataOffset < 0 || c.Size < 0 || c.DataOffset > f.size || c.Size > f.size-c.DataOffset {
-		return nil, fmt.Errorf("%w: chunk %s at %d (%d bytes) is outside the file", ErrInvalid, c.ID, c.DataOffset, c.Size)
+		return nil, fmt.Errorf("%w: chunk %s at %d (%d bytes) is outside the file", ErrArgument, c.ID, c.DataOffset, c.Size)
 	}
 	b := make([]byte, c.Size)
 	if _, err := f.osf.ReadAt(b, c.DataOffset); err != nil {
@@ -232,10 +234,14 @@ func (f *File) Advise(a Advice, from, to int64) error {
 	if f.closed {
 		return ErrClosed
 	}
+	ma, ok := a.mmap()
+	if !ok {
+		return fmt.Errorf("wavemap: advise %s: %v: %w", f.name, a, ErrArgument)
+	}
 	fsz := int64(f.hdr.Format.FrameSize())
 	from = max(0, min(from, f.hdr.Frames))
 	to = max(from, min(to, f.hdr.Frames))
-	return f.mp.Advise(mmap.Advice(a), from*fsz, (to-from)*fsz)
+	return f.mp.Advise(ma, from*fsz, (to-from)*fsz)
 }
 
 // Flush writes changes made through the views to stable storage (msync,

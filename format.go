@@ -91,7 +91,7 @@ func ParseEncoding(s string) (Encoding, error) {
 	case "ulaw", "mulaw", "mu-law", "u-law":
 		return EncodingMuLaw, nil
 	}
-	return 0, fmt.Errorf("wavemap: unknown encoding %q (want u8, s16, s24, s32, f32, f64, alaw or ulaw)", s)
+	return 0, fmt.Errorf("%w: unknown encoding %q (want u8, s16, s24, s32, f32, f64, alaw or ulaw)", ErrArgument, s)
 }
 
 // Format describes the samples of a file.
@@ -156,7 +156,7 @@ func (f Format) Validate() error {
 	return nil
 }
 
-var errBadFormat = fmt.Errorf("%w: bad format", ErrInvalid)
+var errBadFormat = fmt.Errorf("%w: bad format", ErrArgument)
 
 // String returns a short description such as "s16 2ch 48000Hz".
 func (f Format) String() string {
@@ -170,11 +170,11 @@ func (f Format) String() string {
 // dataBytes returns frames*FrameSize, or an error when it overflows int64.
 func (f Format) dataBytes(frames int64) (int64, error) {
 	if frames < 0 {
-		return 0, fmt.Errorf("%w: negative frame count %d", ErrInvalid, frames)
+		return 0, fmt.Errorf("%w: negative frame count %d", ErrArgument, frames)
 	}
 	hi, lo := bits.Mul64(uint64(frames), uint64(f.FrameSize()))
 	if hi != 0 || lo > math.MaxInt64 {
-		return 0, fmt.Errorf("%w: %d frames of %d bytes overflow a 64-bit size", ErrTooLarge, frames, f.FrameSize())
+		return 0, fmt.Errorf("%w: %d frames of %d bytes overflow a 64-bit size", ErrSizeLimit, frames, f.FrameSize())
 	}
 	return int64(lo), nil
 }

@@ -19,7 +19,7 @@ type Frames[T Sample] struct {
 // channels. len(data) must be a multiple of channels.
 func NewFrames[T Sample](data []T, channels int) (Frames[T], error) {
 	if channels < 1 || len(data)%channels != 0 {
-		return Frames[T]{}, fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrInvalid, len(data), channels)
+		return Frames[T]{}, fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrArgument, len(data), channels)
 	}
 	return Frames[T]{Data: data, Channels: channels}, nil
 }

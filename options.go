@@ -1,6 +1,10 @@
 package wavemap
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/wavemap/wavemap/internal/mmap"
+)
 
 // Mode says how a file is opened.
 type Mode uint8
@@ -44,7 +48,7 @@ func ParseMode(s string) (Mode, error) {
 	case "c":
 		return CopyOnWrite, nil
 	}
-	return 0, fmt.Errorf("wavemap: unknown mode %q (want r, r+ or c; Create makes new files)", s)
+	return 0, fmt.Errorf("%w: unknown mode %q (want r, r+ or c; Create makes new files)", ErrArgument, s)
 }
 
 // Advice is a hint to the kernel about how a range of samples will be used.
@@ -75,6 +79,24 @@ func (a Advice) String() string {
 		return "dontneed"
 	}
 	return fmt.Sprintf("Advice(%d)", uint8(a))
+}
+
+// mmap returns the mapping's advice for a, and false for a value that is
+// not one of the Advice constants.
+func (a Advice) mmap() (mmap.Advice, bool) {
+	switch a {
+	case AdviseNormal:
+		return mmap.Normal, true
+	case AdviseSequential:
+		return mmap.Sequential, true
+	case AdviseRandom:
+		return mmap.Random, true
+	case AdviseWillNeed:
+		return mmap.WillNeed, true
+	case AdviseDontNeed:
+		return mmap.DontNeed, true
+	}
+	return 0, false
 }
 
 // Options adjust Open, OpenRaw and Create; NewReader uses Warn and Strict,

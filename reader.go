@@ -51,7 +51,7 @@ type Reader struct {
 func NewReader(r io.Reader, opts *Options) (*Reader, error) {
 	opts = opts.orDefault()
 	if r == nil {
-		return nil, fmt.Errorf("%w: nil io.Reader", ErrInvalid)
+		return nil, fmt.Errorf("%w: nil io.Reader", ErrArgument)
 	}
 	sa := &seqReaderAt{r: r}
 	rh, err := riff.Parse(sa, -1, riff.Options{Stream: true, Strict: opts.Strict})
@@ -117,7 +117,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 	n, err := r.src.Read(p[:want])
 	if n < 0 || int64(n) > want {
-		r.err = fmt.Errorf("wavemap: the source returned %d bytes for a %d-byte read", n, want)
+		r.err = fmt.Errorf("%w: the source returned %d bytes for a %d-byte read", ErrArgument, n, want)
 		return 0, r.err
 	}
 	r.pos += int64(n)
@@ -194,7 +194,7 @@ func ReadFrames[T Sample](r *Reader, dst []T) (n int, err error) {
 		return 0, r.err
 	}
 	if r.pos%r.fsz != 0 {
-		return 0, fmt.Errorf("wavemap: ReadFrames after a Read that stopped inside a frame (%d bytes into one)", r.pos%r.fsz)
+		return 0, fmt.Errorf("%w: ReadFrames after a Read that stopped inside a frame (%d bytes into one)", ErrArgument, r.pos%r.fsz)
 	}
 	b := sampleBytes(dst[:frames*ch])
 	got, err := r.readFull(b)

@@ -12,33 +12,25 @@ import (
 	"github.com/wavemap/wavemap/internal/riff"
 )
 
-// Reserve tells w that frames more frames will follow, so that the space
-// for them can be claimed now. It matters for long writes into a regular
-// file and does nothing (returning nil) for other destinations: pipes,
+// Reserve tells w that frames more frames will follow, so that their
+// space is claimed now. It matters for long writes into a regular file
+// and does nothing (returning nil) for other destinations: pipes,
 // sockets, buffers, or an *os.File that is not a regular file or was
 // opened with O_APPEND.
 //
-// On Linux Reserve allocates the disk blocks at once (fallocate), so a
-// disk too small for the whole file fails here, with an error wrapping
-// ErrNoSpace, rather than midway through the audio; where the file system
-// cannot preallocate, the file is only extended (sparse). Either way the
-// file has its announced length at once. While the audio is written, the
-// Writer times its writes; where fresh page-cache pages come slowly (on
-// virtual machines whose host reclaims freed memory, every new page then
-// faults in the host on first touch), two helper goroutines bring the
-// pages a few megabytes ahead of the write offset into memory, so that
-// the cost is spread over the cores instead of falling on the writing
-// goroutine alone.
+// What you get: on Linux the disk space for the whole output is reserved
+// at once, so a disk too small for it fails here, with an error wrapping
+// ErrNoSpace, before any audio is written, rather than midway; and the
+// writes that follow may run faster, since the Writer can prepare the
+// file's pages ahead of them. Where the file system cannot reserve space
+// (and on other systems) the file is only given its announced length.
 //
 // Close cuts the file back to what was written if fewer frames came, so
 // the sizes in the header and the file's length agree. A process killed
 // before Close leaves a file of the announced length whose header has the
-// streaming sizes: readers take the unwritten rest for silence.
-//
-// Close stops the helpers; a Writer dropped without Close has them stopped
-// when the garbage collector finds it. Reserve may be called once, before
-// or after some audio is written.
-// Elsewhere than Linux it only checks its argument.
+// streaming sizes: readers take the unwritten rest for silence. Reserve
+// may be called once, before or after some audio is written.
+
 func (w *Writer) Reserve(frames int64) error {
 	if w.closed {
 		return ErrClosed
@@ -47,14 +39,14 @@ func (w *Writer) Reserve(frames int64) error {
 		return w.err
 	}
 	if frames < 0 {
-		return fmt.Errorf("%w: Reserve of %d frames", ErrInvalid, frames)
+		return fmt.Errorf("%w: Reserve of %d frames", ErrArgument, frames)
 	}
 	fs := int64(w.format.FrameSize())
 	if frames > (w.max-w.n)/fs {
-		return fmt.Errorf("%w: %d more frames after %d bytes of audio do not fit a %s file", ErrTooLarge, frames, w.n, w.spec.Container)
+		return fmt.Errorf("%w: %d more frames after %d bytes of audio do not fit a %s file", ErrSizeLimit, frames, w.n, w.spec.Container)
 	}
 	if w.res != nil {
-		return fmt.Errorf("%w: Reserve called twice", ErrInvalid)
+		return fmt.Errorf("%w: Reserve called twice", ErrArgument)
 	}
 	f, ok := w.dst.(*os.File)
 	if !canReserve || !ok || w.seeker == nil {
@@ -110,6 +102,14 @@ func reserveAudio(f *os.File, off, n int64) error {
 	return nil
 }
 
+// How Reserve works: fallocate, and while the audio is
+// written the Writer times its writes; where fresh page-cache pages come
+// slowly (virtual machines whose host reclaims freed memory fault every
+// new page in on first touch), two helper goroutines touch the pages a
+// few megabytes ahead of the write offset, spreading that cost over the
+// cores. Close stops them; so does the garbage collector for a Writer
+// dropped without Close.
+//
 // reservation is the state of a Writer after Reserve.
 type reservation struct {
 	file       *os.File

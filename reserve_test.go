@@ -158,7 +158,7 @@ func TestWriterReserveErrors(t *testing.T) {
 	if err := w.Reserve(1 << 30); err != nil {
 		t.Errorf("Reserve on a buffer: %v", err)
 	}
-	if err := w.Reserve(-1); !errors.Is(err, wavemap.ErrInvalid) {
+	if err := w.Reserve(-1); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("Reserve(-1): %v", err)
 	}
 	if buf.Len() > 200 {
@@ -166,13 +166,13 @@ func TestWriterReserveErrors(t *testing.T) {
 	}
 
 	_, w = fileWriter(t, filepath.Join(t.TempDir(), "x.wav"), createFlags, format, &wavemap.Options{Container: wavemap.RIFF})
-	if err := w.Reserve(1 << 30); !errors.Is(err, wavemap.ErrTooLarge) {
+	if err := w.Reserve(1 << 30); !errors.Is(err, wavemap.ErrSizeLimit) {
 		t.Errorf("Reserve of 8 GiB in plain RIFF: %v", err)
 	}
 	if err := w.Reserve(10); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Reserve(10); !errors.Is(err, wavemap.ErrInvalid) {
+	if err := w.Reserve(10); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("second Reserve: %v", err)
 	}
 	if err := w.Close(); err != nil {

@@ -26,7 +26,7 @@ import (
 // crash.) A RIFF file that passes 4 GiB becomes RF64 by turning the JUNK
 // chunk Create reserves after the RIFF header into a ds64 chunk; a file
 // without that reservation cannot grow past 4 GiB and Resize returns an
-// error wrapping ErrTooLarge before changing anything. RF64, BW64 and
+// error wrapping ErrSizeLimit before changing anything. RF64, BW64 and
 // Wave64 files keep their container. Headerless files opened with OpenRaw
 // are simply extended or cut, if their samples run to the end of the file.
 //
@@ -61,14 +61,14 @@ func Append[T Sample](f *File, m Frames[T]) error {
 		return err
 	}
 	if m.Channels != f.hdr.Format.Channels || (m.Channels > 0 && len(m.Data)%m.Channels != 0) {
-		return fmt.Errorf("%w: appending %d samples in %d channels to a file of %d channels", ErrInvalid, len(m.Data), m.Channels, f.hdr.Format.Channels)
+		return fmt.Errorf("%w: appending %d samples in %d channels to a file of %d channels", ErrArgument, len(m.Data), m.Channels, f.hdr.Format.Channels)
 	}
 	n := int64(m.Len())
 	if n == 0 {
 		return nil
 	}
 	if n > math.MaxInt64-f.hdr.Frames {
-		return fmt.Errorf("%w: %d + %d frames", ErrTooLarge, f.hdr.Frames, n)
+		return fmt.Errorf("%w: %d + %d frames", ErrSizeLimit, f.hdr.Frames, n)
 	}
 	return f.resize(f.hdr.Frames+n, func(added []byte) error {
 		dst, err := castSlice[T](added)
@@ -203,7 +203,7 @@ func (l sizeLayout) fields(n, frames, total int64) ([]field, Container, error) {
 	riffSize := total - 8
 	if c == RIFF && (riffSize >= math.MaxUint32 || n >= math.MaxUint32) {
 		if l.junk < 0 {
-			return nil, c, fmt.Errorf("%w: %d bytes of audio need RF64, and this RIFF file has no JUNK chunk after its header to turn into a ds64 chunk", ErrTooLarge, n)
+			return nil, c, fmt.Errorf("%w: %d bytes of audio need RF64, and this RIFF file has no JUNK chunk after its header to turn into a ds64 chunk", ErrSizeLimit, n)
 		}
 		c = RF64
 		fs = append(fs, field{0, []byte("RF64")}, field{12, []byte("ds64")})
@@ -249,7 +249,7 @@ func (f *File) resize(frames int64, write func(added []byte) error) error {
 	off := f.hdr.DataOffset
 	total := l.fileSize(off, n)
 	if total < n {
-		return fmt.Errorf("%w: %d bytes of audio", ErrTooLarge, n)
+		return fmt.Errorf("%w: %d bytes of audio", ErrSizeLimit, n)
 	}
 	fields, container, err := l.fields(n, frames, total)
 	if err != nil {

@@ -185,7 +185,7 @@ func TestResizeRefusals(t *testing.T) {
 		path   string
 		frames int64
 		want   error
-	}{{tail, 10, wavemap.ErrUnsupported}, {tail, 1, wavemap.ErrUnsupported}, {nojunk, 1 << 31, wavemap.ErrTooLarge}} {
+	}{{tail, 10, wavemap.ErrUnsupported}, {tail, 1, wavemap.ErrUnsupported}, {nojunk, 1 << 31, wavemap.ErrSizeLimit}} {
 		before := fileHash(t, c.path)
 		f, err := wavemap.Open(c.path, wavemap.ReadWrite, nil)
 		if err != nil {
@@ -219,10 +219,10 @@ func TestResizeRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := f.Resize(-1); !errors.Is(err, wavemap.ErrInvalid) {
+	if err := f.Resize(-1); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("Resize(-1): %v", err)
 	}
-	if err := f.Resize(1 << 62); !errors.Is(err, wavemap.ErrTooLarge) {
+	if err := f.Resize(1 << 62); !errors.Is(err, wavemap.ErrSizeLimit) {
 		t.Errorf("Resize(2^62): %v", err)
 	}
 	if strconv.IntSize == 32 {
@@ -266,7 +266,7 @@ func TestAppend(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = append(want, want[20:40]...)
-	if err := wavemap.Append(f, wavemap.Frames[int16]{Data: []int16{1, 2, 3}, Channels: 3}); !errors.Is(err, wavemap.ErrInvalid) {
+	if err := wavemap.Append(f, wavemap.Frames[int16]{Data: []int16{1, 2, 3}, Channels: 3}); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("Append of 3-channel frames to a stereo file: %v", err)
 	}
 	if err := wavemap.Append(f, wavemap.Frames[float32]{Data: []float32{1, 2}, Channels: 2}); !errors.Is(err, wavemap.ErrTypeMismatch) {

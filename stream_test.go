@@ -668,7 +668,7 @@ func TestWriterRaggedAndRaw(t *testing.T) {
 	if _, err := w.Write([]byte{1, 0, 2, 0, 3, 0, 4}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Close(); !errors.Is(err, wavemap.ErrInvalid) {
+	if err := w.Close(); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("Close after a ragged write: %v", err)
 	}
 	var warned []wavemap.WarningKind
@@ -693,7 +693,7 @@ func TestWriterRIFFLimit(t *testing.T) {
 	for i := 0; i < 4096 && err2 == nil; i++ {
 		_, err2 = w.Write(big)
 	}
-	if !errors.Is(err2, wavemap.ErrTooLarge) || w.Frames() > math.MaxUint32 || w.Frames() < math.MaxUint32-(1<<20) {
+	if !errors.Is(err2, wavemap.ErrSizeLimit) || w.Frames() > math.MaxUint32 || w.Frames() < math.MaxUint32-(1<<20) {
 		t.Errorf("after %d bytes: %v", w.Frames(), err2)
 	}
 }

@@ -58,7 +58,7 @@ const writerBuffer = 64 << 10
 func NewWriter(w io.Writer, format Format, opts *Options) (*Writer, error) {
 	opts = opts.orDefault()
 	if w == nil {
-		return nil, fmt.Errorf("%w: nil io.Writer", ErrInvalid)
+		return nil, fmt.Errorf("%w: nil io.Writer", ErrArgument)
 	}
 	if err := format.Validate(); err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func NewWriter(w io.Writer, format Format, opts *Options) (*Writer, error) {
 	}
 	head, err := riff.Encode(spec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, fmt.Errorf("%w: %w", ErrArgument, err)
 	}
 	wr := &Writer{dst: w, format: format, spec: spec, head: int64(len(head)), max: 1 << 62}
 	if opts.Container == RIFF {
@@ -133,7 +133,7 @@ func (w *Writer) check(n int) error {
 	case w.err != nil:
 		return w.err
 	case int64(n) > w.max-w.n:
-		return fmt.Errorf("%w: %d more bytes of audio after %d do not fit a %s file", ErrTooLarge, n, w.n, w.spec.Container)
+		return fmt.Errorf("%w: %d more bytes of audio after %d do not fit a %s file", ErrSizeLimit, n, w.n, w.spec.Container)
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func WriteFrames[T Sample](w *Writer, src []T) error {
 		return err
 	}
 	if len(src)%w.format.Channels != 0 {
-		return fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrInvalid, len(src), w.format.Channels)
+		return fmt.Errorf("%w: %d samples do not make whole frames of %d channels", ErrArgument, len(src), w.format.Channels)
 	}
 	b := sampleBytes(src)
 	size := w.format.Encoding.Size()
@@ -194,7 +194,7 @@ func (w *Writer) Flush() error {
 // gets no pad byte, since its readers would take it for audio. It does not close the destination. If the
 // bytes written do not make whole frames, the file is finished all the same
 // (readers ignore the ragged tail) and Close reports it with an error
-// wrapping ErrInvalid. Closing a closed Writer returns ErrClosed.
+// wrapping ErrArgument. Closing a closed Writer returns ErrClosed.
 func (w *Writer) Close() error {
 	if w.closed {
 		return ErrClosed
@@ -230,7 +230,7 @@ func (w *Writer) Close() error {
 		}
 	}
 	if tail := w.n % int64(w.format.FrameSize()); tail != 0 {
-		return fmt.Errorf("%w: %d audio bytes written, not a whole number of %d-byte frames (%d bytes over)", ErrInvalid, w.n, w.format.FrameSize(), tail)
+		return fmt.Errorf("%w: %d audio bytes written, not a whole number of %d-byte frames (%d bytes over)", ErrArgument, w.n, w.format.FrameSize(), tail)
 	}
 	return nil
 }
