@@ -394,3 +394,32 @@ func TestScanDataCancel(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestGainInterruptedMidPass interrupts gain part-way: exit 130 with the
+// interrupt message, and the file stays a valid WAVE file of the same
+// size whose first blocks have the new gain and whose last ones do not
+// (the README's "valid but partly edited").
+func TestGainInterruptedMidPass(t *testing.T) {
+	const blocks = 16
+	path := filepath.Join(t.TempDir(), "g.wav")
+	mustRun(t, "gen", "--type", "s16", "--channels", "1", "--signal", "noise", "--frames", fmt.Sprint(blocks*wavemap.DefaultBlockFrames), path)
+	before := readS16(t, path)
+	r := runCLIContext(t, cancelAfter(2), "gain", "--factor", "0.5", path)
+	if r.code != exitInterrupted || r.stdout != "" || !strings.Contains(r.stderr, "wavemap gain: interrupted") {
+		t.Fatalf("gain interrupted: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	after := readS16(t, path)
+	if len(after) != len(before) {
+		t.Fatalf("%d samples after the interrupted gain, %d before", len(after), len(before))
+	}
+	changed := 0
+	for b := range blocks {
+		lo, hi := b*wavemap.DefaultBlockFrames, (b+1)*wavemap.DefaultBlockFrames
+		if !slices.Equal(before[lo:hi], after[lo:hi]) {
+			changed++
+		}
+	}
+	if changed == 0 || changed == blocks {
+		t.Errorf("%d of %d blocks changed by an interrupted gain, want some but not all", changed, blocks)
+	}
+}

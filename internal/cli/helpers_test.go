@@ -282,6 +282,21 @@ func readFloat32(t *testing.T, path string) []float32 {
 	return append([]float32(nil), s...)
 }
 
+// readS16 reads the samples of an s16 file with the library.
+func readS16(t *testing.T, path string) []int16 {
+	t.Helper()
+	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, err := wavemap.Samples[int16](f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append([]int16(nil), s...)
+}
+
 func hashFile(t *testing.T, path string) [32]byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
