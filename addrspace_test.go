@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestAddressSpace creates a sparse 3 GiB file. A 64-bit build maps it; a
@@ -23,8 +24,8 @@ func TestAddressSpace(t *testing.T) {
 			t.Fatalf("Create of 3 GiB on a 32-bit build: %v, want ErrTooLarge", err)
 		}
 		// Open of an existing 3 GiB file must fail the same way.
-		head := cat([]byte("RIFF"), le32(36+3<<30), []byte("WAVE"), chunk("fmt ", -1, fmtPCM(1, 2, 48000, 16, 4), true),
-			[]byte("data"), le32(3<<30))
+		head := wavtest.Cat([]byte("RIFF"), wavtest.LE32(36+3<<30), []byte("WAVE"), wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 48000, 16, 4)),
+			[]byte("data"), wavtest.LE32(3<<30))
 		if err := os.WriteFile(path, head, 0o644); err != nil {
 			t.Fatal(err)
 		}

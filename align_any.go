@@ -1,4 +1,4 @@
-//go:build 386 || amd64 || arm64 || ppc64le || s390x || riscv64 || loong64
+//go:build 386 || amd64 || arm64 || ppc64le || s390x || loong64
 
 package wavemap
 

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/kernels"
 )
 
 // generic runs the float64 path that every fast kernel must agree with.
@@ -207,7 +209,7 @@ func TestIntNarrowingMatchesFloatPath(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	s32 := someInt32(r)
 	a := make([]int16, len(s32))
-	ca := s32ToS16(a, s32)
+	ca := kernels.S32ToS16(a, s32)
 	f := make([]float64, len(s32))
 	Convert(f, s32)
 	b := make([]int16, len(s32))

@@ -2,25 +2,11 @@ package wavemap_test
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
-
-// corpusDir holds real-world WAVE files from public test sets, beside the
-// project (see ../shared/corpus/README.md). Tests skip when it is absent.
-const corpusDir = "../shared/corpus"
-
-func corpusFile(t *testing.T, name string) string {
-	t.Helper()
-	p := filepath.Join(corpusDir, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus file %s not present: %v", name, err)
-	}
-	return p
-}
 
 // TestCorpus opens every PCM, float, A-law and mu-law file of the corpus
 // and compares every sample with an independent decoder.
@@ -68,7 +54,7 @@ func TestCorpus(t *testing.T) {
 		{"Perverse/Ptjunk.wav", wavemap.EncodingMuLaw, 1, 9, 0, "sox", []wavemap.WarningKind{wavemap.WarnTrailingBytes}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := corpusFile(t, c.name)
+			path := wavtest.Corpus(t, c.name)
 			var seen []wavemap.Warning
 			f, err := wavemap.Open(path, wavemap.ReadOnly, &wavemap.Options{Warn: func(w wavemap.Warning) { seen = append(seen, w) }})
 			if err != nil {
@@ -93,9 +79,9 @@ func TestCorpus(t *testing.T) {
 			var ref []float64
 			tol := 0.0
 			if c.oracle == "sox" {
-				ref = soxFloat64(t, path)
+				ref = wavtest.SoxFloat64(t, path)
 			} else {
-				ref = ffmpegFloat64(t, path)
+				ref = wavtest.FFmpegFloat64(t, path)
 				if fm.Encoding == wavemap.EncodingFloat32 {
 					tol = 0 // ffmpeg widens f32 to f64 exactly
 				}
@@ -117,7 +103,7 @@ func TestCorpusCompressed(t *testing.T) {
 		{"CCRMA/voxware.wav", 0x181c},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := corpusFile(t, c.name)
+			path := wavtest.Corpus(t, c.name)
 			_, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 			var fe *wavemap.FormatError
 			if !errors.Is(err, wavemap.ErrUnsupported) || !errors.Is(err, errors.ErrUnsupported) || !errors.As(err, &fe) {

@@ -91,7 +91,11 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 			return nil, fmt.Errorf("wavemap: create %s: %w", name, err)
 		}
 	}
-	if err := f.fillSilence(); err != nil {
+	err = Guard(func() error {
+		silence(f.data, format.Encoding, 0) // new file space reads as zeros
+		return nil
+	})
+	if err != nil {
 		f.Close()
 		os.Remove(name)
 		return nil, err
@@ -102,11 +106,13 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	return f, nil
 }
 
-// fillSilence writes the silent code of 1-byte encodings whose zero byte
-// is not silence.
-func (f *File) fillSilence() error {
+// silence makes d silence in encoding e: the silent code of u8, A-law
+// and mu-law (0x80, 0xD5, 0xFF) in every byte, or zero bytes in the first
+// dirty bytes for the other encodings, whose silence is zero (the rest of d
+// must read as zeros already: new file space).
+func silence(d []byte, e Encoding, dirty int64) {
 	var b byte
-	switch f.hdr.Format.Encoding {
+	switch e {
 	case EncodingUint8:
 		b = 0x80
 	case EncodingALaw:
@@ -114,12 +120,10 @@ func (f *File) fillSilence() error {
 	case EncodingMuLaw:
 		b = 0xFF
 	default:
-		return nil
+		clear(d[:dirty])
+		return
 	}
-	return Guard(func() error {
-		fill(f.data, b)
-		return nil
-	})
+	fill(d, b)
 }
 
 // specFor describes the header Create writes for format and n data bytes.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // fillPattern writes a deterministic signal over the whole float range
@@ -57,7 +58,7 @@ func fillFrom[T wavemap.Sample](t testing.TB, f *wavemap.File, v []float64) {
 // TestCreateReadBySox creates files in every encoding and checks that sox
 // and ffmpeg decode the samples we wrote, and that the data is aligned.
 func TestCreateReadBySox(t *testing.T) {
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	dir := t.TempDir()
 	for _, e := range soxEncodings {
 		for _, ch := range []int{1, 2, 6} {
@@ -79,11 +80,11 @@ func TestCreateReadBySox(t *testing.T) {
 				if err := f.Close(); err != nil {
 					t.Fatal(err)
 				}
-				compare(t, name+" via sox", soxFloat64(t, path), want, e.tol)
+				compare(t, name+" via sox", wavtest.SoxFloat64(t, path), want, e.tol)
 				if e.enc != wavemap.EncodingUint8 || true {
-					compare(t, name+" via ffmpeg", ffmpegFloat64(t, path), want, 1.0/(1<<30))
+					compare(t, name+" via ffmpeg", wavtest.FFmpegFloat64(t, path), want, 1.0/(1<<30))
 				}
-				info := string(run(t, "sox", "--i", path))
+				info := string(wavtest.Run(t, "sox", "--i", path))
 				if !strings.Contains(info, "22050") || !strings.Contains(info, "1001 samples") {
 					t.Errorf("soxi disagrees on rate or length:\n%s", info)
 				}
@@ -197,7 +198,7 @@ func TestCreateValidBitsAndMask(t *testing.T) {
 	}
 	// sox refuses valid bits below the container size, so ffmpeg is the
 	// independent reader here.
-	got := ffmpegFloat64(t, path)
+	got := wavtest.FFmpegFloat64(t, path)
 	if len(got) != len(s) {
 		t.Fatalf("ffmpeg decoded %d samples, want %d", len(got), len(s))
 	}
@@ -206,7 +207,7 @@ func TestCreateValidBitsAndMask(t *testing.T) {
 			t.Fatalf("ffmpeg sample %d = %v, want %v", i, v, want)
 		}
 	}
-	probe := string(run(t, "ffprobe", "-v", "error", "-show_streams", path))
+	probe := string(wavtest.Run(t, "ffprobe", "-v", "error", "-show_streams", path))
 	if !strings.Contains(probe, "sample_rate=96000") || !strings.Contains(probe, "channel_layout=stereo") {
 		t.Errorf("ffprobe: %s", probe)
 	}

@@ -40,11 +40,11 @@ type File struct {
 // unrecoverable ones return a *FormatError naming the byte offset.
 func Open(name string, mode Mode, opts *Options) (*File, error) {
 	opts = opts.orDefault()
-	osf, size, err := openFile(name, mode)
+	osf, size, rh, err := openParsed(name, mode, opts.Strict)
 	if err != nil {
 		return nil, err
 	}
-	hdr, err := readHeader(name, osf, size, opts)
+	hdr, err := headerFromRIFF(name, rh)
 	if err != nil {
 		osf.Close()
 		return nil, err
@@ -60,15 +60,36 @@ func ReadHeader(r io.ReaderAt, size int64, opts *Options) (*Header, error) {
 }
 
 func readHeader(name string, r io.ReaderAt, size int64, opts *Options) (*Header, error) {
-	rh, err := riff.Parse(r, size, riff.Options{Strict: opts.Strict})
-	if err != nil {
-		return nil, fromRIFFError(name, err)
-	}
-	h, err := headerFromRIFF(name, rh)
+	rh, err := parseHeader(name, r, size, opts.Strict)
 	if err != nil {
 		return nil, err
 	}
-	return h, nil
+	return headerFromRIFF(name, rh)
+}
+
+// parseHeader parses the header of the file name of the given size read
+// through r, with the error a *FormatError.
+func parseHeader(name string, r io.ReaderAt, size int64, strict bool) (*riff.Header, error) {
+	rh, err := riff.Parse(r, size, riff.Options{Strict: strict})
+	if err != nil {
+		return nil, fromRIFFError(name, err)
+	}
+	return rh, nil
+}
+
+// openParsed opens name as openFile does and parses its header: the part
+// of opening that Open and Repair share. The file is closed on failure.
+func openParsed(name string, mode Mode, strict bool) (*os.File, int64, *riff.Header, error) {
+	osf, size, err := openFile(name, mode)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	rh, err := parseHeader(name, osf, size, strict)
+	if err != nil {
+		osf.Close()
+		return nil, 0, nil, err
+	}
+	return osf, size, rh, nil
 }
 
 // OpenRaw maps a headerless file of samples described by raw.
@@ -112,6 +133,9 @@ func OpenRaw(name string, raw Raw, mode Mode, opts *Options) (*File, error) {
 	return finishOpen(name, osf, size, mode, &h, opts)
 }
 
+// openFile opens name for mode (read-write for ReadWrite, read-only
+// otherwise) and returns it with its size; anything but a regular file
+// is refused.
 func openFile(name string, mode Mode) (*os.File, int64, error) {
 	flag := os.O_RDONLY
 	switch mode {

@@ -137,10 +137,11 @@ func (c Channel[T]) All() iter.Seq2[int, T] {
 	}
 }
 
-// AppendTo appends the channel's samples to dst and returns the result.
+// AppendTo appends the channel's samples (Len of them: none when Stride
+// is below 1) to dst and returns the result.
 func (c Channel[T]) AppendTo(dst []T) []T {
-	for i := 0; i < len(c.Data); i += c.Stride {
-		dst = append(dst, c.Data[i])
+	for i := range c.Len() {
+		dst = append(dst, c.Data[i*c.Stride])
 	}
 	return dst
 }

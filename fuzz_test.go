@@ -6,18 +6,19 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // FuzzOpen writes arbitrary bytes to a file and opens it in every mode.
 // Whatever the input: no panic, no mapping past the end of the file, a
 // typed view of the right length, and every mapped byte readable.
 func FuzzOpen(f *testing.F) {
-	f.Add(riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
-	f.Add(riffFile(20, fmt16, chunk("data", 0xFFFFFFFF, pcm, true), []byte{1, 2, 3}))
-	f.Add(riffFile(-1, chunk("fmt ", -1, cat(fmtPCM(0xFFFE, 2, 8000, 24, 6), le16(22), le16(20), le32(3),
-		[]byte{1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71}), true), chunk("data", -1, make([]byte, 12), true)))
+	f.Add(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)))
+	f.Add(wavtest.Wave("RIFF", 20, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true), []byte{1, 2, 3}))
+	f.Add(wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(2, 8000, 24, 6, 20, 3, wavtest.SubFormat(1))),
+		wavtest.Chunk("data", make([]byte, 12))))
 	for _, name := range []string{"Perverse/Pmiscck.wav", "Perverse/Ptjunk.wav", "random/Kick.wav", "AFsp/M1F1-int12WE-AFsp.wav", "Goldwave/addf8-GSM-GW.wav"} {
-		if b, err := os.ReadFile(filepath.Join(corpusDir, name)); err == nil {
+		if b, err := os.ReadFile(filepath.Join(wavtest.CorpusDir(), name)); err == nil {
 			f.Add(b[:min(len(b), 4096)])
 		}
 	}

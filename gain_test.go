@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // refGain applies the documented Gain semantics to raw little-endian
@@ -170,7 +171,7 @@ func TestGainModes(t *testing.T) {
 		t.Fatal("test data does not clip at x3")
 	}
 	f.Close()
-	before := fileHash(t, path)
+	before := wavtest.HashFile(t, path)
 
 	// DryRun counts and changes nothing, in every mode.
 	for _, mode := range []wavemap.Mode{wavemap.ReadWrite, wavemap.CopyOnWrite, wavemap.ReadOnly} {
@@ -188,7 +189,7 @@ func TestGainModes(t *testing.T) {
 		}
 		g.Flush()
 		g.Close()
-		if fileHash(t, path) != before {
+		if wavtest.HashFile(t, path) != before {
 			t.Fatalf("%s dry run changed the file", mode)
 		}
 	}
@@ -199,7 +200,7 @@ func TestGainModes(t *testing.T) {
 		t.Errorf("read-only: %d, %v", n, err)
 	}
 	g.Close()
-	if fileHash(t, path) != before {
+	if wavtest.HashFile(t, path) != before {
 		t.Fatal("read-only Gain changed the file")
 	}
 
@@ -214,7 +215,7 @@ func TestGainModes(t *testing.T) {
 	}
 	g.Flush()
 	g.Close()
-	if fileHash(t, path) != before {
+	if wavtest.HashFile(t, path) != before {
 		t.Fatal("copy-on-write Gain changed the file")
 	}
 

@@ -1,7 +1,6 @@
 package wavemap_test
 
 import (
-	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // needHuge skips tests that map files over 4 GiB: with -short, and on
@@ -44,20 +44,11 @@ func hugeRanges(n, dataOff int64) [][2]int64 {
 // for the first audio stream of path.
 func ffprobeDurationTS(t testing.TB, path string) int64 {
 	t.Helper()
-	needTool(t, "ffprobe")
-	out := run(t, "ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration_ts", "-of", "default=nw=1:nk=1", path)
+	wavtest.Need(t, "ffprobe")
+	out := wavtest.Run(t, "ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=duration_ts", "-of", "default=nw=1:nk=1", path)
 	v, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
 	if err != nil {
 		t.Fatalf("ffprobe duration_ts of %s: %q", path, out)
-	}
-	return v
-}
-
-// leInt16s decodes little-endian 16-bit samples.
-func leInt16s(b []byte) []int16 {
-	v := make([]int16, len(b)/2)
-	for i := range v {
-		v[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
 	}
 	return v
 }
@@ -143,14 +134,14 @@ func TestHuge5GiB(t *testing.T) {
 				t.Errorf("ffprobe: duration %d samples, want %d", d, n)
 			}
 			// The last 48 samples (1 ms), decoded by ffmpeg.
-			needTool(t, "ffmpeg")
-			tail := leInt16s(run(t, "ffmpeg", "-v", "error", "-sseof", "-0.001", "-i", path, "-f", "s16le", "-"))
+			wavtest.Need(t, "ffmpeg")
+			tail := wavtest.DecodeS16(wavtest.Run(t, "ffmpeg", "-v", "error", "-sseof", "-0.001", "-i", path, "-f", "s16le", "-"))
 			checkTail(t, "ffmpeg", tail, n)
 			if tc.want == wavemap.Wave64 {
-				needTool(t, "sox")
+				wavtest.Need(t, "sox")
 				// sox (through libsndfile) seeks for trim: this reads the
 				// last 32 frames only.
-				tail = leInt16s(run(t, "sox", "-V1", "-t", "w64", path, "-t", "raw", "-e", "signed-integer", "-b", "16", "-L", "-",
+				tail = wavtest.DecodeS16(wavtest.Run(t, "sox", "-V1", "-t", "w64", path, "-t", "raw", "-e", "signed-integer", "-b", "16", "-L", "-",
 					"trim", fmt.Sprintf("%ds", n-32)))
 				checkTail(t, "sox", tail, n)
 			}

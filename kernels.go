@@ -1,376 +1,44 @@
 package wavemap
 
 import (
-	"encoding/binary"
 	"math"
-	"unsafe"
+
+	"github.com/wavemap/wavemap/internal/kernels"
 )
 
-// Statistics kernels. intKernel and floatKernel reduce one run of
-// interleaved samples (at most statChunk frames) into one part per
-// channel; the caller resets the parts first.
-//
-// The per-sample work is done by "lane" kernels that walk one channel
-// (elements d[first], d[first+stride], ...) with four independent sets of
-// accumulators, so that the additions, squares and comparisons of
-// neighbouring samples do not wait on each other. Interleaved data is cut
-// into sub-runs of about subRunBytes, and each sub-run is walked once per
-// channel: the first walk brings it into the L1 cache, the others read it
-// from there, and no modulo or per-sample channel bookkeeping is needed
-// for any channel count.
-//
-// Element j of a channel always goes to lane j%4 (sub-runs are multiples
-// of 4 frames) and float lanes are folded in a fixed order at the end of
-// the run, so float partial sums depend only on the run, not on how it
-// was cut.
+// The statistics kernels live in internal/kernels, on plain slices:
+// intKernel and floatKernel pick the one for the sample type. The caller
+// resets the parts and keeps each run within statChunk frames.
 
-// subRunBytes is the size of the sub-runs walked channel by channel.
-const subRunBytes = 16 << 10
+// statChunk must not pass the longest run the kernels take.
+var _ [kernels.MaxRun - statChunk]struct{}
 
-// intKernel dispatches on the sample type.
-func intKernel[T Sample](run []T, ch int, p []intPart) {
+// intKernel adds the statistics of the run to p, one part per channel.
+func intKernel[T Sample](run []T, ch int, p []kernels.IntPart) {
 	switch d := any(run).(type) {
 	case []int16:
-		if !s16Vector(d, ch, p) {
-			perChannel(d, ch, 2, p, s16Lanes)
-		}
+		kernels.StatsS16(d, ch, p)
 	case []Int24:
-		b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d))), 3*len(d))
-		if !s24Vector(b, ch, p) {
-			perChannel(b, ch, 3, p, s24Lanes)
-		}
+		kernels.StatsS24(sampleBytes(d), ch, p)
 	case []int32:
-		perChannel(d, ch, 4, p, s32Lanes)
+		kernels.StatsS32(d, ch, p)
 	case []uint8:
-		perChannel(d, ch, 1, p, u8Lanes)
+		kernels.StatsU8(d, ch, p)
 	case []ALaw:
-		b := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(d))), len(d))
-		perChannel(b, ch, 1, p, func(b []uint8, first, stride, n int, p *intPart) {
-			tableLanes(b, first, stride, n, p, &alawDecode)
-		})
+		kernels.StatsTable(sampleBytes(d), ch, p, &alawDecode)
 	case []MuLaw:
-		b := unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(d))), len(d))
-		perChannel(b, ch, 1, p, func(b []uint8, first, stride, n int, p *intPart) {
-			tableLanes(b, first, stride, n, p, &mulawDecode)
-		})
+		kernels.StatsTable(sampleBytes(d), ch, p, &mulawDecode)
 	}
 }
 
-// floatKernel dispatches on the sample type.
-func floatKernel[T Sample](run []T, ch int, p []floatPart) {
-	lanes := make([]floatLanes, ch)
-	for c := range lanes {
-		lanes[c].reset()
-	}
+// floatKernel sets p, one part per channel, to the statistics of the run.
+func floatKernel[T Sample](run []T, ch int, p []kernels.FloatPart) {
 	switch d := any(run).(type) {
 	case []float32:
-		if !f32Vector(d, ch, lanes) {
-			perChannel(d, ch, 4, lanes, f32Lanes)
-		}
+		kernels.StatsF32(d, ch, p)
 	case []float64:
-		perChannel(d, ch, 8, lanes, f64Lanes)
+		kernels.StatsF64(d, ch, p)
 	}
-	for c := range lanes {
-		lanes[c].fold(&p[c])
-	}
-}
-
-// perChannel runs the lane kernel k over every channel of the interleaved
-// run d (size bytes per sample; for Int24, d is the bytes and size 3).
-func perChannel[E any, P any](d []E, ch, size int, p []P, k func(d []E, first, stride, n int, p *P)) {
-	unit := 1
-	if size == 3 {
-		unit = 3 // d holds bytes: 3 per sample
-	}
-	n := len(d) / unit / ch
-	if ch == 1 {
-		k(d, 0, 1, n, &p[0])
-		return
-	}
-	step := max(4, subRunBytes/(size*ch)&^3)
-	for i := 0; i < n; i += step {
-		m := min(step, n-i)
-		for c := range ch {
-			k(d, i*ch+c, ch, m, &p[c])
-		}
-	}
-}
-
-// s16Lanes accumulates d[first+j*stride] for j in [0, n), in two lanes
-// (more lanes spill registers on amd64).
-func s16Lanes(d []int16, first, stride, n int, p *intPart) {
-	if n <= 0 {
-		return
-	}
-	_ = d[first+(n-1)*stride] // every element read lies inside d
-	base := unsafe.Pointer(&d[first])
-	step := uintptr(stride) * 2
-	mn0, mn1 := int(p.min), int(p.min)
-	mx0, mx1 := int(p.max), int(p.max)
-	// Sums in 64 bits even where int has 32 (a run's sum of squares
-	// passes 2^31); a square (at most 2^30) fits any int.
-	var s0, s1 int64
-	var q0, q1 uint64
-	off := uintptr(0)
-	for k := n >> 1; k > 0; k-- {
-		v0 := int(*(*int16)(unsafe.Add(base, off)))
-		v1 := int(*(*int16)(unsafe.Add(base, off+step)))
-		mn0, mn1 = min(mn0, v0), min(mn1, v1)
-		mx0, mx1 = max(mx0, v0), max(mx1, v1)
-		s0 += int64(v0)
-		s1 += int64(v1)
-		q0 += uint64(v0 * v0)
-		q1 += uint64(v1 * v1)
-		off += 2 * step
-	}
-	if n&1 != 0 {
-		v := int(d[first+(n-1)*stride])
-		mn0, mx0 = min(mn0, v), max(mx0, v)
-		s0 += int64(v)
-		q0 += uint64(v * v)
-	}
-	p.min = int32(min(mn0, mn1))
-	p.max = int32(max(mx0, mx1))
-	p.sum += s0 + s1
-	p.sq += q0 + q1
-}
-
-// s24Lanes reads each packed sample with one 4-byte load (the sample and
-// the next one's first byte), shifting the extra byte out; the very last
-// sample of d, which may end the mapping, is read bytewise. d is bytes;
-// first and stride count samples.
-func s24Lanes(d []byte, first, stride, n int, p *intPart) {
-	if n <= 0 {
-		return
-	}
-	last := first + (n-1)*stride
-	if 3*last+3 == len(d) { // the last sample ends d: no fourth byte to load
-		v := int32(uint32(d[3*last])<<8|uint32(d[3*last+1])<<16|uint32(d[3*last+2])<<24) >> 8
-		p.min, p.max = min(p.min, v), max(p.max, v)
-		p.sum += int64(v)
-		p.sq += uint64(int64(v) * int64(v))
-		n--
-		if n == 0 {
-			return
-		}
-	}
-	// Two lanes, not four: four spill registers on amd64. Every load below
-	// reads 4 bytes at 3*index, inside d: the sample that ends d, if any,
-	// was taken above.
-	_ = d[3*(first+(n-1)*stride)+3]
-	base := unsafe.Pointer(&d[3*first])
-	step := uintptr(3 * stride)
-	mn0, mn1 := p.min, p.min
-	mx0, mx1 := p.max, p.max
-	var s0, s1 int64
-	var q0, q1 uint64
-	off := uintptr(0)
-	for k := n >> 1; k > 0; k-- {
-		v0 := int32(le32At(base, off)<<8) >> 8
-		v1 := int32(le32At(base, off+step)<<8) >> 8
-		mn0, mn1 = min(mn0, v0), min(mn1, v1)
-		mx0, mx1 = max(mx0, v0), max(mx1, v1)
-		s0 += int64(v0)
-		s1 += int64(v1)
-		q0 += uint64(int64(v0) * int64(v0))
-		q1 += uint64(int64(v1) * int64(v1))
-		off += 2 * step
-	}
-	if n&1 != 0 {
-		v := int32(le32At(base, off)<<8) >> 8
-		mn0, mx0 = min(mn0, v), max(mx0, v)
-		s0 += int64(v)
-		q0 += uint64(int64(v) * int64(v))
-	}
-	p.min = min(mn0, mn1)
-	p.max = max(mx0, mx1)
-	p.sum += s0 + s1
-	p.sq += q0 + q1
-}
-
-// le32At loads 4 little-endian bytes at base+off (one load on
-// little-endian machines).
-func le32At(base unsafe.Pointer, off uintptr) uint32 {
-	return binary.LittleEndian.Uint32((*[4]byte)(unsafe.Add(base, off))[:])
-}
-
-// s32Lanes keeps the sum of squares in 128 bits (sq, sqHi): one square
-// takes up to 62 bits.
-func s32Lanes(d []int32, first, stride, n int, p *intPart) {
-	q := *p
-	for j := range n {
-		v := d[first+j*stride]
-		q.min, q.max = min(q.min, v), max(q.max, v)
-		q.sum += int64(v)
-		s := uint64(int64(v) * int64(v))
-		lo := q.sq + s
-		if lo < s {
-			q.sqHi++
-		}
-		q.sq = lo
-	}
-	*p = q
-}
-
-func u8Lanes(d []uint8, first, stride, n int, p *intPart) {
-	q := *p
-	for j := range n {
-		v := int32(d[first+j*stride]) - 128
-		q.min, q.max = min(q.min, v), max(q.max, v)
-		q.sum += int64(v)
-		q.sq += uint64(v * v)
-	}
-	*p = q
-}
-
-func tableLanes(d []uint8, first, stride, n int, p *intPart, t *[256]int16) {
-	q := *p
-	for j := range n {
-		v := int32(t[d[first+j*stride]])
-		q.min, q.max = min(q.min, v), max(q.max, v)
-		q.sum += int64(v)
-		q.sq += uint64(v * v)
-	}
-	*p = q
-}
-
-// floatLanes is the running state of one channel in a float run: four
-// lanes of minimum, maximum, sum and sum of squares.
-type floatLanes struct {
-	mn, mx, s, q [4]float64
-}
-
-func (l *floatLanes) reset() {
-	for k := range 4 {
-		l.mn[k], l.mx[k] = math.Inf(1), math.Inf(-1)
-	}
-}
-
-// fold combines the lanes in a fixed order.
-func (l *floatLanes) fold(p *floatPart) {
-	p.min = min(l.mn[0], l.mn[1], l.mn[2], l.mn[3])
-	p.max = max(l.mx[0], l.mx[1], l.mx[2], l.mx[3])
-	p.sum = (l.s[0] + l.s[1]) + (l.s[2] + l.s[3])
-	p.sq = (l.q[0] + l.q[1]) + (l.q[2] + l.q[3])
-}
-
-// Float minima and maxima are taken on integer keys: the bits of a float
-// with the magnitude bits flipped when the sign is set order exactly as
-// the float values do (-0 just below +0; NaNs beyond the infinities, which
-// does not matter: a NaN makes the statistics NaN anyway, see floatAcc).
-// Integer min and max compile to conditional moves, where float
-// comparisons become branches that cost several times the whole loop.
-
-func key32(b uint32) int32 { return int32(b ^ uint32(int32(b)>>31)&0x7FFFFFFF) }
-
-func unkey32(k int32) float64 { return float64(math.Float32frombits(uint32(k ^ k>>31&0x7FFFFFFF))) }
-
-func key64(b uint64) int64 { return int64(b ^ uint64(int64(b)>>63)&0x7FFFFFFFFFFFFFFF) }
-
-func unkey64(k int64) float64 { return math.Float64frombits(uint64(k ^ k>>63&0x7FFFFFFFFFFFFFFF)) }
-
-// f32Lanes accumulates channel elements d[first+j*stride], j in [0, n):
-// sums and sums of squares in float64, element j in lane j%4. The
-// float64 conversions around the squares keep the compiler from fusing
-// them with the sums (it may, for GOAMD64=v3): the AVX2 kernel rounds the
-// product and the sum separately, and both must agree to the bit.
-func f32Lanes(d []float32, first, stride, n int, l *floatLanes) {
-	if n <= 0 {
-		return
-	}
-	_ = d[first+(n-1)*stride]
-	base := unsafe.Pointer(&d[first])
-	step := uintptr(stride) * 4
-	mn0 := key32(math.Float32bits(float32(min(l.mn[0], l.mn[1], l.mn[2], l.mn[3]))))
-	mx0 := key32(math.Float32bits(float32(max(l.mx[0], l.mx[1], l.mx[2], l.mx[3]))))
-	mn1, mx1 := mn0, mx0
-	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
-	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
-	off := uintptr(0)
-	for k := n >> 2; k > 0; k-- {
-		b0 := *(*uint32)(unsafe.Add(base, off))
-		b1 := *(*uint32)(unsafe.Add(base, off+step))
-		b2 := *(*uint32)(unsafe.Add(base, off+2*step))
-		b3 := *(*uint32)(unsafe.Add(base, off+3*step))
-		k0, k1, k2, k3 := key32(b0), key32(b1), key32(b2), key32(b3)
-		mn0, mn1 = min(mn0, k0, k2), min(mn1, k1, k3)
-		mx0, mx1 = max(mx0, k0, k2), max(mx1, k1, k3)
-		v0 := float64(math.Float32frombits(b0))
-		v1 := float64(math.Float32frombits(b1))
-		v2 := float64(math.Float32frombits(b2))
-		v3 := float64(math.Float32frombits(b3))
-		s0 += v0
-		s1 += v1
-		s2 += v2
-		s3 += v3
-		q0 += float64(v0 * v0)
-		q1 += float64(v1 * v1)
-		q2 += float64(v2 * v2)
-		q3 += float64(v3 * v3)
-		off += 4 * step
-	}
-	for k := n &^ 3; k < n; k++ {
-		b := math.Float32bits(d[first+k*stride])
-		mn0, mx0 = min(mn0, key32(b)), max(mx0, key32(b))
-		v := float64(math.Float32frombits(b))
-		s0 += v
-		q0 += float64(v * v)
-	}
-	lo, hi := unkey32(min(mn0, mn1)), unkey32(max(mx0, mx1))
-	l.mn = [4]float64{lo, lo, lo, lo}
-	l.mx = [4]float64{hi, hi, hi, hi}
-	l.s = [4]float64{s0, s1, s2, s3}
-	l.q = [4]float64{q0, q1, q2, q3}
-}
-
-// f64Lanes is f32Lanes for float64 samples.
-func f64Lanes(d []float64, first, stride, n int, l *floatLanes) {
-	if n <= 0 {
-		return
-	}
-	_ = d[first+(n-1)*stride]
-	base := unsafe.Pointer(&d[first])
-	step := uintptr(stride) * 8
-	mn0 := key64(math.Float64bits(min(l.mn[0], l.mn[1], l.mn[2], l.mn[3])))
-	mx0 := key64(math.Float64bits(max(l.mx[0], l.mx[1], l.mx[2], l.mx[3])))
-	mn1, mx1 := mn0, mx0
-	s0, s1, s2, s3 := l.s[0], l.s[1], l.s[2], l.s[3]
-	q0, q1, q2, q3 := l.q[0], l.q[1], l.q[2], l.q[3]
-	off := uintptr(0)
-	for k := n >> 2; k > 0; k-- {
-		b0 := *(*uint64)(unsafe.Add(base, off))
-		b1 := *(*uint64)(unsafe.Add(base, off+step))
-		b2 := *(*uint64)(unsafe.Add(base, off+2*step))
-		b3 := *(*uint64)(unsafe.Add(base, off+3*step))
-		k0, k1, k2, k3 := key64(b0), key64(b1), key64(b2), key64(b3)
-		mn0, mn1 = min(mn0, k0, k2), min(mn1, k1, k3)
-		mx0, mx1 = max(mx0, k0, k2), max(mx1, k1, k3)
-		v0 := math.Float64frombits(b0)
-		v1 := math.Float64frombits(b1)
-		v2 := math.Float64frombits(b2)
-		v3 := math.Float64frombits(b3)
-		s0 += v0
-		s1 += v1
-		s2 += v2
-		s3 += v3
-		q0 += float64(v0 * v0)
-		q1 += float64(v1 * v1)
-		q2 += float64(v2 * v2)
-		q3 += float64(v3 * v3)
-		off += 4 * step
-	}
-	for k := n &^ 3; k < n; k++ {
-		b := math.Float64bits(d[first+k*stride])
-		mn0, mx0 = min(mn0, key64(b)), max(mx0, key64(b))
-		v := math.Float64frombits(b)
-		s0 += v
-		q0 += float64(v * v)
-	}
-	lo, hi := unkey64(min(mn0, mn1)), unkey64(max(mx0, mx1))
-	l.mn = [4]float64{lo, lo, lo, lo}
-	l.mx = [4]float64{hi, hi, hi, hi}
-	l.s = [4]float64{s0, s1, s2, s3}
-	l.q = [4]float64{q0, q1, q2, q3}
 }
 
 // decodeInt returns sample i of d in the decoded integer domain.

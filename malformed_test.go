@@ -4,101 +4,42 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
-// Little builders for hand-made headers.
-
-func le16(v uint16) []byte { return binary.LittleEndian.AppendUint16(nil, v) }
-func le32(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
-
-func cat(parts ...[]byte) []byte {
-	var b []byte
-	for _, p := range parts {
-		b = append(b, p...)
-	}
-	return b
-}
-
-// chunk builds a chunk with the given declared size (-1: the payload's
-// length) and appends the pad byte for odd sizes when pad is true.
-func chunk(id string, declared int64, payload []byte, pad bool) []byte {
-	size := uint32(len(payload))
-	if declared >= 0 {
-		size = uint32(declared)
-	}
-	b := cat([]byte(id), le32(size), payload)
-	if pad && len(payload)%2 == 1 {
-		b = append(b, 0)
-	}
-	return b
-}
-
-func fmtPCM(tag uint16, channels, rate, bits, align int) []byte {
-	return cat(le16(tag), le16(uint16(channels)), le32(uint32(rate)), le32(uint32(rate*align)), le16(uint16(align)), le16(uint16(bits)))
-}
-
-// riffFile wraps chunks in a RIFF/WAVE header with a correct size
-// (riffSize < 0) or the given one.
-func riffFile(riffSize int64, chunks ...[]byte) []byte {
-	body := cat(append([][]byte{[]byte("WAVE")}, chunks...)...)
-	size := uint32(len(body))
-	if riffSize >= 0 {
-		size = uint32(riffSize)
-	}
-	return cat([]byte("RIFF"), le32(size), body)
-}
-
-func s16Payload(vals ...int16) []byte {
-	var b []byte
-	for _, v := range vals {
-		b = binary.LittleEndian.AppendUint16(b, uint16(v))
-	}
-	return b
-}
-
-func writeTemp(t testing.TB, data []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "x.wav")
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 var (
-	fmt16 = chunk("fmt ", -1, fmtPCM(1, 1, 8000, 16, 2), true)
-	pcm   = s16Payload(1, -2, 3, -4, 5)
+	fmt16 = wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2))
+	pcm   = wavtest.S16(1, -2, 3, -4, 5)
 )
 
 // TestRecoverable opens files with each recoverable defect: they open,
 // the warning names the problem, the right samples are mapped, and Strict
 // turns the warning into an error.
 func TestRecoverable(t *testing.T) {
-	info := chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("Kick\x00"), true), chunk("ISFT", -1, []byte("wm\x00\x00"), true)), true)
+	info := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("Kick\x00")), wavtest.Chunk("ISFT", []byte("wm\x00\x00"))))
 	for _, c := range []struct {
 		name   string
 		data   []byte
 		kind   wavemap.WarningKind
 		frames int64
 	}{
-		{"riff size too small", riffFile(20, fmt16, chunk("data", -1, pcm, true)), wavemap.WarnRIFFSize, 5},
-		{"riff size too big", riffFile(5000, fmt16, chunk("data", -1, pcm, true)), wavemap.WarnRIFFSize, 5},
-		{"data past end of file", riffFile(-1, fmt16, chunk("data", 1000, pcm, true)), wavemap.WarnDataSize, 5},
-		{"streaming data size 0xFFFFFFFF", riffFile(-1, fmt16, chunk("data", 0xFFFFFFFF, pcm, true)), wavemap.WarnStreamingSize, 5},
-		{"streaming data size 0", riffFile(-1, fmt16, chunk("data", 0, pcm, true)), wavemap.WarnStreamingSize, 5},
-		{"junk after last chunk", cat(riffFile(-1, fmt16, chunk("data", -1, pcm, false)), []byte{0, 1, 2}), wavemap.WarnTrailingBytes, 5},
-		{"second data chunk", riffFile(-1, fmt16, chunk("data", -1, pcm, true), chunk("data", -1, s16Payload(9, 9), true)), wavemap.WarnDuplicateChunk, 5},
-		{"ragged data", riffFile(-1, fmt16, chunk("data", -1, append(s16Payload(1, -2, 3, -4, 5), 7), true)), wavemap.WarnRaggedTail, 5},
-		{"missing pad byte", riffFile(-1, fmt16, chunk("odd ", -1, []byte{1, 2, 3}, false), chunk("data", -1, pcm, true)), wavemap.WarnMissingPad, 5},
-		{"truncated chunk after data", riffFile(-1, fmt16, chunk("data", -1, pcm, true), chunk("LIST", 500, []byte("INFOxx"), false)), wavemap.WarnTruncatedChunk, 5},
-		{"info before data is fine", riffFile(-1, fmt16, info, chunk("data", -1, pcm, true)), 0, 5},
+		{"riff size too small", wavtest.Wave("RIFF", 20, fmt16, wavtest.Chunk("data", pcm)), wavemap.WarnRIFFSize, 5},
+		{"riff size too big", wavtest.Wave("RIFF", 5000, fmt16, wavtest.Chunk("data", pcm)), wavemap.WarnRIFFSize, 5},
+		{"data past end of file", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 1000, pcm, true)), wavemap.WarnDataSize, 5},
+		{"streaming data size 0xFFFFFFFF", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true)), wavemap.WarnStreamingSize, 5},
+		{"streaming data size 0", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 0, pcm, true)), wavemap.WarnStreamingSize, 5},
+		{"junk after last chunk", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.RawChunk("data", -1, pcm, false)), []byte{0, 1, 2}), wavemap.WarnTrailingBytes, 5},
+		{"second data chunk", wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm), wavtest.Chunk("data", wavtest.S16(9, 9))), wavemap.WarnDuplicateChunk, 5},
+		{"ragged data", wavtest.RIFF(fmt16, wavtest.Chunk("data", append(wavtest.S16(1, -2, 3, -4, 5), 7))), wavemap.WarnRaggedTail, 5},
+		{"missing pad byte", wavtest.RIFF(fmt16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), wavtest.Chunk("data", pcm)), wavemap.WarnMissingPad, 5},
+		{"truncated chunk after data", wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm), wavtest.RawChunk("LIST", 500, []byte("INFOxx"), false)), wavemap.WarnTruncatedChunk, 5},
+		{"info before data is fine", wavtest.RIFF(fmt16, info, wavtest.Chunk("data", pcm)), 0, 5},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := writeTemp(t, c.data)
+			path := wavtest.WriteTemp(t, c.data)
 			var seen []wavemap.Warning
 			f, err := wavemap.Open(path, wavemap.ReadOnly, &wavemap.Options{Warn: func(w wavemap.Warning) { seen = append(seen, w) }})
 			if err != nil {
@@ -141,9 +82,9 @@ func TestRecoverable(t *testing.T) {
 }
 
 func TestInfoTagsAndChunks(t *testing.T) {
-	info := chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("Kick\x00"), true), chunk("ISFT", -1, []byte("wm\x00\x00"), true)), true)
-	data := riffFile(-1, fmt16, chunk("bext", -1, make([]byte, 7), true), chunk("data", -1, pcm, true), info)
-	f, err := wavemap.Open(writeTemp(t, data), wavemap.ReadOnly, nil)
+	info := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("Kick\x00")), wavtest.Chunk("ISFT", []byte("wm\x00\x00"))))
+	data := wavtest.RIFF(fmt16, wavtest.Chunk("bext", make([]byte, 7)), wavtest.Chunk("data", pcm), info)
+	f, err := wavemap.Open(wavtest.WriteTemp(t, data), wavemap.ReadOnly, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,17 +123,17 @@ func TestFatal(t *testing.T) {
 	}{
 		{"empty", nil, wavemap.ErrNotWAVE, 0},
 		{"text", []byte("hello, this is not a wave file at all\n"), wavemap.ErrNotWAVE, 0},
-		{"RIFF but AVI", cat([]byte("RIFF"), le32(4), []byte("AVI ")), wavemap.ErrNotWAVE, 8},
-		{"no fmt", riffFile(-1, chunk("data", -1, pcm, true)), wavemap.ErrNoFormat, 12},
-		{"no data", riffFile(-1, fmt16), wavemap.ErrNoData, 0},
-		{"GSM", riffFile(-1, chunk("fmt ", -1, cat(fmtPCM(0x31, 1, 8000, 0, 65), le16(2), le16(320)), true), chunk("data", -1, pcm, true)), wavemap.ErrUnsupported, 20},
-		{"block align vs channels", riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 2, 8000, 16, 3), true), chunk("data", -1, pcm, true)), wavemap.ErrInvalid, 20},
-		{"bits bigger than container", riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 1, 8000, 24, 2), true), chunk("data", -1, pcm, true)), wavemap.ErrInvalid, 20},
-		{"zero channels", riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 0, 8000, 16, 2), true), chunk("data", -1, pcm, true)), wavemap.ErrInvalid, 20},
-		{"RIFX", cat([]byte("RIFX"), riffFile(-1, fmt16, chunk("data", -1, pcm, true))[4:]), wavemap.ErrUnsupported, 0},
+		{"RIFF but AVI", wavtest.Cat([]byte("RIFF"), wavtest.LE32(4), []byte("AVI ")), wavemap.ErrNotWAVE, 8},
+		{"no fmt", wavtest.RIFF(wavtest.Chunk("data", pcm)), wavemap.ErrNoFormat, 12},
+		{"no data", wavtest.RIFF(fmt16), wavemap.ErrNoData, 0},
+		{"GSM", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm)), wavemap.ErrUnsupported, 20},
+		{"block align vs channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 3)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
+		{"bits bigger than container", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 24, 2)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
+		{"zero channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 0, 8000, 16, 2)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
+		{"RIFX", wavtest.Cat([]byte("RIFX"), wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm))[4:]), wavemap.ErrUnsupported, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := wavemap.Open(writeTemp(t, c.data), wavemap.ReadOnly, nil)
+			_, err := wavemap.Open(wavtest.WriteTemp(t, c.data), wavemap.ReadOnly, nil)
 			var fe *wavemap.FormatError
 			if !errors.Is(err, c.err) || !errors.As(err, &fe) {
 				t.Fatalf("got %v, want a *FormatError wrapping %v", err, c.err)
@@ -206,8 +147,8 @@ func TestFatal(t *testing.T) {
 }
 
 func TestOpenRaw(t *testing.T) {
-	data := cat([]byte("HEADER"), s16Payload(10, 20, 30, 40, 50, 60), []byte("TRAILER!"))
-	path := writeTemp(t, data)
+	data := wavtest.Cat([]byte("HEADER"), wavtest.S16(10, 20, 30, 40, 50, 60), []byte("TRAILER!"))
+	path := wavtest.WriteTemp(t, data)
 	format := wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}
 	f, err := wavemap.OpenRaw(path, wavemap.Raw{Format: format, Offset: 6, Trailer: 8}, wavemap.ReadOnly, nil)
 	if err != nil {

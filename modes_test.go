@@ -1,23 +1,14 @@
 package wavemap_test
 
 import (
-	"crypto/sha256"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
-
-func fileHash(t testing.TB, path string) [32]byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sha256.Sum256(b)
-}
 
 // makeS16 creates a stereo s16 file whose sample k is k*7-1000.
 func makeS16(t testing.TB, path string, frames int64) {
@@ -44,7 +35,7 @@ func makeS16(t testing.TB, path string, frames int64) {
 func TestReadOnlyNeverWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "r.wav")
 	makeS16(t, path, 1000)
-	before := fileHash(t, path)
+	before := wavtest.HashFile(t, path)
 	st, _ := os.Stat(path)
 	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 	if err != nil {
@@ -64,7 +55,7 @@ func TestReadOnlyNeverWrites(t *testing.T) {
 		t.Error("second Close did not return ErrClosed")
 	}
 	st2, _ := os.Stat(path)
-	if fileHash(t, path) != before || !st2.ModTime().Equal(st.ModTime()) {
+	if wavtest.HashFile(t, path) != before || !st2.ModTime().Equal(st.ModTime()) {
 		t.Error("a read-only open changed the file")
 	}
 }
@@ -104,8 +95,8 @@ func TestReadWriteEditsLand(t *testing.T) {
 		}
 	}
 	// sox sees the same edit.
-	if needSox(t) {
-		ref := soxFloat64(t, path)
+	if wavtest.Have(t, "sox") {
+		ref := wavtest.SoxFloat64(t, path)
 		for k := range s {
 			if ref[k] != float64(s[k])/32768 {
 				t.Fatalf("sox reads sample %d as %g, want %g", k, ref[k], float64(s[k])/32768)
@@ -114,21 +105,10 @@ func TestReadWriteEditsLand(t *testing.T) {
 	}
 }
 
-// needSox reports whether sox is installed, failing in CI when it is not.
-func needSox(t testing.TB) bool {
-	t.Helper()
-	if os.Getenv("WAVEMAP_REQUIRE_TOOLS") != "" {
-		needTool(t, "sox")
-		return true
-	}
-	_, err := execLookPath("sox")
-	return err == nil
-}
-
 func TestCopyOnWriteKeepsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.wav")
 	makeS16(t, path, 1000)
-	before := fileHash(t, path)
+	before := wavtest.HashFile(t, path)
 	f, err := wavemap.Open(path, wavemap.CopyOnWrite, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +134,7 @@ func TestCopyOnWriteKeepsFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if fileHash(t, path) != before {
+	if wavtest.HashFile(t, path) != before {
 		t.Error("copy-on-write changed the file")
 	}
 }

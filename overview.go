@@ -134,15 +134,21 @@ func overview(p *passRun, f *File, all frameBlock, columns int) ([][]MinMax, err
 	// Columns with no frame of their own (fewer frames than columns) show
 	// the frame at their start.
 	frame := make([]float64, ch)
-	for k := range cols {
-		lo := bound(k)
-		if bound(k+1) > lo || lo >= n {
-			continue
+	err = Guard(func() error { // these reads of the mapping are guarded too
+		for k := range cols {
+			lo := bound(k)
+			if bound(k+1) > lo || lo >= n {
+				continue
+			}
+			all.float64s(frame, int(lo), int(lo)+1)
+			for c, x := range frame {
+				out[c][k] = MinMax{x, x}
+			}
 		}
-		all.float64s(frame, int(lo), int(lo)+1)
-		for c, x := range frame {
-			out[c][k] = MinMax{x, x}
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for c := range out {
 		for k, a := range out[c] {

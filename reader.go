@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -74,8 +75,7 @@ func NewReader(r io.Reader, opts *Options) (*Reader, error) {
 	}
 	rd.src = r
 	if len(rest) > 0 {
-		br := bytesReader(rest)
-		rd.src = io.MultiReader(&br, r)
+		rd.src = io.MultiReader(bytes.NewReader(rest), r)
 	}
 	if opts.Warn != nil {
 		for _, w := range rd.hdr.Warnings {
@@ -387,16 +387,4 @@ func (s *seqReaderAt) from(off int64) ([]byte, error) {
 		return nil, errBackward
 	}
 	return s.tail[off-start:], nil
-}
-
-// bytesReader is a minimal io.Reader over a byte slice.
-type bytesReader []byte
-
-func (b *bytesReader) Read(p []byte) (int, error) {
-	if len(*b) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, *b)
-	*b = (*b)[n:]
-	return n, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // repairAndCheck runs Repair on path, first as a dry run (which must not
@@ -23,14 +24,14 @@ func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dry, err := wavemap.Repair(path, true, nil)
+	dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true})
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
 		t.Fatal("a dry run changed the file")
 	}
-	fixes, err := wavemap.Repair(path, false, nil)
+	fixes, err := wavemap.Repair(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 		}
 	}
 	// A second repair finds nothing left to do.
-	if again, err := wavemap.Repair(path, true, nil); err != nil || len(again) != 0 {
+	if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
 		t.Errorf("after the repair: %v, %v", again, err)
 	}
 	return fixes
@@ -66,22 +67,22 @@ func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 // TestRepairHandMade repairs hand-made files with broken sizes and checks
 // that they then open without a warning and that sox reads the samples.
 func TestRepairHandMade(t *testing.T) {
-	list := chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("name\x00"), true)), true)
+	list := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("name\x00"))))
 	want := []float64{1.0 / 32768, -2.0 / 32768, 3.0 / 32768, -4.0 / 32768, 5.0 / 32768}
 	for _, c := range []struct {
 		name   string
 		file   []byte
 		fields []string
 	}{
-		{"riff size too large", riffFile(1000, fmt16, chunk("data", -1, pcm, true)), []string{"RIFF size"}},
-		{"riff size too small", riffFile(20, fmt16, chunk("data", -1, pcm, true), list), []string{"RIFF size"}},
-		{"data past the end", riffFile(-1, fmt16, chunk("data", 4000, pcm, true)), []string{"data size"}},
-		{"streaming zeros", riffFile(0, fmt16, chunk("data", 0, pcm, true)), []string{"data size", "RIFF size"}},
-		{"streaming ones", riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, pcm, true)), []string{"data size", "RIFF size"}},
-		{"odd data, missing pad", riffFile(0xFFFFFFFF, fmt16, chunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"data size", "RIFF size"}},
+		{"riff size too large", wavtest.Wave("RIFF", 1000, fmt16, wavtest.Chunk("data", pcm)), []string{"RIFF size"}},
+		{"riff size too small", wavtest.Wave("RIFF", 20, fmt16, wavtest.Chunk("data", pcm), list), []string{"RIFF size"}},
+		{"data past the end", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 4000, pcm, true)), []string{"data size"}},
+		{"streaming zeros", wavtest.Wave("RIFF", 0, fmt16, wavtest.RawChunk("data", 0, pcm, true)), []string{"data size", "RIFF size"}},
+		{"streaming ones", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true)), []string{"data size", "RIFF size"}},
+		{"odd data, missing pad", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"data size", "RIFF size"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := writeTemp(t, c.file)
+			path := wavtest.WriteTemp(t, c.file)
 			fixes := repairAndCheck(t, path)
 			var fields []string
 			for _, x := range fixes {
@@ -104,7 +105,7 @@ func TestRepairHandMade(t *testing.T) {
 				}
 			}
 			compare(t, "wavemap", asFloat64(t, f), want, 0)
-			compare(t, "sox", soxFloat64(t, path), want, 0)
+			compare(t, "sox", wavtest.SoxFloat64(t, path), want, 0)
 		})
 	}
 }
@@ -198,16 +199,16 @@ func TestRepairRestoresCreated(t *testing.T) {
 
 // TestRepairRefuses checks the files Repair will not touch.
 func TestRepairRefuses(t *testing.T) {
-	notWave := writeTemp(t, []byte("this is not a WAVE file at all"))
-	if _, err := wavemap.Repair(notWave, false, nil); !errors.Is(err, wavemap.ErrNotWAVE) {
+	notWave := wavtest.WriteTemp(t, []byte("this is not a WAVE file at all"))
+	if _, err := wavemap.Repair(notWave, nil); !errors.Is(err, wavemap.ErrNotWAVE) {
 		t.Errorf("Repair of a text file: %v, want ErrNotWAVE", err)
 	}
-	if _, err := wavemap.Repair(filepath.Join(t.TempDir(), "missing.wav"), true, nil); !errors.Is(err, os.ErrNotExist) {
+	if _, err := wavemap.Repair(filepath.Join(t.TempDir(), "missing.wav"), &wavemap.RepairOptions{DryRun: true}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Repair of a missing file: %v", err)
 	}
 	// A good file: nothing to do.
-	good := writeTemp(t, riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
-	if fixes, err := wavemap.Repair(good, false, nil); err != nil || len(fixes) != 0 {
+	good := wavtest.WriteTemp(t, wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)))
+	if fixes, err := wavemap.Repair(good, nil); err != nil || len(fixes) != 0 {
 		t.Errorf("Repair of a good file: %v, %v", fixes, err)
 	}
 	if testing.Short() {
@@ -217,7 +218,7 @@ func TestRepairRefuses(t *testing.T) {
 	// wrapped: it needs RF64, which cannot be made by changing sizes.
 	path := filepath.Join(t.TempDir(), "wrapped.wav")
 	const n = 1<<32 + 1000
-	head := riffFile(-1, fmt16, []byte("data"), le32(uint32(n&0xFFFFFFFF)))
+	head := wavtest.RIFF(fmt16, []byte("data"), wavtest.LE32(uint32(n&0xFFFFFFFF)))
 	binary.LittleEndian.PutUint32(head[4:], uint32((int64(len(head))+n-8)&0xFFFFFFFF))
 	if err := os.WriteFile(path, head, 0o644); err != nil {
 		t.Fatal(err)
@@ -225,7 +226,7 @@ func TestRepairRefuses(t *testing.T) {
 	if err := os.Truncate(path, int64(len(head))+n); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := wavemap.Repair(path, false, nil); !errors.Is(err, wavemap.ErrUnsupported) {
+	if _, err := wavemap.Repair(path, nil); !errors.Is(err, wavemap.ErrUnsupported) {
 		t.Errorf("Repair of a wrapped 4 GiB RIFF file: %v, want ErrUnsupported", err)
 	}
 	// Repair writes header fields only: the header tells whether it did.
@@ -236,4 +237,68 @@ func TestRepairRefuses(t *testing.T) {
 	if after := readHead(t, path, int64(len(head))); !bytes.Equal(after, head) || st.Size() != int64(len(head))+n {
 		t.Error("a refused Repair changed the file")
 	}
+}
+
+// FuzzRepair repairs arbitrary bytes: whatever the input, a dry run
+// changes nothing and reports what the repair then does, and the repair
+// changes only the bytes of the fields it reports.
+func FuzzRepair(f *testing.F) {
+	f.Add(wavtest.Wave("RIFF", 1000, fmt16, wavtest.Chunk("data", pcm)))
+	f.Add(wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)))
+	f.Add(wavtest.Wave("RIFF", 20, fmt16, wavtest.Chunk("data", pcm), wavtest.Chunk("LIST", []byte("INFO"))))
+	dir := f.TempDir()
+	for _, c := range []wavemap.Container{wavemap.RIFF, wavemap.RF64, wavemap.BW64, wavemap.Wave64} {
+		path := filepath.Join(dir, "seed.wav")
+		w, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingALaw, Channels: 1, SampleRate: 8000}, 7, &wavemap.Options{Container: c})
+		if err != nil {
+			f.Fatal(err)
+		}
+		w.Close()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.wav")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true})
+		if err != nil {
+			return
+		}
+		if b, _ := os.ReadFile(path); !bytes.Equal(b, data) {
+			t.Fatal("a dry run changed the file")
+		}
+		fixes, err := wavemap.Repair(path, nil)
+		if err != nil {
+			t.Fatalf("the dry run planned %v, the repair failed: %v", dry, err)
+		}
+		if !slices.Equal(dry, fixes) {
+			t.Fatalf("dry run reported %v, the repair made %v", dry, fixes)
+		}
+		after, _ := os.ReadFile(path)
+		if len(after) != len(data) {
+			t.Fatalf("the repair changed the length from %d to %d", len(data), len(after))
+		}
+		for _, x := range fixes {
+			if x.Old == x.New || (x.Width != 4 && x.Width != 8) || x.Offset < 0 || x.Offset+int64(x.Width) > int64(len(data)) {
+				t.Fatalf("fix %+v in a %d-byte file", x, len(data))
+			}
+		}
+		for i := range after {
+			inside := false
+			for _, x := range fixes {
+				inside = inside || int64(i) >= x.Offset && int64(i) < x.Offset+int64(x.Width)
+			}
+			if !inside && after[i] != data[i] {
+				t.Fatalf("byte %d changed outside every reported field (%v)", i, fixes)
+			}
+		}
+		if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
+			t.Fatalf("after %v: %v, %v", fixes, again, err)
+		}
+	})
 }

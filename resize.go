@@ -1,7 +1,6 @@
 package wavemap
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -80,149 +79,87 @@ func Append[T Sample](f *File, m Frames[T]) error {
 	})
 }
 
-// field is a header field to write: val at byte offset off.
-type field struct {
-	off int64
-	val []byte
-}
-
-func u32Field(off int64, v uint32) field { return field{off, binary.LittleEndian.AppendUint32(nil, v)} }
-func u64Field(off int64, v uint64) field { return field{off, binary.LittleEndian.AppendUint64(nil, v)} }
-
-// size32 is a 32-bit size field's value for v: v, or 0xFFFFFFFF when v
-// needs the ds64 chunk.
-func size32(v int64) uint32 {
-	if v >= math.MaxUint32 {
-		return math.MaxUint32
-	}
-	return uint32(v)
-}
-
 // writeFields writes the fields into the file with a single write that
 // spans from the first to the end of the last, the bytes between them
 // read back and written unchanged, so that the header switches from its
 // old sizes to the new ones at once (a header is a few hundred bytes:
 // one sector).
-func writeFields(f *os.File, fields []field) error {
+func writeFields(f *os.File, fields []riff.Field) error {
 	if len(fields) == 0 {
 		return nil
 	}
-	lo, hi := fields[0].off, fields[0].off
+	lo, hi := fields[0].Offset, fields[0].Offset
 	for _, fd := range fields {
-		lo = min(lo, fd.off)
-		hi = max(hi, fd.off+int64(len(fd.val)))
+		lo = min(lo, fd.Offset)
+		hi = max(hi, fd.Offset+int64(fd.Width))
 	}
 	buf := make([]byte, hi-lo)
 	if _, err := f.ReadAt(buf, lo); err != nil {
 		return err
 	}
 	for _, fd := range fields {
-		copy(buf[fd.off-lo:], fd.val)
+		fd.Put(buf[fd.Offset-lo:])
 	}
 	_, err := f.WriteAt(buf, lo)
 	return err
 }
 
-// sizeLayout is where the size fields of a file are: what Resize needs to
-// know to rewrite them.
-type sizeLayout struct {
-	container Container
-	dataHdr   int64 // offset of the data chunk header
-	ds64      int64 // payload offset of the ds64 chunk; -1 if none
-	junk      int64 // payload offset of a JUNK chunk at byte 12 that can become ds64; -1 if none
-	junkSize  int64
-	fact      int64 // payload offset of the fact chunk; -1 if none (or too short)
-}
-
-// sizeLayout finds the size fields of f's header, or says why Resize
-// cannot rewrite them.
-func (f *File) sizeLayout() (sizeLayout, error) {
+// sizeFields returns the length of f's file when it holds n data bytes,
+// the header fields that then describe them, and the container the file
+// then is; or says why Resize cannot rewrite the header.
+func (f *File) sizeFields(n int64) (int64, []riff.Field, Container, error) {
 	h := &f.hdr
-	l := sizeLayout{container: h.Container, ds64: -1, junk: -1, fact: -1}
+	if n > math.MaxInt64-h.DataOffset-1 { // the file's length, with a pad byte
+		return 0, nil, 0, fmt.Errorf("%w: %d bytes of audio", ErrSizeLimit, n)
+	}
 	if h.Container == RawData {
 		if end := h.DataOffset + int64(len(f.data)); end != f.size {
-			return l, fmt.Errorf("%w: %s: %d bytes follow the samples of this raw file: Resize needs them to run to the end", ErrUnsupported, f.name, f.size-end)
+			return 0, nil, 0, fmt.Errorf("%w: %s: %d bytes follow the samples of this raw file: Resize needs them to run to the end", ErrUnsupported, f.name, f.size-end)
 		}
-		return l, nil
+		return h.DataOffset + n, nil, RawData, nil
 	}
-	var data *Chunk
-	for i := range h.Chunks {
-		c := &h.Chunks[i]
-		switch {
-		case c.ID == FourCC(riff.IDData) && c.DataOffset == h.DataOffset:
-			data = c
-		case data != nil:
-			return l, fmt.Errorf("%w: %s: chunk %s at byte %d follows the data chunk: Resize needs the audio at the end of the file", ErrUnsupported, f.name, c.ID, c.Offset)
-		case c.ID == FourCC(riff.IDDS64) && l.ds64 < 0:
-			l.ds64 = c.DataOffset
-			if c.Size < 28 {
-				return l, fmt.Errorf("%w: %s: ds64 chunk of %d bytes", ErrUnsupported, f.name, c.Size)
-			}
-		case c.ID == FourCC(riff.IDJUNK) && c.Offset == 12 && c.Size >= 28:
-			l.junk, l.junkSize = c.DataOffset, c.Size
-		case c.ID == FourCC(riff.IDFact) && l.fact < 0:
-			if c.Size >= 8 || c.Size >= 4 && h.Container != Wave64 {
-				l.fact = c.DataOffset
-			}
+	s := h.riffSizes()
+	if s.Data.Offset < 0 {
+		return 0, nil, 0, fmt.Errorf("%w: %s: data chunk not found", ErrInvalid, f.name)
+	}
+	for _, c := range h.Chunks {
+		if c.Offset > s.Data.Offset {
+			return 0, nil, 0, fmt.Errorf("%w: %s: chunk %s at byte %d follows the data chunk: Resize needs the audio at the end of the file", ErrUnsupported, f.name, c.ID, c.Offset)
 		}
 	}
-	if data == nil {
-		return l, fmt.Errorf("%w: %s: data chunk not found", ErrInvalid, f.name)
+	if (h.Container == RF64 || h.Container == BW64) && s.DS64 < 0 {
+		return 0, nil, 0, fmt.Errorf("%w: %s: %s file without a complete ds64 chunk", ErrUnsupported, f.name, h.Container)
 	}
-	l.dataHdr = data.Offset
-	if (h.Container == RF64 || h.Container == BW64) && l.ds64 < 0 {
-		return l, fmt.Errorf("%w: %s: %s file without a ds64 chunk", ErrUnsupported, f.name, h.Container)
+	total := s.End(n)
+	after, fields, err := s.Fields(n, total)
+	if err != nil {
+		return 0, nil, 0, fmt.Errorf("wavemap: resize %s: %w: %d bytes of audio need RF64, and this RIFF file has no JUNK chunk after its header to turn into a ds64 chunk", f.name, ErrSizeLimit, n)
 	}
-	return l, nil
+	container := h.Container
+	if after != s.Container {
+		container = RF64 // Fields turns only a RIFF header past 4 GiB into RF64
+	}
+	return total, fields, container, nil
 }
 
-// fileSize returns the length of the file when it holds n data bytes.
-func (l sizeLayout) fileSize(dataOff, n int64) int64 {
-	total := dataOff + n
-	if l.container != Wave64 && l.container != RawData {
-		total += n & 1 // the pad byte of an odd chunk
-	}
-	return total
-}
-
-// fields returns the header fields that describe n data bytes of frames
-// frames in a file of total bytes, and the container the file then is.
-func (l sizeLayout) fields(n, frames, total int64) ([]field, Container, error) {
-	var fs []field
-	c := l.container
-	switch c {
-	case RawData:
-		return nil, c, nil
+// riffSizes locates the size fields among the chunks of h.
+func (h *Header) riffSizes() riff.Sizes {
+	var c riff.Container
+	switch h.Container {
+	case RF64:
+		c = riff.ContainerRF64
+	case BW64:
+		c = riff.ContainerBW64
 	case Wave64:
-		fs = append(fs, u64Field(16, uint64(total)), u64Field(l.dataHdr+16, uint64(24+n)))
-		if l.fact >= 0 {
-			fs = append(fs, u64Field(l.fact, uint64(frames)))
-		}
-		return fs, c, nil
+		c = riff.ContainerWave64
+	default:
+		c = riff.ContainerRIFF
 	}
-	riffSize := total - 8
-	if c == RIFF && (riffSize >= math.MaxUint32 || n >= math.MaxUint32) {
-		if l.junk < 0 {
-			return nil, c, fmt.Errorf("%w: %d bytes of audio need RF64, and this RIFF file has no JUNK chunk after its header to turn into a ds64 chunk", ErrSizeLimit, n)
-		}
-		c = RF64
-		fs = append(fs, field{0, []byte("RF64")}, field{12, []byte("ds64")})
-		l.ds64 = l.junk
-		fs = append(fs, u32Field(l.ds64+24, 0)) // no table
+	chunks := make([]riff.Chunk, len(h.Chunks))
+	for i, ch := range h.Chunks {
+		chunks[i] = riff.Chunk{ID: riff.FourCC(ch.ID), Offset: ch.Offset, DataOffset: ch.DataOffset, Declared: ch.Declared, Size: ch.Size}
 	}
-	if c == RIFF {
-		fs = append(fs, u32Field(4, uint32(riffSize)), u32Field(l.dataHdr+4, uint32(n)))
-		if l.fact >= 0 {
-			fs = append(fs, u32Field(l.fact, uint32(frames)))
-		}
-		return fs, c, nil
-	}
-	fs = append(fs, u32Field(4, math.MaxUint32), u32Field(l.dataHdr+4, math.MaxUint32),
-		u64Field(l.ds64, uint64(riffSize)), u64Field(l.ds64+8, uint64(n)), u64Field(l.ds64+16, uint64(frames)))
-	if l.fact >= 0 {
-		fs = append(fs, u32Field(l.fact, size32(frames)))
-	}
-	return fs, c, nil
+	return riff.NewSizes(c, chunks, h.DataOffset, h.Format.FrameSize())
 }
 
 // resize is Resize; write, if not nil, writes the frames added by a growth
@@ -242,19 +179,11 @@ func (f *File) resize(frames int64, write func(added []byte) error) error {
 	if n == old {
 		return nil
 	}
-	l, err := f.sizeLayout()
+	total, fields, container, err := f.sizeFields(n)
 	if err != nil {
 		return err
 	}
 	off := f.hdr.DataOffset
-	total := l.fileSize(off, n)
-	if total < n {
-		return fmt.Errorf("%w: %d bytes of audio", ErrSizeLimit, n)
-	}
-	fields, container, err := l.fields(n, frames, total)
-	if err != nil {
-		return fmt.Errorf("wavemap: resize %s: %w", f.name, err)
-	}
 	fail := func(err error) error { return fmt.Errorf("wavemap: resize %s: %w", f.name, err) }
 	var mp *mmap.Mapping
 	if n > old {
@@ -292,12 +221,7 @@ func (f *File) resize(frames int64, write func(added []byte) error) error {
 			}
 			// Bytes of the old file past the old data (a pad byte, junk
 			// after the last chunk) are not silence: overwrite them.
-			dirty := max(0, min(n, f.size-off)-old)
-			if b := silenceByte(f.hdr.Format.Encoding); b != 0 {
-				fill(added, b)
-			} else {
-				clear(added[:dirty])
-			}
+			silence(added, f.hdr.Format.Encoding, max(0, min(n, f.size-off)-old))
 			return nil
 		})
 		if err == nil && total > off+n {
@@ -365,18 +289,4 @@ func (f *File) reparse(frames int64, container Container) error {
 	f.hdr.Frames = frames
 	f.hdr.Container = container
 	return fmt.Errorf("wavemap: internal error: resized header of %s: %w", f.name, err)
-}
-
-// silenceByte returns the byte that fills silence in encodings whose
-// silence is not zero: u8, A-law and mu-law (0 for the others).
-func silenceByte(e Encoding) byte {
-	switch e {
-	case EncodingUint8:
-		return 0x80
-	case EncodingALaw:
-		return 0xD5
-	case EncodingMuLaw:
-		return 0xFF
-	}
-	return 0
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // silenceOf is the byte Create fills new audio with.
@@ -88,7 +89,7 @@ func checkResized(t *testing.T, path string, frames int64, keep []float64) {
 	}
 	if frames > 0 || g.Header().Container != wavemap.Wave64 {
 		// ffmpeg 5.1 refuses empty Wave64 files, its own included.
-		compare(t, "ffmpeg", ffmpegFloat64(t, path), got, 0)
+		compare(t, "ffmpeg", wavtest.FFmpegFloat64(t, path), got, 0)
 	}
 	enc := g.Format().Encoding
 	switch c := g.Header().Container; {
@@ -99,7 +100,7 @@ func checkResized(t *testing.T, path string, frames int64, keep []float64) {
 		if enc.IsFloat() {
 			tol = 1.0 / (1 << 30) // sox goes through 32-bit integers
 		}
-		compare(t, "sox", soxFloat64(t, path), got, tol)
+		compare(t, "sox", wavtest.SoxFloat64(t, path), got, tol)
 	}
 }
 
@@ -108,8 +109,8 @@ func checkResized(t *testing.T, path string, frames int64, keep []float64) {
 // every call that the file is what Create would have made and that sox
 // and ffmpeg read the expected samples.
 func TestResize(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	for _, c := range []wavemap.Container{wavemap.AutoContainer, wavemap.RF64, wavemap.BW64, wavemap.Wave64} {
 		for _, enc := range []wavemap.Encoding{wavemap.EncodingUint8, wavemap.EncodingInt16, wavemap.EncodingInt24, wavemap.EncodingFloat32, wavemap.EncodingALaw, wavemap.EncodingMuLaw} {
 			channels := 1
@@ -177,16 +178,16 @@ func TestResizeRefusals(t *testing.T) {
 	}
 
 	// A LIST chunk after the data: nowhere to grow.
-	list := chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("x\x00"), true)), true)
-	tail := writeTemp(t, riffFile(-1, fmt16, chunk("data", -1, pcm, true), list))
+	list := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("x\x00"))))
+	tail := wavtest.WriteTemp(t, wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm), list))
 	// A RIFF file without a JUNK chunk to turn into ds64: cannot pass 4 GiB.
-	nojunk := writeTemp(t, riffFile(-1, fmt16, chunk("data", -1, pcm, true)))
+	nojunk := wavtest.WriteTemp(t, wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)))
 	for _, c := range []struct {
 		path   string
 		frames int64
 		want   error
 	}{{tail, 10, wavemap.ErrUnsupported}, {tail, 1, wavemap.ErrUnsupported}, {nojunk, 1 << 31, wavemap.ErrSizeLimit}} {
-		before := fileHash(t, c.path)
+		before := wavtest.HashFile(t, c.path)
 		f, err := wavemap.Open(c.path, wavemap.ReadWrite, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -198,7 +199,7 @@ func TestResizeRefusals(t *testing.T) {
 			t.Errorf("a refused Resize changed Frames to %d", f.Frames())
 		}
 		f.Close()
-		if fileHash(t, c.path) != before {
+		if wavtest.HashFile(t, c.path) != before {
 			t.Errorf("a refused Resize of %s changed the file", c.path)
 		}
 	}
@@ -227,11 +228,11 @@ func TestResizeRefusals(t *testing.T) {
 	}
 	if strconv.IntSize == 32 {
 		// Past the address space: refused, and the file is as it was.
-		before := fileHash(t, path)
+		before := wavtest.HashFile(t, path)
 		if err := f.Resize(1 << 30); !errors.Is(err, wavemap.ErrTooLarge) {
 			t.Errorf("Resize to 4 GiB on a 32-bit build: %v, want ErrTooLarge", err)
 		}
-		if f.Frames() != 100 || fileHash(t, path) != before {
+		if f.Frames() != 100 || wavtest.HashFile(t, path) != before {
 			t.Errorf("a failed Resize changed the file or the File (%d frames)", f.Frames())
 		}
 	}
@@ -280,7 +281,7 @@ func TestAppend(t *testing.T) {
 // TestResizeRaw grows and cuts a headerless file.
 func TestResizeRaw(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.raw")
-	if err := os.WriteFile(path, cat([]byte("HEAD"), s16Payload(1, 2, 3, 4)), 0o644); err != nil {
+	if err := os.WriteFile(path, wavtest.Cat([]byte("HEAD"), wavtest.S16(1, 2, 3, 4)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	raw := wavemap.Raw{Format: wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}, Offset: 4}
@@ -297,7 +298,7 @@ func TestResizeRaw(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if b, _ := os.ReadFile(path); !bytes.Equal(b, cat([]byte("HEAD"), s16Payload(1, 2, 3, 4, 0, 6))) {
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, wavtest.Cat([]byte("HEAD"), wavtest.S16(1, 2, 3, 4, 0, 6))) {
 		t.Errorf("grown raw file: % x", b)
 	}
 	f, err = wavemap.OpenRaw(path, raw, wavemap.ReadWrite, nil)
@@ -308,7 +309,7 @@ func TestResizeRaw(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if b, _ := os.ReadFile(path); !bytes.Equal(b, cat([]byte("HEAD"), s16Payload(1, 2))) {
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, wavtest.Cat([]byte("HEAD"), wavtest.S16(1, 2))) {
 		t.Errorf("cut raw file: % x", b)
 	}
 	raw.Trailer = 2
@@ -372,8 +373,8 @@ func TestResizePast4GiB(t *testing.T) {
 		}
 	}
 	g.Close()
-	needTool(t, "ffmpeg")
-	checkTail(t, "ffmpeg", leInt16s(run(t, "ffmpeg", "-v", "error", "-sseof", "-0.001", "-i", path, "-f", "s16le", "-")), n)
+	wavtest.Need(t, "ffmpeg")
+	checkTail(t, "ffmpeg", wavtest.DecodeS16(wavtest.Run(t, "ffmpeg", "-v", "error", "-sseof", "-0.001", "-i", path, "-f", "s16le", "-")), n)
 	// Back under 4 GiB: the file stays RF64, which every tool reads.
 	if err := f.Resize(1000); err != nil {
 		t.Fatal(err)

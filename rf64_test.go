@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // ffmpegCodecs are the ffmpeg codec names of each encoding.
@@ -35,7 +36,7 @@ func synthSource(t *testing.T, dir string, channels int) string {
 	for c := range channels {
 		args = append(args, "sine", fmt.Sprint(200+150*c))
 	}
-	run(t, "sox", append(args, "vol", "0.9")...)
+	wavtest.Run(t, "sox", append(args, "vol", "0.9")...)
 	return src
 }
 
@@ -68,7 +69,7 @@ func checkToolFile(t *testing.T, path string, container wavemap.Container, enc w
 		t.Fatalf("%d frames, want 11025", f.Frames())
 	}
 	got := asFloat64(t, f)
-	compare(t, "against ffmpeg", got, ffmpegFloat64(t, path), 0)
+	compare(t, "against ffmpeg", got, wavtest.FFmpegFloat64(t, path), 0)
 	g711 := enc == wavemap.EncodingALaw || enc == wavemap.EncodingMuLaw
 	if soxType == "" || container == wavemap.Wave64 && h.Extensible && g711 {
 		// libsndfile ignores the sub-format of an extensible Wave64 fmt
@@ -80,7 +81,7 @@ func checkToolFile(t *testing.T, path string, container wavemap.Container, enc w
 	if enc.IsFloat() {
 		tol = 1.0 / (1 << 30)
 	}
-	want := leFloat64s(run(t, "sox", "-V1", "-t", soxType, path, "-t", "raw", "-e", "floating-point", "-b", "64", "-L", "-"))
+	want := wavtest.DecodeF64(wavtest.Run(t, "sox", "-V1", "-t", soxType, path, "-t", "raw", "-e", "floating-point", "-b", "64", "-L", "-"))
 	compare(t, "against sox", got, want, tol)
 }
 
@@ -102,8 +103,8 @@ func soxW64(e wavemap.Encoding) string {
 // decoding. (sox 14.4.2 cannot write RF64: it has no rf64 handler, and its
 // libsndfile handler finds no output encoding for .rf64.)
 func TestToolWrittenRF64AndWave64(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	for _, channels := range []int{2, 6} {
 		src := synthSource(t, dir, channels)
@@ -111,12 +112,12 @@ func TestToolWrittenRF64AndWave64(t *testing.T) {
 			name := fmt.Sprintf("%s-%dch", c.enc, channels)
 			t.Run("ffmpeg-rf64-"+name, func(t *testing.T) {
 				out := filepath.Join(dir, name+".rf64.wav")
-				run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-c:a", c.codec, "-rf64", "always", out)
+				wavtest.Run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-c:a", c.codec, "-rf64", "always", out)
 				checkToolFile(t, out, wavemap.RF64, c.enc, channels, "wav", false)
 			})
 			t.Run("ffmpeg-w64-"+name, func(t *testing.T) {
 				out := filepath.Join(dir, name+".ff.w64")
-				run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-c:a", c.codec, "-f", "w64", out)
+				wavtest.Run(t, "ffmpeg", "-v", "error", "-y", "-i", src, "-c:a", c.codec, "-f", "w64", out)
 				checkToolFile(t, out, wavemap.Wave64, c.enc, channels, soxW64(c.enc), true)
 			})
 		}
@@ -124,7 +125,7 @@ func TestToolWrittenRF64AndWave64(t *testing.T) {
 			name := fmt.Sprintf("%s-%dch", e.enc, channels)
 			t.Run("sox-w64-"+name, func(t *testing.T) {
 				out := filepath.Join(dir, name+".sox.w64")
-				run(t, "sox", append(append([]string{"-V1", src}, e.args...), out)...)
+				wavtest.Run(t, "sox", append(append([]string{"-V1", src}, e.args...), out)...)
 				checkToolFile(t, out, wavemap.Wave64, e.enc, channels, soxW64(e.enc), false)
 			})
 		}
@@ -140,11 +141,10 @@ func TestRF64TableAndDataPast4GiB(t *testing.T) {
 		t.Skip("skipped with -short: writes a sparse 4 GiB file")
 	}
 	const big = 1<<32 + 10 // payload of the chunk the table sizes
-	le64 := func(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
 	vals := []int16{1, -2, 3, -4, 32767, -32768, 7, 8}
-	ds64 := cat(le64(0), le64(uint64(2*len(vals))), le64(uint64(len(vals)/2)), le32(1), []byte("bigc"), le64(big))
-	head := cat([]byte("RF64"), le32(0xFFFFFFFF), []byte("WAVE"), chunk("ds64", -1, ds64, true),
-		chunk("fmt ", -1, fmtPCM(1, 2, 48000, 16, 4), true), []byte("bigc"), le32(0xFFFFFFFF))
+	ds64 := wavtest.Cat(wavtest.LE64(0), wavtest.LE64(uint64(2*len(vals))), wavtest.LE64(uint64(len(vals)/2)), wavtest.LE32(1), []byte("bigc"), wavtest.LE64(big))
+	head := wavtest.Cat([]byte("RF64"), wavtest.LE32(0xFFFFFFFF), []byte("WAVE"), wavtest.Chunk("ds64", ds64),
+		wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 48000, 16, 4)), []byte("bigc"), wavtest.LE32(0xFFFFFFFF))
 	dataOff := int64(len(head)) + big + 8
 	total := dataOff + int64(2*len(vals))
 	binary.LittleEndian.PutUint64(head[20:], uint64(total-8)) // ds64 RIFF size
@@ -154,7 +154,7 @@ func TestRF64TableAndDataPast4GiB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	tail := cat([]byte("data"), le32(0xFFFFFFFF), s16Payload(vals...))
+	tail := wavtest.Cat([]byte("data"), wavtest.LE32(0xFFFFFFFF), wavtest.S16(vals...))
 	if _, err := fh.WriteAt(head, 0); err != nil {
 		t.Fatal(err)
 	}

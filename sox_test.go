@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // asFloat64 returns every sample of f converted with PowerOfTwo scaling.
@@ -79,7 +80,7 @@ var soxEncodings = []struct {
 // TestSoxFiles opens files written by sox in every encoding, mono, stereo
 // and 6 channels, and compares every sample with sox's own decoding.
 func TestSoxFiles(t *testing.T) {
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	dir := t.TempDir()
 	for _, e := range soxEncodings {
 		for _, ch := range []int{1, 2, 6} {
@@ -89,7 +90,7 @@ func TestSoxFiles(t *testing.T) {
 				args := []string{"-V1", "-n", "-r", "8000", "-c", fmt.Sprint(ch)}
 				args = append(args, e.args...)
 				args = append(args, path, "synth", "0.25", "sine", "300", "sine", "1234", "square", "50", "noise", "sine", "3000", "sawtooth", "77", "gain", "-0.5")
-				run(t, "sox", args...)
+				wavtest.Run(t, "sox", args...)
 
 				f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 				if err != nil {
@@ -103,7 +104,7 @@ func TestSoxFiles(t *testing.T) {
 				if len(f.Warnings()) != 0 {
 					t.Errorf("warnings on a clean sox file: %v", f.Warnings())
 				}
-				compare(t, name, asFloat64(t, f), soxFloat64(t, path), e.tol)
+				compare(t, name, asFloat64(t, f), wavtest.SoxFloat64(t, path), e.tol)
 			})
 		}
 	}

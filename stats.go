@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"math/bits"
 	"sync"
+
+	"github.com/wavemap/wavemap/internal/kernels"
 )
 
 // ChannelStats holds one channel's statistics over a whole pass, in the
@@ -103,24 +105,6 @@ func MeasureFrames[T Sample](ctx context.Context, m Frames[T], opts *PassOptions
 // s24 squares are below 2^46.
 const statChunk = 1 << 16
 
-// intPart is a kernel's result for one channel over one run of samples,
-// in the decoded integer domain (u8 re-centred, G.711 decoded). sqHi is
-// the high word of the sum of squares, used by s32 only.
-type intPart struct {
-	min, max int32
-	sum      int64
-	sq, sqHi uint64
-}
-
-func (p *intPart) reset() { *p = intPart{min: math.MaxInt32, max: math.MinInt32} }
-
-// floatPart is a kernel's result for one channel over one run.
-type floatPart struct {
-	min, max, sum, sq float64
-}
-
-func (p *floatPart) reset() { *p = floatPart{min: math.Inf(1), max: math.Inf(-1)} }
-
 // intAcc accumulates a channel's integer statistics exactly: the sum as a
 // two's complement 128-bit integer, the sum of squares as an unsigned one.
 type intAcc struct {
@@ -133,14 +117,14 @@ type intAcc struct {
 
 func (a *intAcc) init() { *a = intAcc{min: math.MaxInt32, max: math.MinInt32} }
 
-func (a *intAcc) addPart(p *intPart) {
-	a.min = min(a.min, p.min)
-	a.max = max(a.max, p.max)
+func (a *intAcc) addPart(p *kernels.IntPart) {
+	a.min = min(a.min, p.Min)
+	a.max = max(a.max, p.Max)
 	var c uint64
-	a.sumLo, c = bits.Add64(a.sumLo, uint64(p.sum), 0)
-	a.sumHi += c + uint64(p.sum>>63) // sign extension of p.sum
-	a.sqLo, c = bits.Add64(a.sqLo, p.sq, 0)
-	a.sqHi += c + p.sqHi
+	a.sumLo, c = bits.Add64(a.sumLo, uint64(p.Sum), 0)
+	a.sumHi += c + uint64(p.Sum>>63) // sign extension of p.Sum
+	a.sqLo, c = bits.Add64(a.sqLo, p.Sq, 0)
+	a.sqHi += c + p.SqHi
 }
 
 func (a *intAcc) merge(b *intAcc) {
@@ -260,11 +244,11 @@ type floatAcc struct {
 
 func (a *floatAcc) init() { *a = floatAcc{min: math.Inf(1), max: math.Inf(-1)} }
 
-func (a *floatAcc) addPart(p *floatPart) {
-	a.min = min(a.min, p.min)
-	a.max = max(a.max, p.max)
-	a.sum.add(p.sum)
-	a.sq.add(p.sq)
+func (a *floatAcc) addPart(p *kernels.FloatPart) {
+	a.min = min(a.min, p.Min)
+	a.max = max(a.max, p.Max)
+	a.sum.add(p.Sum)
+	a.sq.add(p.Sq)
 }
 
 func (a *floatAcc) merge(b *floatAcc) {
@@ -361,7 +345,7 @@ func (ms *measurer[T]) block(start int, b Frames[T]) error {
 	n := b.Len()
 	if ms.floats != nil {
 		acc := make([]floatAcc, ch)
-		parts := make([]floatPart, ch)
+		parts := make([]kernels.FloatPart, ch)
 		for c := range acc {
 			acc[c].init()
 			acc[c].num = int64(n)
@@ -370,13 +354,13 @@ func (ms *measurer[T]) block(start int, b Frames[T]) error {
 			j := min(n, (start+i)/statChunk*statChunk+statChunk-start)
 			run := b.Data[i*ch : j*ch]
 			for c := range parts {
-				parts[c].reset()
+				parts[c].Reset()
 			}
 			floatKernel(run, ch, parts)
 			for c := range parts {
 				p := &parts[c]
 				acc[c].addPart(p)
-				if p.max >= 1 || p.min <= -1 || p.sq != p.sq {
+				if p.Max >= 1 || p.Min <= -1 || p.Sq != p.Sq {
 					acc[c].clipped += countClippedFloat(run, ch, c)
 				}
 			}
@@ -390,7 +374,7 @@ func (ms *measurer[T]) block(start int, b Frames[T]) error {
 		return nil
 	}
 	acc := make([]intAcc, ch)
-	parts := make([]intPart, ch)
+	parts := make([]kernels.IntPart, ch)
 	for c := range acc {
 		acc[c].init()
 		acc[c].num = int64(n)
@@ -399,13 +383,13 @@ func (ms *measurer[T]) block(start int, b Frames[T]) error {
 		j := min(n, (start+i)/statChunk*statChunk+statChunk-start)
 		run := b.Data[i*ch : j*ch]
 		for c := range parts {
-			parts[c].reset()
+			parts[c].Reset()
 		}
 		intKernel(run, ch, parts)
 		for c := range parts {
 			p := &parts[c]
 			acc[c].addPart(p)
-			if p.min <= ms.lo || p.max >= ms.hi {
+			if p.Min <= ms.lo || p.Max >= ms.hi {
 				acc[c].clipped += countClippedInt(run, ch, c, ms.lo, ms.hi)
 			}
 		}

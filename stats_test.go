@@ -1,8 +1,6 @@
 package wavemap_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,11 +8,11 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 var allEncodings = []wavemap.Encoding{
@@ -347,37 +345,6 @@ func TestMeasureClosed(t *testing.T) {
 	}
 }
 
-// soxStats runs `sox FILE -n stats` and returns the named row's values,
-// one per channel (the per-channel columns when there are several).
-func soxStats(t *testing.T, path string, channels int) map[string][]float64 {
-	t.Helper()
-	needTool(t, "sox")
-	cmd := []string{"-V1", path, "-n", "stats"}
-	out := runStderr(t, "sox", cmd...)
-	rows := map[string][]float64{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		line := sc.Text()
-		for _, name := range []string{"DC offset", "Min level", "Max level", "Pk lev dB", "RMS lev dB"} {
-			if !strings.HasPrefix(line, name) {
-				continue
-			}
-			fields := strings.Fields(line[len(name):])
-			if channels > 1 {
-				fields = fields[1:] // the "Overall" column
-			}
-			for _, s := range fields {
-				v, err := strconv.ParseFloat(s, 64)
-				if err != nil {
-					t.Fatalf("sox stats row %q: %v", line, err)
-				}
-				rows[name] = append(rows[name], v)
-			}
-		}
-	}
-	return rows
-}
-
 func TestMeasureAgainstSox(t *testing.T) {
 	for _, enc := range []wavemap.Encoding{wavemap.EncodingInt16, wavemap.EncodingInt24} {
 		format := wavemap.Format{Encoding: enc, Channels: 2, SampleRate: 48000}
@@ -399,7 +366,7 @@ func TestMeasureAgainstSox(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
-		rows := soxStats(t, path, 2)
+		rows := wavtest.SoxStats(t, path)
 		for c := range 2 {
 			for name, ours := range map[string]float64{
 				"Pk lev dB": st[c].PeakDB(), "RMS lev dB": st[c].RMSDB(),
@@ -418,11 +385,4 @@ func TestMeasureAgainstSox(t *testing.T) {
 			}
 		}
 	}
-}
-
-// runStderr runs a command that reports on standard error, as sox stats
-// does, and returns that.
-func runStderr(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	return run(t, "sh", append([]string{"-c", `"$0" "$@" 2>&1`, name}, args...)...)
 }

@@ -17,6 +17,7 @@ import (
 	"testing/iotest"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // streamAll reads the rest of r in blocks of the given size.
@@ -123,7 +124,7 @@ func lavfiSource(channels int) string {
 // and checks every sample against the same audio written to a file by
 // ffmpeg and mapped with Open, and against ffmpeg's own decode of that file.
 func TestReaderFFmpegPipe(t *testing.T) {
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	for _, c := range []struct {
 		codec    string
@@ -155,13 +156,13 @@ func TestReaderFFmpegPipe(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			args := append([]string{"-v", "error", "-f", "lavfi", "-i", lavfiSource(c.channels), "-c:a", c.codec}, c.mux...)
 			path := filepath.Join(dir, name+".wav")
-			run(t, "ffmpeg", append(args, "-y", path)...)
+			wavtest.Run(t, "ffmpeg", append(args, "-y", path)...)
 			f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			want := ffmpegFloat64(t, path)
+			want := wavtest.FFmpegFloat64(t, path)
 
 			cmd := exec.Command("ffmpeg", append(args, "-")...)
 			var stderr bytes.Buffer
@@ -203,7 +204,7 @@ func TestReaderFFmpegPipe(t *testing.T) {
 // data size of about 2 GiB there, so the stream ends early with a
 // warning) and compares it with the same audio written to a file.
 func TestReaderSoxPipe(t *testing.T) {
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	for _, enc := range []struct {
 		args []string
 		enc  wavemap.Encoding
@@ -218,13 +219,13 @@ func TestReaderSoxPipe(t *testing.T) {
 			gen = append(gen, enc.args...)
 			synth := []string{"synth", "0.5", "sine", "440", "sine", "1234"}
 			path := filepath.Join(t.TempDir(), "sox.wav")
-			run(t, "sox", append(append(gen, path), synth...)...)
+			wavtest.Run(t, "sox", append(append(gen, path), synth...)...)
 			f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			want := soxFloat64(t, path)
+			want := wavtest.SoxFloat64(t, path)
 
 			cmd := exec.Command("sox", append(append(gen, "-t", "wav", "-"), synth...)...)
 			out, err := cmd.StdoutPipe()
@@ -254,9 +255,9 @@ func TestReaderSoxPipe(t *testing.T) {
 // Read, through ReadFrames with a buffer that is not a whole number of
 // frames.
 func TestReaderOneByte(t *testing.T) {
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffmpeg")
 	path := filepath.Join(t.TempDir(), "s.wav")
-	run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", lavfiSource(3), "-c:a", "pcm_s24le", "-y", path)
+	wavtest.Run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", lavfiSource(3), "-c:a", "pcm_s24le", "-y", path)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +388,7 @@ const streamFrames = 20001
 // cannot seek, so the header keeps the streaming sizes, and ffmpeg must
 // decode exactly the samples written.
 func TestWriterPipeFFmpeg(t *testing.T) {
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffmpeg")
 	for _, c := range writeCases {
 		t.Run(c.name, func(t *testing.T) {
 			pr, pw, err := os.Pipe()
@@ -420,7 +421,7 @@ func TestWriterPipeFFmpeg(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := leFloat64s(stdout.Bytes())
+			got := wavtest.DecodeF64(stdout.Bytes())
 			if len(got) != len(want) {
 				t.Fatalf("ffmpeg decoded %d samples, %d written", len(got), len(want))
 			}
@@ -434,7 +435,7 @@ func TestWriterPipeFFmpeg(t *testing.T) {
 // TestWriterPipeSox writes into sox's standard input (an exec pipe),
 // keeping a copy of the bytes to check the streaming header.
 func TestWriterPipeSox(t *testing.T) {
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	for _, c := range writeCases {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command("sox", "-V1", "-t", "wav", "-", "-t", "raw", "-e", "floating-point", "-b", "64", "-L", "-")
@@ -462,7 +463,7 @@ func TestWriterPipeSox(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compare(t, "sox", leFloat64s(stdout.Bytes()), want, soxTolerance(c.format))
+			compare(t, "sox", wavtest.DecodeF64(stdout.Bytes()), want, soxTolerance(c.format))
 			// The header the pipe got: RIFF and data sizes unknown, and
 			// no pad byte after odd-sized audio.
 			b := sent.Bytes()
@@ -554,8 +555,8 @@ func TestWriterFile(t *testing.T) {
 			if fi.Size() != f.Header().DataOffset+int64(streamFrames*c.format.FrameSize())+int64(streamFrames*c.format.FrameSize()%2) {
 				t.Errorf("file of %d bytes", fi.Size())
 			}
-			compare(t, "sox", soxFloat64(t, path), want, soxTolerance(c.format))
-			if s := strings.TrimSpace(string(run(t, "sox", "--i", "-s", path))); s != strconv.Itoa(streamFrames) {
+			compare(t, "sox", wavtest.SoxFloat64(t, path), want, soxTolerance(c.format))
+			if s := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", path))); s != strconv.Itoa(streamFrames) {
 				t.Errorf("sox --i -s says %s samples", s)
 			}
 		})
@@ -785,8 +786,8 @@ func TestWriterLarge(t *testing.T) {
 		t.Errorf("last frames %v", s[len(s)-len(last):])
 	}
 	// ffprobe reads the header only (sox --i reads the whole file here).
-	needTool(t, "ffprobe")
-	if s := strings.TrimSpace(string(run(t, "ffprobe", "-v", "error", "-show_entries", "stream=duration_ts", "-of", "csv=p=0", path))); s != strconv.FormatInt(frames, 10) {
+	wavtest.Need(t, "ffprobe")
+	if s := strings.TrimSpace(string(wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "stream=duration_ts", "-of", "csv=p=0", path))); s != strconv.FormatInt(frames, 10) {
 		t.Errorf("ffprobe counts %s frames, want %d", s, frames)
 	}
 }
@@ -794,9 +795,9 @@ func TestWriterLarge(t *testing.T) {
 // TestReaderMalformed feeds broken streams: typed errors as Open gives,
 // never a panic.
 func TestReaderMalformed(t *testing.T) {
-	fmtS16 := chunk("fmt ", -1, fmtPCM(1, 2, 8000, 16, 4), true)
+	fmtS16 := wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4))
 	pcm := []byte{1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0}
-	good := riffFile(-1, fmtS16, chunk("data", -1, pcm, true))
+	good := wavtest.RIFF(fmtS16, wavtest.Chunk("data", pcm))
 	for _, c := range []struct {
 		name string
 		data []byte
@@ -804,11 +805,11 @@ func TestReaderMalformed(t *testing.T) {
 	}{
 		{"empty", nil, wavemap.ErrNotWAVE},
 		{"truncated header", good[:30], nil},
-		{"not WAVE", cat([]byte("RIFF"), le32(100), []byte("AVI LIST")), wavemap.ErrNotWAVE},
+		{"not WAVE", wavtest.Cat([]byte("RIFF"), wavtest.LE32(100), []byte("AVI LIST")), wavemap.ErrNotWAVE},
 		{"text", []byte("hello, this is not audio at all"), wavemap.ErrNotWAVE},
-		{"ADPCM", riffFile(-1, chunk("fmt ", -1, cat(fmtPCM(2, 1, 8000, 4, 256), le16(2), le16(505)), true), chunk("data", -1, make([]byte, 256), true)), wavemap.ErrUnsupported},
-		{"no fmt", riffFile(-1, chunk("data", -1, pcm, true)), wavemap.ErrNoFormat},
-		{"no data", riffFile(-1, fmtS16), wavemap.ErrNoData},
+		{"ADPCM", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(2, 1, 8000, 4, 256), wavtest.LE16(2), wavtest.LE16(505))), wavtest.Chunk("data", make([]byte, 256))), wavemap.ErrUnsupported},
+		{"no fmt", wavtest.RIFF(wavtest.Chunk("data", pcm)), wavemap.ErrNoFormat},
+		{"no data", wavtest.RIFF(fmtS16), wavemap.ErrNoData},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := wavemap.NewReader(bytes.NewReader(c.data), nil)
@@ -821,13 +822,13 @@ func TestReaderMalformed(t *testing.T) {
 			}
 			// Open says the same of the same bytes.
 			if c.want != nil {
-				if _, oerr := wavemap.Open(writeTemp(t, c.data), wavemap.ReadOnly, nil); !errors.Is(oerr, c.want) {
+				if _, oerr := wavemap.Open(wavtest.WriteTemp(t, c.data), wavemap.ReadOnly, nil); !errors.Is(oerr, c.want) {
 					t.Errorf("Open: %v; NewReader: %v", oerr, err)
 				}
 			}
 		})
 	}
-	if _, err := wavemap.NewReader(bytes.NewReader(riffFile(-1, chunk("fmt ", -1, cat(fmtPCM(2, 1, 8000, 4, 256), le16(2), le16(505)), true), chunk("data", -1, nil, true))), nil); !errors.Is(err, errors.ErrUnsupported) {
+	if _, err := wavemap.NewReader(bytes.NewReader(wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(2, 1, 8000, 4, 256), wavtest.LE16(2), wavtest.LE16(505))), wavtest.Chunk("data", nil))), nil); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("ADPCM: %v does not match errors.ErrUnsupported", err)
 	}
 
@@ -877,7 +878,7 @@ func TestReaderMalformed(t *testing.T) {
 	})
 	t.Run("partial frame", func(t *testing.T) {
 		// Streaming size, and the stream stops 2 bytes into frame 3.
-		data := riffFile(0xFFFFFFFF, fmtS16, chunk("data", 0xFFFFFFFF, pcm[:10], false))
+		data := wavtest.Wave("RIFF", 0xFFFFFFFF, fmtS16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm[:10], false))
 		r, err := wavemap.NewReader(bytes.NewReader(data), nil)
 		if err != nil {
 			t.Fatal(err)
@@ -896,7 +897,7 @@ func TestReaderMalformed(t *testing.T) {
 		}
 	})
 	t.Run("declared size cut short", func(t *testing.T) {
-		data := riffFile(-1, fmtS16, chunk("data", 400, pcm[:8], false))
+		data := wavtest.RIFF(fmtS16, wavtest.RawChunk("data", 400, pcm[:8], false))
 		var warned []wavemap.Warning
 		r, err := wavemap.NewReader(bytes.NewReader(data), &wavemap.Options{Warn: func(w wavemap.Warning) { warned = append(warned, w) }})
 		if err != nil {
@@ -926,7 +927,7 @@ func TestReaderMalformed(t *testing.T) {
 		}
 	})
 	t.Run("strict streaming size", func(t *testing.T) {
-		data := riffFile(0xFFFFFFFF, fmtS16, chunk("data", 0xFFFFFFFF, pcm, false))
+		data := wavtest.Wave("RIFF", 0xFFFFFFFF, fmtS16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, false))
 		_, err := wavemap.NewReader(bytes.NewReader(data), &wavemap.Options{Strict: true})
 		var w wavemap.Warning
 		if !errors.As(err, &w) || w.Kind != wavemap.WarnStreamingSize {
@@ -939,10 +940,10 @@ func TestReaderMalformed(t *testing.T) {
 // the first with chunks after its odd-sized data: the Reader stops at the
 // end of the declared audio, so the second file follows.
 func TestReaderChunksAfterData(t *testing.T) {
-	mono8 := chunk("fmt ", -1, fmtPCM(1, 1, 8000, 8, 1), true)
-	first := riffFile(-1, mono8, chunk("data", -1, []byte{10, 20, 30}, true), chunk("LIST", -1, cat([]byte("INFO"), chunk("INAM", -1, []byte("x\x00"), true)), true))
-	second := riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 2, 8000, 16, 4), true), chunk("data", -1, []byte{1, 0, 2, 0}, true))
-	src := bytes.NewReader(cat(first, second))
+	mono8 := wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1))
+	first := wavtest.RIFF(mono8, wavtest.Chunk("data", []byte{10, 20, 30}), wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("x\x00")))))
+	second := wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4)), wavtest.Chunk("data", []byte{1, 0, 2, 0}))
+	src := bytes.NewReader(wavtest.Cat(first, second))
 	r, err := wavemap.NewReader(src, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -968,8 +969,8 @@ func TestReaderChunksAfterData(t *testing.T) {
 // into the audio (a chunk before data lacks its pad byte): that byte must
 // still be the first audio byte delivered.
 func TestReaderMissingPad(t *testing.T) {
-	fmt16 := chunk("fmt ", -1, fmtPCM(1, 1, 8000, 16, 2), true)
-	data := riffFile(-1, fmt16, chunk("odd ", -1, []byte{1, 2, 3}, false), chunk("data", -1, s16Payload(0x0102, -3, 500, 7), true))
+	fmt16 := wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2))
+	data := wavtest.RIFF(fmt16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), wavtest.Chunk("data", wavtest.S16(0x0102, -3, 500, 7)))
 	var warned []wavemap.WarningKind
 	r, err := wavemap.NewReader(iotest.HalfReader(bytes.NewReader(data)), &wavemap.Options{Warn: func(w wavemap.Warning) { warned = append(warned, w.Kind) }})
 	if err != nil {
@@ -981,7 +982,7 @@ func TestReaderMissingPad(t *testing.T) {
 	// Read gives the same bytes raw.
 	r, _ = wavemap.NewReader(bytes.NewReader(data), nil)
 	raw, err := io.ReadAll(r)
-	if err != nil || !bytes.Equal(raw, s16Payload(0x0102, -3, 500, 7)) {
+	if err != nil || !bytes.Equal(raw, wavtest.S16(0x0102, -3, 500, 7)) {
 		t.Errorf("Read: %v, %v", raw, err)
 	}
 }
@@ -990,15 +991,15 @@ func TestReaderMissingPad(t *testing.T) {
 // and the audio delivered is exactly the input's bytes from the data
 // offset on, whole frames through ReadFrames.
 func FuzzReader(f *testing.F) {
-	fmtS16 := chunk("fmt ", -1, fmtPCM(1, 2, 8000, 16, 4), true)
-	f.Add(riffFile(-1, fmtS16, chunk("data", -1, []byte{1, 0, 2, 0, 3, 0, 4, 0}, true)))
-	f.Add(riffFile(0xFFFFFFFF, fmtS16, chunk("data", 0xFFFFFFFF, []byte{1, 0, 2, 0, 3}, true)))
-	f.Add(riffFile(-1, fmtS16, chunk("data", 0, []byte{1, 0, 2, 0, 3, 0, 4, 0}, true)))
-	f.Add(riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 1, 8000, 16, 2), true), chunk("odd ", -1, []byte{1, 2, 3}, false), chunk("data", -1, []byte{1, 2, 3, 4}, true)))
-	f.Add(riffFile(-1, chunk("fmt ", -1, fmtPCM(3, 1, 8000, 32, 4), true), chunk("fact", -1, le32(1), true), chunk("data", 4000, []byte{0, 0, 0x80, 0x3f}, true), chunk("LIST", -1, []byte("INFO"), true)))
-	f.Add(cat([]byte("RF64"), le32(0xFFFFFFFF), []byte("WAVEds64"), le32(28), make([]byte, 28), chunk("fmt ", -1, fmtPCM(1, 1, 8000, 8, 1), true), chunk("data", 0xFFFFFFFF, []byte{1, 2, 3}, true)))
+	fmtS16 := wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4))
+	f.Add(wavtest.RIFF(fmtS16, wavtest.Chunk("data", []byte{1, 0, 2, 0, 3, 0, 4, 0})))
+	f.Add(wavtest.Wave("RIFF", 0xFFFFFFFF, fmtS16, wavtest.RawChunk("data", 0xFFFFFFFF, []byte{1, 0, 2, 0, 3}, true)))
+	f.Add(wavtest.RIFF(fmtS16, wavtest.RawChunk("data", 0, []byte{1, 0, 2, 0, 3, 0, 4, 0}, true)))
+	f.Add(wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)), wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), wavtest.Chunk("data", []byte{1, 2, 3, 4})))
+	f.Add(wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(3, 1, 8000, 32, 4)), wavtest.Chunk("fact", wavtest.LE32(1)), wavtest.RawChunk("data", 4000, []byte{0, 0, 0x80, 0x3f}, true), wavtest.Chunk("LIST", []byte("INFO"))))
+	f.Add(wavtest.Cat([]byte("RF64"), wavtest.LE32(0xFFFFFFFF), []byte("WAVEds64"), wavtest.LE32(28), make([]byte, 28), wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.RawChunk("data", 0xFFFFFFFF, []byte{1, 2, 3}, true)))
 	for _, name := range []string{"Perverse/Pmiscck.wav", "random/Kick.wav", "AFsp/M1F1-int12WE-AFsp.wav"} {
-		if b, err := os.ReadFile(filepath.Join(corpusDir, name)); err == nil {
+		if b, err := os.ReadFile(filepath.Join(wavtest.CorpusDir(), name)); err == nil {
 			f.Add(b[:min(len(b), 4096)])
 		}
 	}
@@ -1113,7 +1114,7 @@ func TestWriterFlushReader(t *testing.T) {
 // TestReaderMixedRead reads raw bytes that stop inside a frame, after
 // which ReadFrames refuses to go on, and raw reads finish the audio.
 func TestReaderMixedRead(t *testing.T) {
-	data := riffFile(-1, chunk("fmt ", -1, fmtPCM(1, 2, 8000, 16, 4), true), chunk("data", -1, s16Payload(1, 2, 3, 4, 5, 6), true))
+	data := wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4)), wavtest.Chunk("data", wavtest.S16(1, 2, 3, 4, 5, 6)))
 	r, err := wavemap.NewReader(bytes.NewReader(data), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestTranscodeTo checks that the streamed conversion writes exactly what
@@ -94,8 +95,8 @@ func TestTranscodeTo(t *testing.T) {
 		})
 	}
 	// sox agrees on the frame count of the last output.
-	if needTool(t, "sox"); true {
-		if got := string(bytes.TrimSpace(run(t, "sox", "--i", "-s", filepath.Join(dir, "out.wav")))); got != "700001" {
+	if wavtest.Need(t, "sox"); true {
+		if got := string(bytes.TrimSpace(wavtest.Run(t, "sox", "--i", "-s", filepath.Join(dir, "out.wav")))); got != "700001" {
 			t.Errorf("soxi -s: %s", got)
 		}
 	}

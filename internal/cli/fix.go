@@ -43,7 +43,7 @@ func runFix(ctx context.Context, e *env, args []string) error {
 }
 
 func fixFile(e *env, name string, dry bool) error {
-	plan, err := wavemap.Repair(name, true, nil)
+	plan, err := wavemap.Repair(name, &wavemap.RepairOptions{DryRun: true})
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func fixFile(e *env, name string, dry bool) error {
 		fmt.Fprintf(e.stdout, "%s: %d field(s) would change (dry run: nothing written)\n", name, len(plan))
 		return nil
 	}
-	done, err := wavemap.Repair(name, false, nil)
+	done, err := wavemap.Repair(name, nil)
 	if err != nil {
 		return err
 	}

@@ -3,20 +3,19 @@ package riff
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
-// corpusDir holds real-world WAVE files from public test sets, beside the
-// project. The tests skip when it is absent.
-const corpusDir = "../../../shared/corpus"
-
+// openCorpus opens a file of the corpus of real-world WAVE files from
+// public test sets (wavtest.CorpusDir). The tests skip when it is absent.
 func openCorpus(t *testing.T, name string) (*os.File, int64) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, name))
+	f, err := os.Open(wavtest.Corpus(t, name))
 	if err != nil {
-		t.Skipf("corpus file %s not present: %v", name, err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
 	st, err := f.Stat()

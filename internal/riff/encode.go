@@ -42,7 +42,7 @@ type Spec struct {
 
 // layout is the shape of an encoded header.
 type layout struct {
-	container  Container // RIFF, RF64, BW64 or Wave64, after the automatic upgrade
+	container  Container // RIFF, RF64, BW64 or Wave64 as asked (Sizes.Fields makes RIFF RF64 past 4 GiB)
 	ext        bool      // fmt is WAVE_FORMAT_EXTENSIBLE
 	fmtLen     int       // fmt payload: 16, 18 or 40
 	fact       bool
@@ -164,12 +164,6 @@ func (s Spec) plan() (layout, error) {
 	if s.DataSize > 1<<62 {
 		return l, specErr("data size %d is too large", s.DataSize)
 	}
-	if c == ContainerRIFF && s.DataSize >= 0 {
-		riffSize := l.size + s.DataSize + s.DataSize&1 - 8
-		if riffSize >= 0xFFFFFFFF || s.DataSize >= 0xFFFFFFFF {
-			l.container = ContainerRF64
-		}
-	}
 	return l, nil
 }
 
@@ -206,18 +200,24 @@ func Encode(s Spec) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	frames := int64(-1)
-	if s.DataSize >= 0 {
-		frames = s.DataSize / int64(l.blockAlign)
-	}
+	// The header with every size field zero, then the fields.
 	var b []byte
+	var chunks []Chunk
 	if l.container == ContainerWave64 {
-		b = encodeW64(s, l, frames)
+		b, chunks = encodeW64(s, l)
 	} else {
-		b = encodeRIFF(s, l, frames)
+		b, chunks = encodeRIFF(s, l)
 	}
 	if int64(len(b)) != l.size {
 		return nil, fmt.Errorf("riff: internal error: header of %d bytes, planned %d", len(b), l.size)
+	}
+	sz := NewSizes(l.container, chunks, l.size, l.blockAlign)
+	_, fields, err := sz.Fields(s.DataSize, sz.End(s.DataSize))
+	if err != nil {
+		return nil, fmt.Errorf("riff: internal error: %w", err)
+	}
+	for _, f := range fields {
+		f.Put(b[f.Offset:])
 	}
 	return b, nil
 }
@@ -250,20 +250,19 @@ func fmtPayload(s Spec, l layout) []byte {
 	return b
 }
 
-// encodeRIFF writes the RIFF, RF64 or BW64 header.
-func encodeRIFF(s Spec, l layout, frames int64) []byte {
+// encodeRIFF writes the RIFF, RF64 or BW64 header with its size fields
+// zero, and returns it with its chunks (the data chunk's Size is
+// s.DataSize).
+func encodeRIFF(s Spec, l layout) ([]byte, []Chunk) {
 	b := make([]byte, 0, l.size)
-	riffSize := int64(-1)
-	if s.DataSize >= 0 {
-		riffSize = l.size + s.DataSize + s.DataSize&1 - 8
+	var chunks []Chunk
+	chunk := func(id FourCC, payload []byte, size int64) {
+		off := int64(len(b))
+		b = append(b, id[:]...)
+		b = le.AppendUint32(b, uint32(len(payload)))
+		b = append(b, payload...)
+		chunks = append(chunks, Chunk{ID: id, Offset: off, DataOffset: off + 8, Declared: size, Size: size})
 	}
-	u32 := func(v int64) uint32 { // a 32-bit size, or the 0xFFFFFFFF sentinel
-		if v < 0 || v >= 0xFFFFFFFF {
-			return 0xFFFFFFFF
-		}
-		return uint32(v)
-	}
-	big := l.container != ContainerRIFF
 	switch l.container {
 	case ContainerRF64:
 		b = append(b, IDRF64[:]...)
@@ -272,89 +271,51 @@ func encodeRIFF(s Spec, l layout, frames int64) []byte {
 	default:
 		b = append(b, IDRIFF[:]...)
 	}
-	if big {
-		b = le.AppendUint32(b, 0xFFFFFFFF)
-	} else {
-		b = le.AppendUint32(b, u32(riffSize))
-	}
+	b = le.AppendUint32(b, 0)
 	b = append(b, IDWAVE[:]...)
-	if big {
-		b = append(b, IDDS64[:]...)
-		b = le.AppendUint32(b, ds64MinSize)
-		b = le.AppendUint64(b, size64(riffSize))
-		b = le.AppendUint64(b, size64(s.DataSize))
-		b = le.AppendUint64(b, uint64(max(frames, 0))) // unknown: 0
-		b = le.AppendUint32(b, 0)
+	// ds64, or a JUNK chunk that Sizes.Fields turns into one when the
+	// sizes outgrow 32 bits.
+	if l.container == ContainerRIFF {
+		chunk(IDJUNK, make([]byte, ds64MinSize), ds64MinSize)
 	} else {
-		b = append(b, IDJUNK[:]...)
-		b = le.AppendUint32(b, ds64MinSize)
-		b = append(b, make([]byte, ds64MinSize)...)
+		chunk(IDDS64, make([]byte, ds64MinSize), ds64MinSize)
 	}
-	b = append(b, IDFmt[:]...)
-	b = le.AppendUint32(b, uint32(l.fmtLen))
-	b = append(b, fmtPayload(s, l)...)
+	chunk(IDFmt, fmtPayload(s, l), int64(l.fmtLen))
 	if l.fact {
-		b = append(b, IDFact[:]...)
-		b = le.AppendUint32(b, 4)
-		if frames < 0 {
-			b = le.AppendUint32(b, 0) // unknown: ffmpeg ignores a zero count
-		} else {
-			b = le.AppendUint32(b, u32(frames))
-		}
+		chunk(IDFact, make([]byte, 4), 4)
 	}
 	if l.pad >= 0 {
-		b = append(b, IDJUNK[:]...)
-		b = le.AppendUint32(b, uint32(l.pad))
-		b = append(b, make([]byte, l.pad)...)
+		chunk(IDJUNK, make([]byte, l.pad), int64(l.pad))
 	}
-	b = append(b, IDData[:]...)
-	if big {
-		b = le.AppendUint32(b, 0xFFFFFFFF)
-	} else {
-		b = le.AppendUint32(b, u32(s.DataSize))
-	}
-	return b
+	chunk(IDData, nil, s.DataSize)
+	return b, chunks
 }
 
-// size64 returns a 64-bit size field: v, or placeholder64 when unknown.
-func size64(v int64) uint64 {
-	if v < 0 {
-		return placeholder64
-	}
-	return uint64(v)
-}
-
-// encodeW64 writes the Sony Wave64 header.
-func encodeW64(s Spec, l layout, frames int64) []byte {
+// encodeW64 writes the Sony Wave64 header with its size fields zero, and
+// returns it with its chunks (the data chunk's Size is s.DataSize).
+func encodeW64(s Spec, l layout) ([]byte, []Chunk) {
 	b := make([]byte, 0, l.size)
-	total := int64(-1)
-	if s.DataSize >= 0 {
-		total = l.size + s.DataSize // the file length: no pad byte in Wave64
+	var chunks []Chunk
+	chunk := func(guid [16]byte, payload []byte, size int64) {
+		off := int64(len(b))
+		b = append(b, guid[:]...)
+		b = le.AppendUint64(b, uint64(w64Header+len(payload)))
+		b = append(b, payload...)
+		for len(b)%8 != 0 {
+			b = append(b, 0)
+		}
+		chunks = append(chunks, Chunk{ID: w64ChunkID(guid), Offset: off, DataOffset: off + w64Header, Declared: size, Size: size})
 	}
 	b = append(b, w64RIFF[:]...)
-	b = le.AppendUint64(b, size64(total))
+	b = le.AppendUint64(b, 0)
 	b = append(b, w64WAVE[:]...)
-	b = append(b, w64Fmt[:]...)
-	b = le.AppendUint64(b, uint64(w64Header+l.fmtLen))
-	b = append(b, fmtPayload(s, l)...)
-	for len(b)%8 != 0 {
-		b = append(b, 0)
-	}
+	chunk(w64Fmt, fmtPayload(s, l), int64(l.fmtLen))
 	if l.fact {
-		b = append(b, w64Fact[:]...)
-		b = le.AppendUint64(b, w64Header+8)
-		b = le.AppendUint64(b, uint64(max(frames, 0)))
+		chunk(w64Fact, make([]byte, 8), 8)
 	}
 	if l.pad >= 0 {
-		b = append(b, w64Junk[:]...)
-		b = le.AppendUint64(b, uint64(w64Header+l.pad))
-		b = append(b, make([]byte, l.pad)...)
+		chunk(w64Junk, make([]byte, l.pad), int64(l.pad))
 	}
-	b = append(b, w64Data[:]...)
-	if s.DataSize < 0 {
-		b = le.AppendUint64(b, size64(-1))
-	} else {
-		b = le.AppendUint64(b, uint64(w64Header+s.DataSize))
-	}
-	return b
+	chunk(w64Data, nil, s.DataSize)
+	return b, chunks
 }

@@ -6,50 +6,52 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestEncodeBytes spells out the canonical headers byte by byte.
 func TestEncodeBytes(t *testing.T) {
-	junk28 := ckp("JUNK", make([]byte, 28))
+	junk28 := wavtest.Chunk("JUNK", make([]byte, 28))
 	for _, c := range []struct {
 		name string
 		spec Spec
 		want []byte
 	}{
 		{"PCM 16-bit stereo", Spec{Tag: TagPCM, Channels: 2, SampleRate: 44100, BitsPerSample: 16, DataSize: 4000},
-			cat([]byte("RIFF"), b32(80-8+4000), []byte("WAVE"), junk28, ckp("fmt ", pcmFmt(1, 2, 44100, 16, 4)), []byte("data"), b32(4000))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(80-8+4000), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 44100, 16, 4)), []byte("data"), wavtest.LE32(4000))},
 		{"PCM 8-bit mono, odd size", Spec{Tag: TagPCM, Channels: 1, SampleRate: 8000, BitsPerSample: 8, DataSize: 3},
-			cat([]byte("RIFF"), b32(80-8+4), []byte("WAVE"), junk28, ckp("fmt ", pcmFmt(1, 1, 8000, 8, 1)), []byte("data"), b32(3))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(80-8+4), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), []byte("data"), wavtest.LE32(3))},
 		{"float stereo", Spec{Tag: TagFloat, Channels: 2, SampleRate: 48000, BitsPerSample: 32, DataSize: 80},
-			cat([]byte("RIFF"), b32(112-8+80), []byte("WAVE"), junk28, ckp("fmt ", exFmt(3, 2, 48000, 32, 8)), ckp("fact", b32(10)),
-				ckp("JUNK", make([]byte, 10)), []byte("data"), b32(80))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(112-8+80), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtEx(3, 2, 48000, 32, 8)), wavtest.Chunk("fact", wavtest.LE32(10)),
+				wavtest.Chunk("JUNK", make([]byte, 10)), []byte("data"), wavtest.LE32(80))},
 		{"A-law mono", Spec{Tag: TagALaw, Channels: 1, SampleRate: 8000, BitsPerSample: 8, DataSize: 7},
-			cat([]byte("RIFF"), b32(112-8+8), []byte("WAVE"), junk28, ckp("fmt ", exFmt(6, 1, 8000, 8, 1)), ckp("fact", b32(7)),
-				ckp("JUNK", make([]byte, 10)), []byte("data"), b32(7))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(112-8+8), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtEx(6, 1, 8000, 8, 1)), wavtest.Chunk("fact", wavtest.LE32(7)),
+				wavtest.Chunk("JUNK", make([]byte, 10)), []byte("data"), wavtest.LE32(7))},
 		{"PCM 24-bit stereo: extensible", Spec{Tag: TagPCM, Channels: 2, SampleRate: 96000, BitsPerSample: 24, DataSize: 60},
-			cat([]byte("RIFF"), b32(112-8+60), []byte("WAVE"), junk28, ckp("fmt ", extFmt(2, 96000, 24, 6, 24, 0, ksGUID(1))),
-				ckp("JUNK", nil), []byte("data"), b32(60))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(112-8+60), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtExtensible(2, 96000, 24, 6, 24, 0, wavtest.SubFormat(1))),
+				wavtest.Chunk("JUNK", nil), []byte("data"), wavtest.LE32(60))},
 		{"PCM 20 of 24 bits with a mask", Spec{Tag: TagPCM, Channels: 2, SampleRate: 96000, BitsPerSample: 24, ValidBits: 20, ChannelMask: 3, DataSize: 6},
-			cat([]byte("RIFF"), b32(112-8+6), []byte("WAVE"), junk28, ckp("fmt ", extFmt(2, 96000, 24, 6, 20, 3, ksGUID(1))),
-				ckp("JUNK", nil), []byte("data"), b32(6))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(112-8+6), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtExtensible(2, 96000, 24, 6, 20, 3, wavtest.SubFormat(1))),
+				wavtest.Chunk("JUNK", nil), []byte("data"), wavtest.LE32(6))},
 		{"float 6 channels", Spec{Tag: TagFloat, Channels: 6, SampleRate: 48000, BitsPerSample: 64, ChannelMask: 0x3F, DataSize: 480},
-			cat([]byte("RIFF"), b32(128-8+480), []byte("WAVE"), junk28, ckp("fmt ", extFmt(6, 48000, 64, 48, 64, 0x3F, ksGUID(3))),
-				ckp("fact", b32(10)), ckp("JUNK", make([]byte, 4)), []byte("data"), b32(480))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(128-8+480), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtExtensible(6, 48000, 64, 48, 64, 0x3F, wavtest.SubFormat(3))),
+				wavtest.Chunk("fact", wavtest.LE32(10)), wavtest.Chunk("JUNK", make([]byte, 4)), []byte("data"), wavtest.LE32(480))},
 		{"RF64 forced", Spec{Container: ContainerRF64, Tag: TagPCM, Channels: 1, SampleRate: 8000, BitsPerSample: 16, DataSize: 20},
-			cat([]byte("RF64"), b32(0xFFFFFFFF), []byte("WAVE"), ckp("ds64", cat(b64(80-8+20), b64(20), b64(10), b32(0))),
-				ckp("fmt ", pcmFmt(1, 1, 8000, 16, 2)), []byte("data"), b32(0xFFFFFFFF))},
+			wavtest.Cat([]byte("RF64"), wavtest.LE32(0xFFFFFFFF), []byte("WAVE"), wavtest.Chunk("ds64", wavtest.Cat(wavtest.LE64(80-8+20), wavtest.LE64(20), wavtest.LE64(10), wavtest.LE32(0))),
+				wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)), []byte("data"), wavtest.LE32(0xFFFFFFFF))},
 		{"RIFF streaming", Spec{Tag: TagMuLaw, Channels: 2, SampleRate: 8000, BitsPerSample: 8, DataSize: -1},
-			cat([]byte("RIFF"), b32(0xFFFFFFFF), []byte("WAVE"), junk28, ckp("fmt ", exFmt(7, 2, 8000, 8, 2)), ckp("fact", b32(0)),
-				ckp("JUNK", make([]byte, 10)), []byte("data"), b32(0xFFFFFFFF))},
+			wavtest.Cat([]byte("RIFF"), wavtest.LE32(0xFFFFFFFF), []byte("WAVE"), junk28, wavtest.Chunk("fmt ", wavtest.FmtEx(7, 2, 8000, 8, 2)), wavtest.Chunk("fact", wavtest.LE32(0)),
+				wavtest.Chunk("JUNK", make([]byte, 10)), []byte("data"), wavtest.LE32(0xFFFFFFFF))},
 		{"BW64 streaming", Spec{Container: ContainerBW64, Tag: TagPCM, Channels: 1, SampleRate: 8000, BitsPerSample: 16, DataSize: -1},
-			cat([]byte("BW64"), b32(0xFFFFFFFF), []byte("WAVE"), ckp("ds64", cat(b64(1<<60-1), b64(1<<60-1), b64(0), b32(0))),
-				ckp("fmt ", pcmFmt(1, 1, 8000, 16, 2)), []byte("data"), b32(0xFFFFFFFF))},
+			wavtest.Cat([]byte("BW64"), wavtest.LE32(0xFFFFFFFF), []byte("WAVE"), wavtest.Chunk("ds64", wavtest.Cat(wavtest.LE64(1<<60-1), wavtest.LE64(1<<60-1), wavtest.LE64(0), wavtest.LE32(0))),
+				wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)), []byte("data"), wavtest.LE32(0xFFFFFFFF))},
 		{"Wave64 PCM", Spec{Container: ContainerWave64, Tag: TagPCM, Channels: 2, SampleRate: 44100, BitsPerSample: 16, DataSize: 8},
-			cat(w64RIFF[:], b64(144+8), w64WAVE[:], w64chunk(w64Fmt, pcmFmt(1, 2, 44100, 16, 4)), w64chunk(w64Junk, make([]byte, 16)),
-				w64Data[:], b64(24+8))},
+			wavtest.Cat(w64RIFF[:], wavtest.LE64(144+8), w64WAVE[:], wavtest.W64Chunk(w64Fmt, wavtest.FmtPCM(1, 2, 44100, 16, 4)), wavtest.W64Chunk(w64Junk, make([]byte, 16)),
+				w64Data[:], wavtest.LE64(24+8))},
 		{"Wave64 float", Spec{Container: ContainerWave64, Tag: TagFloat, Channels: 1, SampleRate: 44100, BitsPerSample: 32, DataSize: 8},
-			cat(w64RIFF[:], b64(144+8), w64WAVE[:], w64chunk(w64Fmt, exFmt(3, 1, 44100, 32, 4)), w64chunk(w64Fact, b64(2)),
-				w64Data[:], b64(24+8))},
+			wavtest.Cat(w64RIFF[:], wavtest.LE64(144+8), w64WAVE[:], wavtest.W64Chunk(w64Fmt, wavtest.FmtEx(3, 1, 44100, 32, 4)), wavtest.W64Chunk(w64Fact, wavtest.LE64(2)),
+				w64Data[:], wavtest.LE64(24+8))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := Encode(c.spec)
@@ -138,7 +140,7 @@ func checkRoundTrip(t *testing.T, s Spec) {
 		BlockAlign: ba, BitsPerSample: s.BitsPerSample, Size: 16}
 	switch {
 	case ext:
-		want.Tag, want.Extensible, want.ValidBits, want.ChannelMask, want.GUID, want.Size = 0xFFFE, true, valid, s.ChannelMask, [16]byte(ksGUID(s.Tag)), 40
+		want.Tag, want.Extensible, want.ValidBits, want.ChannelMask, want.GUID, want.Size = 0xFFFE, true, valid, s.ChannelMask, [16]byte(wavtest.SubFormat(s.Tag)), 40
 	case s.Tag != TagPCM:
 		want.Size = 18
 	}
@@ -236,7 +238,7 @@ func TestEncodeStreaming(t *testing.T) {
 			t.Fatal(err)
 		}
 		audio := bytes.Repeat([]byte{1, 2, 3, 4}, 25)
-		file := cat(head, audio)
+		file := wavtest.Cat(head, audio)
 		h, err := Parse(bytes.NewReader(file), -1, Options{Stream: true})
 		if err != nil {
 			t.Fatal(err)

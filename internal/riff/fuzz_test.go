@@ -6,27 +6,29 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // fuzzSeeds returns hand-made headers, encoded headers and the first
 // 64 KiB of every corpus file present.
 func fuzzSeeds() [][]byte {
-	info := ckp("LIST", cat([]byte("INFO"), ckp("INAM", []byte("Kick\x00")), ck("ISFT", -1, []byte("odd"), false), ckp("ICMT", []byte("x"))))
-	rf64 := wave("RF64", 0xFFFFFFFF, ckp("ds64", cat(b64(100), b64(10), b64(5), b32(1), []byte("bext"), b64(7))),
-		fmtMono16, ck("bext", 0xFFFFFFFF, make([]byte, 7), true), ck("data", 0xFFFFFFFF, pcm5, true))
+	info := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("Kick\x00")), wavtest.RawChunk("ISFT", -1, []byte("odd"), false), wavtest.Chunk("ICMT", []byte("x"))))
+	rf64 := wavtest.Wave("RF64", 0xFFFFFFFF, wavtest.Chunk("ds64", wavtest.Cat(wavtest.LE64(100), wavtest.LE64(10), wavtest.LE64(5), wavtest.LE32(1), []byte("bext"), wavtest.LE64(7))),
+		fmtMono16, wavtest.RawChunk("bext", 0xFFFFFFFF, make([]byte, 7), true), wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true))
 	seeds := [][]byte{
 		base,
-		riffWave(ckp("fmt ", exFmt(3, 2, 48000, 32, 8)), ckp("fact", b32(3)), info, ckp("data", make([]byte, 24))),
-		riffWave(ckp("fmt ", extFmt(2, 96000, 24, 6, 20, 3, ksGUID(1))), ckp("data", make([]byte, 12)), info),
-		riffWave(ckp("fmt ", cat(b16(1), b16(2), b32(8000), b32(32000), b16(4))), ckp("data", pcm5)),
-		riffWave(ckp("fmt ", cat(pcmFmt(0x31, 1, 8000, 0, 65), b16(2), b16(320))), ckp("data", pcm5)),
-		wave("RIFF", 20, fmtMono16, ck("data", 0xFFFFFFFF, pcm5, true)),
-		riffWave(fmtMono16, ck("odd ", -1, []byte{1, 2, 3}, false), ckp("data", pcm5), []byte{1, 2, 3}),
-		riffWave(fmtMono16, ck("data", 0, pcm5, true)),
-		riffWave(fmtMono16, ckp("data", pcm5), ck("LIST", 500, []byte("INFOxx"), false)),
-		riffWave(ckp("data", pcm5), fmtMono16),
+		wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 2, 48000, 32, 8)), wavtest.Chunk("fact", wavtest.LE32(3)), info, wavtest.Chunk("data", make([]byte, 24))),
+		wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(2, 96000, 24, 6, 20, 3, wavtest.SubFormat(1))), wavtest.Chunk("data", make([]byte, 12)), info),
+		wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.LE16(1), wavtest.LE16(2), wavtest.LE32(8000), wavtest.LE32(32000), wavtest.LE16(4))), wavtest.Chunk("data", pcm5)),
+		wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm5)),
+		wavtest.Wave("RIFF", 20, fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true)),
+		wavtest.RIFF(fmtMono16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), wavtest.Chunk("data", pcm5), []byte{1, 2, 3}),
+		wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0, pcm5, true)),
+		wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 500, []byte("INFOxx"), false)),
+		wavtest.RIFF(wavtest.Chunk("data", pcm5), fmtMono16),
 		rf64,
-		w64file(w64chunk(w64Fmt, exFmt(3, 2, 44100, 32, 8)), w64chunk(w64Fact, b64(3)), w64chunk(w64Data, make([]byte, 24)), w64chunk(w64List, []byte("INFO"))),
+		wavtest.W64File(wavtest.W64Chunk(w64Fmt, wavtest.FmtEx(3, 2, 44100, 32, 8)), wavtest.W64Chunk(w64Fact, wavtest.LE64(3)), wavtest.W64Chunk(w64Data, make([]byte, 24)), wavtest.W64Chunk(w64List, []byte("INFO"))),
 	}
 	for _, s := range []Spec{
 		{Tag: TagPCM, Channels: 2, SampleRate: 44100, BitsPerSample: 16, DataSize: 16},
@@ -39,9 +41,9 @@ func fuzzSeeds() [][]byte {
 		if err != nil {
 			panic(err)
 		}
-		seeds = append(seeds, cat(h, pattern(int(max(s.DataSize, 16)))))
+		seeds = append(seeds, wavtest.Cat(h, pattern(int(max(s.DataSize, 16)))))
 	}
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.wav"))
+	files, _ := filepath.Glob(filepath.Join(wavtest.CorpusDir(), "*", "*.wav"))
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err == nil {

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 func TestParseBase(t *testing.T) {
@@ -37,44 +39,44 @@ func TestParseFmt(t *testing.T) {
 		payload []byte
 		want    Fmt
 	}{
-		{"WAVEFORMAT 14 bytes, 16-bit stereo", cat(b16(1), b16(2), b32(8000), b32(32000), b16(4)),
+		{"WAVEFORMAT 14 bytes, 16-bit stereo", wavtest.Cat(wavtest.LE16(1), wavtest.LE16(2), wavtest.LE32(8000), wavtest.LE32(32000), wavtest.LE16(4)),
 			Fmt{Tag: 1, SubFormat: 1, Channels: 2, SampleRate: 8000, ByteRate: 32000, BlockAlign: 4, BitsPerSample: 16, Size: 14}},
-		{"WAVEFORMAT 14 bytes, 8-bit stereo", cat(b16(1), b16(2), b32(8000), b32(16000), b16(2)),
+		{"WAVEFORMAT 14 bytes, 8-bit stereo", wavtest.Cat(wavtest.LE16(1), wavtest.LE16(2), wavtest.LE32(8000), wavtest.LE32(16000), wavtest.LE16(2)),
 			Fmt{Tag: 1, SubFormat: 1, Channels: 2, SampleRate: 8000, ByteRate: 16000, BlockAlign: 2, BitsPerSample: 8, Size: 14}},
-		{"PCM 16 bytes", pcmFmt(1, 2, 44100, 24, 6),
+		{"PCM 16 bytes", wavtest.FmtPCM(1, 2, 44100, 24, 6),
 			Fmt{Tag: 1, SubFormat: 1, Channels: 2, SampleRate: 44100, ByteRate: 264600, BlockAlign: 6, BitsPerSample: 24, Size: 16}},
-		{"PCM 12 bits in 16", pcmFmt(1, 2, 8000, 12, 4),
+		{"PCM 12 bits in 16", wavtest.FmtPCM(1, 2, 8000, 12, 4),
 			Fmt{Tag: 1, SubFormat: 1, Channels: 2, SampleRate: 8000, ByteRate: 32000, BlockAlign: 4, BitsPerSample: 12, Size: 16}},
-		{"PCM 18 bytes", exFmt(1, 1, 8000, 8, 1),
+		{"PCM 18 bytes", wavtest.FmtEx(1, 1, 8000, 8, 1),
 			Fmt{Tag: 1, SubFormat: 1, Channels: 1, SampleRate: 8000, ByteRate: 8000, BlockAlign: 1, BitsPerSample: 8, Size: 18}},
-		{"PCM 20 bytes (cbSize 0 and 2 stray bytes)", cat(exFmt(1, 1, 44100, 16, 2), b16(0)),
+		{"PCM 20 bytes (cbSize 0 and 2 stray bytes)", wavtest.Cat(wavtest.FmtEx(1, 1, 44100, 16, 2), wavtest.LE16(0)),
 			Fmt{Tag: 1, SubFormat: 1, Channels: 1, SampleRate: 44100, ByteRate: 88200, BlockAlign: 2, BitsPerSample: 16, Size: 20}},
-		{"float 18 bytes", exFmt(3, 2, 48000, 32, 8),
+		{"float 18 bytes", wavtest.FmtEx(3, 2, 48000, 32, 8),
 			Fmt{Tag: 3, SubFormat: 3, Channels: 2, SampleRate: 48000, ByteRate: 384000, BlockAlign: 8, BitsPerSample: 32, Size: 18}},
-		{"double 16 bytes", pcmFmt(3, 1, 48000, 64, 8),
+		{"double 16 bytes", wavtest.FmtPCM(3, 1, 48000, 64, 8),
 			Fmt{Tag: 3, SubFormat: 3, Channels: 1, SampleRate: 48000, ByteRate: 384000, BlockAlign: 8, BitsPerSample: 64, Size: 16}},
-		{"A-law 18 bytes", exFmt(6, 2, 8000, 8, 2),
+		{"A-law 18 bytes", wavtest.FmtEx(6, 2, 8000, 8, 2),
 			Fmt{Tag: 6, SubFormat: 6, Channels: 2, SampleRate: 8000, ByteRate: 16000, BlockAlign: 2, BitsPerSample: 8, Size: 18}},
-		{"mu-law 18 bytes", exFmt(7, 1, 8000, 8, 1),
+		{"mu-law 18 bytes", wavtest.FmtEx(7, 1, 8000, 8, 1),
 			Fmt{Tag: 7, SubFormat: 7, Channels: 1, SampleRate: 8000, ByteRate: 8000, BlockAlign: 1, BitsPerSample: 8, Size: 18}},
-		{"extensible PCM 20 of 24 bits", extFmt(2, 96000, 24, 6, 20, 3, ksGUID(1)),
-			Fmt{Tag: 0xFFFE, SubFormat: 1, GUID: [16]byte(ksGUID(1)), Extensible: true, Channels: 2, SampleRate: 96000, ByteRate: 576000,
+		{"extensible PCM 20 of 24 bits", wavtest.FmtExtensible(2, 96000, 24, 6, 20, 3, wavtest.SubFormat(1)),
+			Fmt{Tag: 0xFFFE, SubFormat: 1, GUID: [16]byte(wavtest.SubFormat(1)), Extensible: true, Channels: 2, SampleRate: 96000, ByteRate: 576000,
 				BlockAlign: 6, BitsPerSample: 24, ValidBits: 20, ChannelMask: 3, Size: 40}},
-		{"extensible valid bits 0", extFmt(6, 44100, 16, 12, 0, 0x3F, ksGUID(1)),
-			Fmt{Tag: 0xFFFE, SubFormat: 1, GUID: [16]byte(ksGUID(1)), Extensible: true, Channels: 6, SampleRate: 44100, ByteRate: 529200,
+		{"extensible valid bits 0", wavtest.FmtExtensible(6, 44100, 16, 12, 0, 0x3F, wavtest.SubFormat(1)),
+			Fmt{Tag: 0xFFFE, SubFormat: 1, GUID: [16]byte(wavtest.SubFormat(1)), Extensible: true, Channels: 6, SampleRate: 44100, ByteRate: 529200,
 				BlockAlign: 12, BitsPerSample: 16, ChannelMask: 0x3F, Size: 40}},
-		{"extensible float, cbSize 30, 48 bytes", cat(pcmFmt(0xFFFE, 2, 8000, 32, 8), b16(30), b16(32), b32(0), ksGUID(3), make([]byte, 8)),
-			Fmt{Tag: 0xFFFE, SubFormat: 3, GUID: [16]byte(ksGUID(3)), Extensible: true, Channels: 2, SampleRate: 8000, ByteRate: 64000,
+		{"extensible float, cbSize 30, 48 bytes", wavtest.Cat(wavtest.FmtPCM(0xFFFE, 2, 8000, 32, 8), wavtest.LE16(30), wavtest.LE16(32), wavtest.LE32(0), wavtest.SubFormat(3), make([]byte, 8)),
+			Fmt{Tag: 0xFFFE, SubFormat: 3, GUID: [16]byte(wavtest.SubFormat(3)), Extensible: true, Channels: 2, SampleRate: 8000, ByteRate: 64000,
 				BlockAlign: 8, BitsPerSample: 32, ValidBits: 32, Size: 48}},
-		{"extensible A-law", extFmt(2, 8000, 8, 2, 8, 0, ksGUID(6)),
-			Fmt{Tag: 0xFFFE, SubFormat: 6, GUID: [16]byte(ksGUID(6)), Extensible: true, Channels: 2, SampleRate: 8000, ByteRate: 16000,
+		{"extensible A-law", wavtest.FmtExtensible(2, 8000, 8, 2, 8, 0, wavtest.SubFormat(6)),
+			Fmt{Tag: 0xFFFE, SubFormat: 6, GUID: [16]byte(wavtest.SubFormat(6)), Extensible: true, Channels: 2, SampleRate: 8000, ByteRate: 16000,
 				BlockAlign: 2, BitsPerSample: 8, ValidBits: 8, Size: 40}},
-		{"extensible mu-law", extFmt(1, 8000, 8, 1, 8, 4, ksGUID(7)),
-			Fmt{Tag: 0xFFFE, SubFormat: 7, GUID: [16]byte(ksGUID(7)), Extensible: true, Channels: 1, SampleRate: 8000, ByteRate: 8000,
+		{"extensible mu-law", wavtest.FmtExtensible(1, 8000, 8, 1, 8, 4, wavtest.SubFormat(7)),
+			Fmt{Tag: 0xFFFE, SubFormat: 7, GUID: [16]byte(wavtest.SubFormat(7)), Extensible: true, Channels: 1, SampleRate: 8000, ByteRate: 8000,
 				BlockAlign: 1, BitsPerSample: 8, ValidBits: 8, ChannelMask: 4, Size: 40}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			b := riffWave(ckp("fmt ", c.payload), ckp("data", make([]byte, 24)))
+			b := wavtest.RIFF(wavtest.Chunk("fmt ", c.payload), wavtest.Chunk("data", make([]byte, 24)))
 			h := mustParse(t, b, Options{})
 			if h.Fmt != c.want {
 				t.Errorf("got  %+v\nwant %+v", h.Fmt, c.want)
@@ -93,14 +95,14 @@ func TestParseFmt(t *testing.T) {
 // unknown chunks before and after the data, odd sizes, and a pad byte that
 // is not zero.
 func TestParseChunks(t *testing.T) {
-	info := cat([]byte("INFO"), ckp("INAM", []byte("Kick\x00")), ckp("ISFT", []byte("wm\x00\x00")), ckp("ICMT", []byte("odd")))
-	b := riffWave(
-		fmtMono16,                                            // 12
-		ck("bext", -1, make([]byte, 7), false), []byte{0xAB}, // 36, pad byte 0xAB
-		ckp("JUNK", make([]byte, 4)), // 52
-		ckp("data", pcm5),            // 64
-		ckp("LIST", info),            // 82
-		ckp("smpl", []byte{1, 2, 3}), // 132
+	info := wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("Kick\x00")), wavtest.Chunk("ISFT", []byte("wm\x00\x00")), wavtest.Chunk("ICMT", []byte("odd")))
+	b := wavtest.RIFF(
+		fmtMono16, // 12
+		wavtest.RawChunk("bext", -1, make([]byte, 7), false), []byte{0xAB}, // 36, pad byte 0xAB
+		wavtest.Chunk("JUNK", make([]byte, 4)), // 52
+		wavtest.Chunk("data", pcm5),            // 64
+		wavtest.Chunk("LIST", info),            // 82
+		wavtest.Chunk("smpl", []byte{1, 2, 3}), // 132
 	)
 	if len(b) != 144 {
 		t.Fatalf("test file is %d bytes", len(b))
@@ -125,7 +127,7 @@ func TestParseChunks(t *testing.T) {
 		t.Errorf("data at %d, %d bytes, warnings %v", h.DataOffset, h.DataSize, h.Warnings)
 	}
 	// Other LIST types are recorded, not parsed.
-	h = mustParse(t, riffWave(fmtMono16, ckp("LIST", cat([]byte("adtl"), ckp("labl", []byte("abcd")))), ckp("data", pcm5)), Options{})
+	h = mustParse(t, wavtest.RIFF(fmtMono16, wavtest.Chunk("LIST", wavtest.Cat([]byte("adtl"), wavtest.Chunk("labl", []byte("abcd")))), wavtest.Chunk("data", pcm5)), Options{})
 	if len(h.Tags) != 0 || len(h.Chunks) != 3 || len(h.Warnings) != 0 {
 		t.Errorf("adtl list: tags %v, chunks %v, warnings %v", h.Tags, h.Chunks, h.Warnings)
 	}
@@ -135,14 +137,14 @@ func TestParseChunks(t *testing.T) {
 // with the 32-bit sizes written modulo 2^32, as a writer that ignores the
 // 4 GiB limit does.
 func bigRIFF(n int64) *sparse {
-	head := riffWave(fmtMono16, ck("data", int64(uint32(n)), nil, false))
+	head := wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", int64(uint32(n)), nil, false))
 	total := int64(len(head)) + n
-	copy(head[4:], b32(uint32(total-8)))
+	copy(head[4:], wavtest.LE32(uint32(total-8)))
 	return &sparse{size: total, pieces: []piece{{0, head}}}
 }
 
 func TestParseWarnings(t *testing.T) {
-	many := riffWave(fmtMono16, ckp("data", pcm5), bytes.Repeat(ckp("tiny", nil), maxChunks))
+	many := wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), bytes.Repeat(wavtest.Chunk("tiny", nil), maxChunks))
 	for _, c := range []struct {
 		name       string
 		data       []byte
@@ -153,70 +155,70 @@ func TestParseWarnings(t *testing.T) {
 		dataOffset int64
 		dataSize   int64
 	}{
-		{name: "RIFF size too small", data: wave("RIFF", 20, fmtMono16, ckp("data", pcm5)),
+		{name: "RIFF size too small", data: wavtest.Wave("RIFF", 20, fmtMono16, wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnRIFFSize}, offset: 4, dataOffset: 44, dataSize: 10},
-		{name: "RIFF size too big", data: wave("RIFF", 5000, fmtMono16, ckp("data", pcm5)),
+		{name: "RIFF size too big", data: wavtest.Wave("RIFF", 5000, fmtMono16, wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnRIFFSize}, offset: 4, dataOffset: 44, dataSize: 10},
-		{name: "RIFF size 0xFFFFFFFF", data: wave("RIFF", 0xFFFFFFFF, fmtMono16, ckp("data", pcm5)),
+		{name: "RIFF size 0xFFFFFFFF", data: wavtest.Wave("RIFF", 0xFFFFFFFF, fmtMono16, wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnStreamingSize}, offset: 4, dataOffset: 44, dataSize: 10},
-		{name: "RIFF size 0", data: wave("RIFF", 0, fmtMono16, ckp("data", pcm5)),
+		{name: "RIFF size 0", data: wavtest.Wave("RIFF", 0, fmtMono16, wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnStreamingSize}, offset: 4, dataOffset: 44, dataSize: 10},
-		{name: "RIFF size counts a missing final pad byte", data: wave("RIFF", 40, fmtMono16, ck("data", -1, []byte{1, 2, 3}, false)),
+		{name: "RIFF size counts a missing final pad byte", data: wavtest.Wave("RIFF", 40, fmtMono16, wavtest.RawChunk("data", -1, []byte{1, 2, 3}, false)),
 			kinds: []WarningKind{WarnRaggedTail}, offset: 46, dataOffset: 44, dataSize: 2},
-		{name: "data past the end of the file", data: riffWave(fmtMono16, ck("data", 1000, pcm5, true)),
+		{name: "data past the end of the file", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 1000, pcm5, true)),
 			kinds: []WarningKind{WarnDataSize}, offset: 40, dataOffset: 44, dataSize: 10},
-		{name: "data size 0xFFFFFFFF", data: riffWave(fmtMono16, ck("data", 0xFFFFFFFF, pcm5, true)),
+		{name: "data size 0xFFFFFFFF", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true)),
 			kinds: []WarningKind{WarnStreamingSize}, offset: 40, dataOffset: 44, dataSize: 10},
-		{name: "data size 0, audio follows", data: riffWave(fmtMono16, ck("data", 0, pcm5, true)),
+		{name: "data size 0, audio follows", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0, pcm5, true)),
 			kinds: []WarningKind{WarnStreamingSize}, offset: 40, dataOffset: 44, dataSize: 10},
-		{name: "data size 0, a chunk follows", data: riffWave(fmtMono16, ck("data", 0, nil, true), ckp("LIST", []byte("INFO"))),
+		{name: "data size 0, a chunk follows", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0, nil, true), wavtest.Chunk("LIST", []byte("INFO"))),
 			dataOffset: 44, dataSize: 0},
-		{name: "both sizes streaming", data: wave("RIFF", 0xFFFFFFFF, fmtMono16, ck("data", 0xFFFFFFFF, pcm5, true)),
+		{name: "both sizes streaming", data: wavtest.Wave("RIFF", 0xFFFFFFFF, fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true)),
 			kinds: []WarningKind{WarnStreamingSize, WarnStreamingSize}, offset: 4, dataOffset: 44, dataSize: 10},
 		{name: "wrapped 32-bit sizes", r: bigRIFF(1<<32 + 100), size: 44 + 1<<32 + 100,
 			kinds: []WarningKind{WarnWrappedSize, WarnWrappedSize}, offset: 4, dataOffset: 44, dataSize: 1<<32 + 100},
 		{name: "wrapped twice", r: bigRIFF(2<<32 + 2), size: 44 + 2<<32 + 2,
 			kinds: []WarningKind{WarnWrappedSize, WarnWrappedSize}, offset: 4, dataOffset: 44, dataSize: 2<<32 + 2},
-		{name: "duplicate data", data: riffWave(fmtMono16, ckp("data", pcm5), ckp("data", s16(9, 9))),
+		{name: "duplicate data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("data", wavtest.S16(9, 9))),
 			kinds: []WarningKind{WarnDuplicateChunk}, offset: 54, dataOffset: 44, dataSize: 10},
-		{name: "duplicate fmt", data: riffWave(fmtMono16, ckp("fmt ", pcmFmt(1, 2, 8000, 16, 4)), ckp("data", pcm5)),
+		{name: "duplicate fmt", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4)), wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnDuplicateChunk}, offset: 36, dataOffset: 68, dataSize: 10},
-		{name: "trailing bytes", data: cat(base, []byte{1, 2, 3}),
+		{name: "trailing bytes", data: wavtest.Cat(base, []byte{1, 2, 3}),
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
-		{name: "trailing zero bytes are padding", data: cat(base, []byte{0, 0, 0}),
+		{name: "trailing zero bytes are padding", data: wavtest.Cat(base, []byte{0, 0, 0}),
 			dataOffset: 44, dataSize: 10},
-		{name: "trailing implausible id", data: cat(base, []byte("\x01\x02\x03\x04abcdefgh")),
+		{name: "trailing implausible id", data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefgh")),
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
-		{name: "text past the RIFF end", data: cat(base, []byte("zzzzzzzzzzzzzzzzzzzz")),
+		{name: "text past the RIFF end", data: wavtest.Cat(base, []byte("zzzzzzzzzzzzzzzzzzzz")),
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
-		{name: "chunk past the RIFF end", data: wave("RIFF", 46, fmtMono16, ckp("data", pcm5), ckp("smpl", make([]byte, 8))),
+		{name: "chunk past the RIFF end", data: wavtest.Wave("RIFF", 46, fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("smpl", make([]byte, 8))),
 			kinds: []WarningKind{WarnRIFFSize}, offset: 4, dataOffset: 44, dataSize: 10},
-		{name: "missing pad byte", data: riffWave(fmtMono16, ck("odd ", -1, []byte{1, 2, 3}, false), ckp("data", pcm5)),
+		{name: "missing pad byte", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnMissingPad}, offset: 47, dataOffset: 55, dataSize: 10},
-		{name: "pad byte not zero", data: riffWave(fmtMono16, ck("odd ", -1, []byte{1, 2, 3}, false), []byte{'z'}, ckp("data", pcm5)),
+		{name: "pad byte not zero", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), []byte{'z'}, wavtest.Chunk("data", pcm5)),
 			dataOffset: 56, dataSize: 10},
-		{name: "ragged data", data: riffWave(fmtMono16, ckp("data", cat(pcm5, []byte{7}))),
+		{name: "ragged data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", wavtest.Cat(pcm5, []byte{7}))),
 			kinds: []WarningKind{WarnRaggedTail}, offset: 54, dataOffset: 44, dataSize: 10},
-		{name: "truncated chunk after data", data: riffWave(fmtMono16, ckp("data", pcm5), ck("LIST", 500, []byte("INFOxx"), false)),
+		{name: "truncated chunk after data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 500, []byte("INFOxx"), false)),
 			kinds: []WarningKind{WarnTruncatedChunk}, offset: 58, dataOffset: 44, dataSize: 10},
-		{name: "unknown size of a chunk after data", data: riffWave(fmtMono16, ckp("data", pcm5), ck("LIST", 0xFFFFFFFF, []byte("INFO"), false)),
+		{name: "unknown size of a chunk after data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 0xFFFFFFFF, []byte("INFO"), false)),
 			kinds: []WarningKind{WarnStreamingSize}, offset: 58, dataOffset: 44, dataSize: 10},
-		{name: "byte rate", data: riffWave(ckp("fmt ", cat(b16(1), b16(1), b32(8000), b32(1234), b16(2), b16(16))), ckp("data", pcm5)),
+		{name: "byte rate", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.LE16(1), wavtest.LE16(1), wavtest.LE32(8000), wavtest.LE32(1234), wavtest.LE16(2), wavtest.LE16(16))), wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnBadField}, offset: 28, dataOffset: 44, dataSize: 10},
-		{name: "fact above the frames", data: riffWave(ckp("fmt ", exFmt(3, 1, 8000, 32, 4)), ckp("fact", b32(100)), ckp("data", make([]byte, 8))),
+		{name: "fact above the frames", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 32, 4)), wavtest.Chunk("fact", wavtest.LE32(100)), wavtest.Chunk("data", make([]byte, 8))),
 			kinds: []WarningKind{WarnBadField}, offset: 46, dataOffset: 58, dataSize: 8},
-		{name: "fact below the frames", data: riffWave(ckp("fmt ", exFmt(3, 1, 8000, 32, 4)), ckp("fact", b32(1)), ckp("data", make([]byte, 8))),
+		{name: "fact below the frames", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 32, 4)), wavtest.Chunk("fact", wavtest.LE32(1)), wavtest.Chunk("data", make([]byte, 8))),
 			dataOffset: 58, dataSize: 8},
-		{name: "fmt after data", data: riffWave(ckp("data", pcm5), fmtMono16),
+		{name: "fmt after data", data: wavtest.RIFF(wavtest.Chunk("data", pcm5), fmtMono16),
 			kinds: []WarningKind{WarnBadField}, offset: 30, dataOffset: 20, dataSize: 10},
-		{name: "RF64 without ds64", data: wave("RF64", -1, fmtMono16, ckp("data", pcm5)),
+		{name: "RF64 without ds64", data: wavtest.Wave("RF64", -1, fmtMono16, wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnBadField}, offset: 0, dataOffset: 44, dataSize: 10},
-		{name: "INFO entry too long", data: riffWave(fmtMono16, ckp("data", pcm5), ckp("LIST", cat([]byte("INFO"), ck("INAM", 50, []byte("abc"), true)))),
+		{name: "INFO entry too long", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.RawChunk("INAM", 50, []byte("abc"), true)))),
 			kinds: []WarningKind{WarnTruncatedChunk}, offset: 70, dataOffset: 44, dataSize: 10},
-		{name: "INFO entry without pad", data: riffWave(fmtMono16, ckp("data", pcm5),
-			ckp("LIST", cat([]byte("INFO"), ck("INAM", -1, []byte("abc"), false), ckp("ISFT", []byte("x\x00"))))),
+		{name: "INFO entry without pad", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5),
+			wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.RawChunk("INAM", -1, []byte("abc"), false), wavtest.Chunk("ISFT", []byte("x\x00"))))),
 			kinds: []WarningKind{WarnMissingPad}, offset: 77, dataOffset: 44, dataSize: 10},
-		{name: "INFO garbage", data: riffWave(fmtMono16, ckp("data", pcm5), ckp("LIST", cat([]byte("INFO"), []byte("\x01\x02\x03\x04\x05\x06\x07\x08")))),
+		{name: "INFO garbage", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), []byte("\x01\x02\x03\x04\x05\x06\x07\x08")))),
 			kinds: []WarningKind{WarnBadField}, offset: 66, dataOffset: 44, dataSize: 10},
 		{name: "too many chunks", data: many,
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54 + 8*(maxChunks-2), dataOffset: 44, dataSize: 10},
@@ -263,15 +265,15 @@ func TestParseWarnings(t *testing.T) {
 
 // TestParseChunkLists checks the chunk records of the recovered files.
 func TestParseChunkLists(t *testing.T) {
-	h := mustParse(t, riffWave(fmtMono16, ck("data", 0xFFFFFFFF, pcm5, true)), Options{})
+	h := mustParse(t, wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true)), Options{})
 	if d := h.Chunks[1]; d.Declared != -1 || d.Size != 10 {
 		t.Errorf("streaming data chunk %+v", d)
 	}
-	h = mustParse(t, riffWave(fmtMono16, ck("data", 1000, pcm5, true)), Options{})
+	h = mustParse(t, wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 1000, pcm5, true)), Options{})
 	if d := h.Chunks[1]; d.Declared != 1000 || d.Size != 10 {
 		t.Errorf("data chunk past the end %+v", d)
 	}
-	h = mustParse(t, riffWave(fmtMono16, ckp("data", pcm5), ck("LIST", 500, []byte("INFOxx"), false)), Options{})
+	h = mustParse(t, wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 500, []byte("INFOxx"), false)), Options{})
 	if l := h.Chunks[2]; l.Declared != 500 || l.Size != 6 || l.DataOffset != 62 {
 		t.Errorf("truncated LIST %+v", l)
 	}
@@ -282,7 +284,7 @@ func TestParseChunkLists(t *testing.T) {
 	if d := h.Chunks[1]; d.Declared != 100 || d.Size != 1<<32+100 {
 		t.Errorf("wrapped data chunk %+v", d)
 	}
-	many := riffWave(fmtMono16, ckp("data", pcm5), bytes.Repeat(ckp("tiny", nil), maxChunks))
+	many := wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), bytes.Repeat(wavtest.Chunk("tiny", nil), maxChunks))
 	h = mustParse(t, many, Options{})
 	if len(h.Chunks) != maxChunks {
 		t.Errorf("%d chunks, want the cap %d", len(h.Chunks), maxChunks)
@@ -290,7 +292,7 @@ func TestParseChunkLists(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	w64head := cat(w64RIFF[:], b64(100))
+	w64head := wavtest.Cat(w64RIFF[:], wavtest.LE64(100))
 	for _, c := range []struct {
 		name   string
 		data   []byte
@@ -301,35 +303,35 @@ func TestParseErrors(t *testing.T) {
 		{"empty", nil, ErrNotWAVE, 0, 0},
 		{"too short", []byte("RIFF\x04\x00\x00\x00WAV"), ErrNotWAVE, 0, 0},
 		{"text", []byte("hello, this is not a wave file at all\n"), ErrNotWAVE, 0, 0},
-		{"AVI", cat([]byte("RIFF"), b32(4), []byte("AVI ")), ErrNotWAVE, 8, 0},
-		{"RIFX", cat([]byte("RIFX"), base[4:]), ErrUnsupported, 0, 0},
-		{"Wave64 too short", cat(w64head, []byte("wave")), ErrNotWAVE, 0, 0},
-		{"Wave64 not wave", cat(w64head, w64Fmt[:]), ErrNotWAVE, 24, 0},
-		{"GSM 6.10", riffWave(ckp("fmt ", cat(pcmFmt(0x31, 1, 8000, 0, 65), b16(2), b16(320))), ckp("data", pcm5)), ErrUnsupported, 20, 0x31},
-		{"MP3", riffWave(ckp("fmt ", exFmt(0x55, 2, 44100, 0, 1)), ckp("data", pcm5)), ErrUnsupported, 20, 0x55},
-		{"unknown tag", riffWave(ckp("fmt ", exFmt(0x1234, 2, 44100, 16, 4)), ckp("data", pcm5)), ErrUnsupported, 20, 0x1234},
-		{"extensible ADPCM", riffWave(ckp("fmt ", extFmt(1, 8000, 4, 256, 4, 0, ksGUID(2))), ckp("data", pcm5)), ErrUnsupported, 20, 2},
-		{"extensible Ambisonic B-format", riffWave(ckp("fmt ", extFmt(4, 48000, 16, 8, 16, 0,
-			[]byte{1, 0, 0, 0, 0x21, 0x07, 0xD3, 0x11, 0x86, 0x44, 0xC8, 0xC1, 0xCA, 0, 0, 0})), ckp("data", pcm5)), ErrUnsupported, 20, 0xFFFE},
-		{"extensible odd GUID", riffWave(ckp("fmt ", extFmt(1, 8000, 16, 2, 16, 0, []byte("0123456789abcdef"))), ckp("data", pcm5)), ErrUnsupported, 20, 0xFFFE},
-		{"24-bit float", riffWave(ckp("fmt ", exFmt(3, 1, 8000, 24, 3)), ckp("data", pcm5)), ErrUnsupported, 20, 3},
-		{"32-bit float in 8 bytes", riffWave(ckp("fmt ", exFmt(3, 1, 8000, 32, 8)), ckp("data", pcm5)), ErrUnsupported, 20, 3},
-		{"16-bit A-law", riffWave(ckp("fmt ", exFmt(6, 1, 8000, 16, 2)), ckp("data", pcm5)), ErrUnsupported, 20, 6},
-		{"0 channels", riffWave(ckp("fmt ", pcmFmt(1, 0, 8000, 16, 2)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"rate 0", riffWave(ckp("fmt ", pcmFmt(1, 1, 0, 16, 2)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"block align 0", riffWave(ckp("fmt ", pcmFmt(1, 1, 8000, 16, 0)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"block align vs channels", riffWave(ckp("fmt ", pcmFmt(1, 2, 8000, 16, 5)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"bits above the container", riffWave(ckp("fmt ", pcmFmt(1, 1, 8000, 24, 2)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"bits 0", riffWave(ckp("fmt ", pcmFmt(1, 1, 8000, 0, 2)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"valid bits above bits", riffWave(ckp("fmt ", extFmt(1, 8000, 16, 2, 20, 0, ksGUID(1))), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"extensible cbSize 0", riffWave(ckp("fmt ", exFmt(0xFFFE, 1, 8000, 16, 2)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"extensible in 16 bytes", riffWave(ckp("fmt ", pcmFmt(0xFFFE, 1, 8000, 16, 2)), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"extensible cut at 30 bytes", riffWave(ckp("fmt ", extFmt(1, 8000, 16, 2, 16, 0, ksGUID(1))[:30]), ckp("data", pcm5)), ErrInvalid, 20, 0},
-		{"fmt of 12 bytes", riffWave(ckp("fmt ", pcmFmt(1, 1, 8000, 16, 2)[:12]), ckp("data", pcm5)), ErrNoFormat, 20, 0},
-		{"no fmt", riffWave(ckp("data", pcm5)), ErrNoFormat, 12, 0},
-		{"no data", riffWave(fmtMono16), ErrNoData, 36, 0},
-		{"no data, garbage", riffWave(fmtMono16, []byte("\x00\x01\x02\x03\x04\x05\x06\x07")), ErrNoData, 36, 0},
-		{"unknown size before data", riffWave(fmtMono16, ck("LIST", 0xFFFFFFFF, []byte("INFO"), false), ckp("data", pcm5)), ErrNoData, 66, 0},
+		{"AVI", wavtest.Cat([]byte("RIFF"), wavtest.LE32(4), []byte("AVI ")), ErrNotWAVE, 8, 0},
+		{"RIFX", wavtest.Cat([]byte("RIFX"), base[4:]), ErrUnsupported, 0, 0},
+		{"Wave64 too short", wavtest.Cat(w64head, []byte("wave")), ErrNotWAVE, 0, 0},
+		{"Wave64 not wave", wavtest.Cat(w64head, w64Fmt[:]), ErrNotWAVE, 24, 0},
+		{"GSM 6.10", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0x31},
+		{"MP3", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(0x55, 2, 44100, 0, 1)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0x55},
+		{"unknown tag", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(0x1234, 2, 44100, 16, 4)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0x1234},
+		{"extensible ADPCM", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(1, 8000, 4, 256, 4, 0, wavtest.SubFormat(2))), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 2},
+		{"extensible Ambisonic B-format", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(4, 48000, 16, 8, 16, 0,
+			[]byte{1, 0, 0, 0, 0x21, 0x07, 0xD3, 0x11, 0x86, 0x44, 0xC8, 0xC1, 0xCA, 0, 0, 0})), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0xFFFE},
+		{"extensible odd GUID", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(1, 8000, 16, 2, 16, 0, []byte("0123456789abcdef"))), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0xFFFE},
+		{"24-bit float", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 24, 3)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 3},
+		{"32-bit float in 8 bytes", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 32, 8)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 3},
+		{"16-bit A-law", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(6, 1, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 6},
+		{"0 channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 0, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"rate 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 0, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"block align 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 0)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"block align vs channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 5)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"bits above the container", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 24, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"bits 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 0, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"valid bits above bits", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(1, 8000, 16, 2, 20, 0, wavtest.SubFormat(1))), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"extensible cbSize 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(0xFFFE, 1, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"extensible in 16 bytes", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(0xFFFE, 1, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"extensible cut at 30 bytes", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(1, 8000, 16, 2, 16, 0, wavtest.SubFormat(1))[:30]), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"fmt of 12 bytes", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)[:12]), wavtest.Chunk("data", pcm5)), ErrNoFormat, 20, 0},
+		{"no fmt", wavtest.RIFF(wavtest.Chunk("data", pcm5)), ErrNoFormat, 12, 0},
+		{"no data", wavtest.RIFF(fmtMono16), ErrNoData, 36, 0},
+		{"no data, garbage", wavtest.RIFF(fmtMono16, []byte("\x00\x01\x02\x03\x04\x05\x06\x07")), ErrNoData, 36, 0},
+		{"unknown size before data", wavtest.RIFF(fmtMono16, wavtest.RawChunk("LIST", 0xFFFFFFFF, []byte("INFO"), false), wavtest.Chunk("data", pcm5)), ErrNoData, 66, 0},
 		{"file cut inside fmt", base[:30], ErrNoFormat, 20, 0},
 		{"file cut inside a chunk header", base[:40], ErrNoData, 36, 0},
 	} {
@@ -357,9 +359,9 @@ func TestParseErrorMessages(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{riffWave(ckp("fmt ", cat(pcmFmt(0x31, 1, 8000, 0, 65), b16(2), b16(320))), ckp("data", pcm5)), "compressed format GSM 6.10 (0x0031) cannot be mapped"},
-		{riffWave(ckp("fmt ", pcmFmt(1, 2, 8000, 16, 5)), ckp("data", pcm5)), "block align 5 does not match 2 channels of 16 bits"},
-		{cat([]byte("RIFX"), base[4:]), "big-endian RIFX"},
+		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm5)), "compressed format GSM 6.10 (0x0031) cannot be mapped"},
+		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 5)), wavtest.Chunk("data", pcm5)), "block align 5 does not match 2 channels of 16 bits"},
+		{wavtest.Cat([]byte("RIFX"), base[4:]), "big-endian RIFX"},
 	} {
 		_, err := parse(c.data, Options{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -419,14 +421,14 @@ func TestParseShortReader(t *testing.T) {
 // TestParseRF64 checks the ds64 resolution of sizes: the data size, the
 // table for other chunks, and the sample count.
 func TestParseRF64(t *testing.T) {
-	ds := cat(b64(0), b64(10), b64(5), b32(1), []byte("bext"), b64(7))
-	b := wave("RF64", 0xFFFFFFFF,
-		ckp("ds64", ds), // 12, payload 20, 40 bytes
-		fmtMono16,       // 60
-		ck("bext", 0xFFFFFFFF, make([]byte, 7), true), // 84, payload 92
-		ck("data", 0xFFFFFFFF, pcm5, true),            // 100, payload 108
+	ds := wavtest.Cat(wavtest.LE64(0), wavtest.LE64(10), wavtest.LE64(5), wavtest.LE32(1), []byte("bext"), wavtest.LE64(7))
+	b := wavtest.Wave("RF64", 0xFFFFFFFF,
+		wavtest.Chunk("ds64", ds), // 12, payload 20, 40 bytes
+		fmtMono16,                 // 60
+		wavtest.RawChunk("bext", 0xFFFFFFFF, make([]byte, 7), true), // 84, payload 92
+		wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true),            // 100, payload 108
 	)
-	copy(b[20:], b64(uint64(len(b)-8)))
+	copy(b[20:], wavtest.LE64(uint64(len(b)-8)))
 	h := mustParse(t, b, Options{})
 	if h.Container != ContainerRF64 || h.DataOffset != 108 || h.DataSize != 10 || h.FactFrames != 5 || len(h.Warnings) != 0 {
 		t.Fatalf("RF64: %+v", h)
@@ -440,20 +442,20 @@ func TestParseRF64(t *testing.T) {
 		t.Errorf("BW64: %+v", h)
 	}
 	// A ds64 riff size off by 1000.
-	copy(b[20:], b64(uint64(len(b)+1000)))
+	copy(b[20:], wavtest.LE64(uint64(len(b)+1000)))
 	h = mustParse(t, b, Options{})
 	if k := kinds(h.Warnings); !reflect.DeepEqual(k, []WarningKind{WarnRIFFSize}) || h.Warnings[0].Offset != 20 {
 		t.Errorf("ds64 riff size: %v", h.Warnings)
 	}
 	// A table claiming more entries than it holds.
-	copy(b[20:], b64(uint64(len(b)-8)))
-	copy(b[44:], b32(1000))
+	copy(b[20:], wavtest.LE64(uint64(len(b)-8)))
+	copy(b[44:], wavtest.LE32(1000))
 	h = mustParse(t, b, Options{})
 	if k := kinds(h.Warnings); !reflect.DeepEqual(k, []WarningKind{WarnBadField}) || h.Warnings[0].Offset != 44 || h.Chunks[2].Declared != 7 {
 		t.Errorf("ds64 table length: %v", h.Warnings)
 	}
 	// A short ds64: the data size is still there.
-	short := wave("RF64", 0xFFFFFFFF, ckp("ds64", cat(b64(0), b64(10))), fmtMono16, ck("data", 0xFFFFFFFF, pcm5, true))
+	short := wavtest.Wave("RF64", 0xFFFFFFFF, wavtest.Chunk("ds64", wavtest.Cat(wavtest.LE64(0), wavtest.LE64(10))), fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true))
 	h = mustParse(t, short, Options{})
 	if h.DataSize != 10 || len(h.Warnings) != 2 || h.Warnings[0].Kind != WarnBadField || h.Warnings[1].Kind != WarnStreamingSize {
 		t.Errorf("short ds64: %+v", h)
@@ -463,10 +465,10 @@ func TestParseRF64(t *testing.T) {
 // TestParseRF64Huge parses virtual RF64 files beyond 4 GiB.
 func TestParseRF64Huge(t *testing.T) {
 	const n = 5<<30 + 6 // 5 GiB of 16-bit mono frames
-	head := wave("RF64", 0xFFFFFFFF, ckp("ds64", cat(b64(0), b64(n), b64(n/2), b32(0))), fmtMono16, ck("data", 0xFFFFFFFF, nil, false))
+	head := wavtest.Wave("RF64", 0xFFFFFFFF, wavtest.Chunk("ds64", wavtest.Cat(wavtest.LE64(0), wavtest.LE64(n), wavtest.LE64(n/2), wavtest.LE32(0))), fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, nil, false))
 	total := int64(len(head)) + n
-	copy(head[20:], b64(uint64(total-8)))
-	tail := ckp("LIST", cat([]byte("INFO"), ckp("INAM", []byte("big\x00"))))
+	copy(head[20:], wavtest.LE64(uint64(total-8)))
+	tail := wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("big\x00"))))
 	r := &recorder{r: &sparse{size: total + int64(len(tail)), pieces: []piece{{0, head}, {total, tail}}}}
 	h, err := Parse(r, total+int64(len(tail)), Options{})
 	if err != nil {
@@ -484,29 +486,14 @@ func TestParseRF64Huge(t *testing.T) {
 	}
 }
 
-// w64chunk builds a Wave64 chunk: GUID, size counting the header, payload,
-// zeros up to a multiple of 8.
-func w64chunk(guid [16]byte, payload []byte) []byte {
-	b := cat(guid[:], b64(uint64(24+len(payload))), payload)
-	for len(b)%8 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
-
-func w64file(chunks ...[]byte) []byte {
-	body := cat(chunks...)
-	return cat(w64RIFF[:], b64(uint64(40+len(body))), w64WAVE[:], body)
-}
-
 func TestParseWave64(t *testing.T) {
 	odd := [16]byte{'a', 'b', 'c', 'd', 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
-	b := w64file(
-		w64chunk(w64Fmt, exFmt(3, 2, 44100, 32, 8)), // 40: 24+18 -> 48 bytes
-		w64chunk(w64Fact, b64(3)),                   // 88
-		w64chunk(odd, []byte{1, 2, 3}),              // 120: 27 -> 32
-		w64chunk(w64Data, make([]byte, 24)),         // 152, payload 176
-		w64chunk(w64List, []byte("INFO")),           // 200
+	b := wavtest.W64File(
+		wavtest.W64Chunk(w64Fmt, wavtest.FmtEx(3, 2, 44100, 32, 8)), // 40: 24+18 -> 48 bytes
+		wavtest.W64Chunk(w64Fact, wavtest.LE64(3)),                  // 88
+		wavtest.W64Chunk(odd, []byte{1, 2, 3}),                      // 120: 27 -> 32
+		wavtest.W64Chunk(w64Data, make([]byte, 24)),                 // 152, payload 176
+		wavtest.W64Chunk(w64List, []byte("INFO")),                   // 200
 	)
 	h := mustParse(t, b, Options{})
 	want := []Chunk{
@@ -535,26 +522,26 @@ func TestParseWave64(t *testing.T) {
 	}
 	// Wrong riff size; data past the end; a size smaller than a header.
 	bad := bytes.Clone(b)
-	copy(bad[16:], b64(1000))
+	copy(bad[16:], wavtest.LE64(1000))
 	if h := mustParse(t, bad, Options{}); !reflect.DeepEqual(kinds(h.Warnings), []WarningKind{WarnRIFFSize}) || h.Warnings[0].Offset != 16 {
 		t.Errorf("riff size: %v", h.Warnings)
 	}
 	bad = bytes.Clone(b)
-	copy(bad[168:], b64(1000))
+	copy(bad[168:], wavtest.LE64(1000))
 	if h := mustParse(t, bad, Options{}); !reflect.DeepEqual(kinds(h.Warnings), []WarningKind{WarnDataSize}) || h.DataSize != int64(len(b)-176) {
 		t.Errorf("data size: %v %d", h.Warnings, h.DataSize)
 	}
 	bad = bytes.Clone(b)
-	copy(bad[200+16:], b64(3))
+	copy(bad[200+16:], wavtest.LE64(3))
 	if h := mustParse(t, bad, Options{}); !reflect.DeepEqual(kinds(h.Warnings), []WarningKind{WarnTrailingBytes}) || h.Warnings[0].Offset != 200 {
 		t.Errorf("tiny chunk size: %v", h.Warnings)
 	}
 	bad = bytes.Clone(b)
-	copy(bad[168:], b64(1<<64-1))
+	copy(bad[168:], wavtest.LE64(1<<64-1))
 	if h := mustParse(t, bad, Options{}); !reflect.DeepEqual(kinds(h.Warnings), []WarningKind{WarnStreamingSize}) {
 		t.Errorf("data size placeholder: %v", h.Warnings)
 	}
-	if h, err := parse(w64file(w64chunk(w64Fmt, pcmFmt(0x31, 1, 8000, 0, 65)), w64chunk(w64Data, nil)), Options{}); err == nil || asError(t, err).Tag != 0x31 || asError(t, err).Offset != 64 {
+	if h, err := parse(wavtest.W64File(wavtest.W64Chunk(w64Fmt, wavtest.FmtPCM(0x31, 1, 8000, 0, 65)), wavtest.W64Chunk(w64Data, nil)), Options{}); err == nil || asError(t, err).Tag != 0x31 || asError(t, err).Offset != 64 {
 		t.Errorf("GSM in Wave64: %v %v", h, err)
 	}
 }
@@ -571,13 +558,13 @@ func TestParseStream(t *testing.T) {
 	}{
 		{"plain, size unknown", base, -1, 10, nil},
 		{"plain, size known", base, int64(len(base)), 10, nil},
-		{"data 0xFFFFFFFF", wave("RIFF", 0xFFFFFFFF, fmtMono16, ck("data", 0xFFFFFFFF, pcm5, true)), -1, -1, []WarningKind{WarnStreamingSize}},
-		{"data 0 and RIFF placeholder", wave("RIFF", 0, fmtMono16, ck("data", 0, pcm5, true)), -1, -1, []WarningKind{WarnStreamingSize}},
-		{"data 0 with audio in the RIFF", riffWave(fmtMono16, ck("data", 0, pcm5, true)), -1, -1, []WarningKind{WarnStreamingSize}},
-		{"empty data", riffWave(fmtMono16, ck("data", 0, nil, false)), -1, 0, nil},
-		{"data cut, size known", riffWave(fmtMono16, ck("data", 1000, pcm5, true)), 54, 10, []WarningKind{WarnDataSize}},
-		{"ragged", riffWave(fmtMono16, ckp("data", cat(pcm5, []byte{1}))), -1, 10, []WarningKind{WarnRaggedTail}},
-		{"INFO before data", riffWave(fmtMono16, ckp("LIST", cat([]byte("INFO"), ckp("INAM", []byte("x")))), ckp("data", pcm5)), -1, 10, nil},
+		{"data 0xFFFFFFFF", wavtest.Wave("RIFF", 0xFFFFFFFF, fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true)), -1, -1, []WarningKind{WarnStreamingSize}},
+		{"data 0 and RIFF placeholder", wavtest.Wave("RIFF", 0, fmtMono16, wavtest.RawChunk("data", 0, pcm5, true)), -1, -1, []WarningKind{WarnStreamingSize}},
+		{"data 0 with audio in the RIFF", wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0, pcm5, true)), -1, -1, []WarningKind{WarnStreamingSize}},
+		{"empty data", wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0, nil, false)), -1, 0, nil},
+		{"data cut, size known", wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 1000, pcm5, true)), 54, 10, []WarningKind{WarnDataSize}},
+		{"ragged", wavtest.RIFF(fmtMono16, wavtest.Chunk("data", wavtest.Cat(pcm5, []byte{1}))), -1, 10, []WarningKind{WarnRaggedTail}},
+		{"INFO before data", wavtest.RIFF(fmtMono16, wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), wavtest.Chunk("INAM", []byte("x")))), wavtest.Chunk("data", pcm5)), -1, 10, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := &recorder{r: bytes.NewReader(c.data)}
@@ -608,16 +595,16 @@ func TestParseHostile(t *testing.T) {
 		size int64
 		ok   bool
 	}{
-		{"huge LIST before data", &sparse{size: huge, pieces: []piece{{0, riffWave(fmtMono16, ck("LIST", 0xFFFFFFF0, []byte("INFO"), false))}}}, huge, false},
-		{"huge LIST, big file", &sparse{size: huge, pieces: []piece{{0, riffWave(fmtMono16, ckp("data", pcm5), ck("LIST", 0xFFFFFFF0, []byte("INFO"), false))}}}, huge, true},
-		{"Wave64 sizes near 2^63", &sparse{size: huge, pieces: []piece{{0, w64file(w64chunk(w64Fmt, pcmFmt(1, 1, 8000, 16, 2)),
-			cat(w64Junk[:], b64(1<<63-8)))}}}, huge, false},
-		{"Wave64 data near 2^64", &sparse{size: huge, pieces: []piece{{0, w64file(w64chunk(w64Fmt, pcmFmt(1, 1, 8000, 16, 2)),
-			cat(w64Data[:], b64(1<<64-100)))}}}, huge, true},
-		{"RF64 ds64 sizes near 2^64", &sparse{size: huge, pieces: []piece{{0, wave("RF64", 0xFFFFFFFF, ckp("ds64", cat(b64(1<<64-9), b64(1<<63+5), b64(1<<63), b32(1<<31))),
-			fmtMono16, ck("data", 0xFFFFFFFF, nil, false))}}}, huge, true},
+		{"huge LIST before data", &sparse{size: huge, pieces: []piece{{0, wavtest.RIFF(fmtMono16, wavtest.RawChunk("LIST", 0xFFFFFFF0, []byte("INFO"), false))}}}, huge, false},
+		{"huge LIST, big file", &sparse{size: huge, pieces: []piece{{0, wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 0xFFFFFFF0, []byte("INFO"), false))}}}, huge, true},
+		{"Wave64 sizes near 2^63", &sparse{size: huge, pieces: []piece{{0, wavtest.W64File(wavtest.W64Chunk(w64Fmt, wavtest.FmtPCM(1, 1, 8000, 16, 2)),
+			wavtest.Cat(w64Junk[:], wavtest.LE64(1<<63-8)))}}}, huge, false},
+		{"Wave64 data near 2^64", &sparse{size: huge, pieces: []piece{{0, wavtest.W64File(wavtest.W64Chunk(w64Fmt, wavtest.FmtPCM(1, 1, 8000, 16, 2)),
+			wavtest.Cat(w64Data[:], wavtest.LE64(1<<64-100)))}}}, huge, true},
+		{"RF64 ds64 sizes near 2^64", &sparse{size: huge, pieces: []piece{{0, wavtest.Wave("RF64", 0xFFFFFFFF, wavtest.Chunk("ds64", wavtest.Cat(wavtest.LE64(1<<64-9), wavtest.LE64(1<<63+5), wavtest.LE64(1<<63), wavtest.LE32(1<<31))),
+			fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, nil, false))}}}, huge, true},
 		{"zero-filled", &sparse{size: huge}, huge, false},
-		{"INFO of 3 GiB", &sparse{size: 4 << 30, pieces: []piece{{0, riffWave(fmtMono16, ckp("data", pcm5), ck("LIST", 3<<30, []byte("INFOINAM\xff\xff\xff\x7f"), false))}}}, 4 << 30, true},
+		{"INFO of 3 GiB", &sparse{size: 4 << 30, pieces: []piece{{0, wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 3<<30, []byte("INFOINAM\xff\xff\xff\x7f"), false))}}}, 4 << 30, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := &recorder{r: c.r}

@@ -4,18 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not installed", name)
-	}
-}
+	"github.com/wavemap/wavemap/internal/wavtest"
+)
 
 // pattern returns n bytes of a deterministic, non-constant signal.
 func pattern(n int) []byte {
@@ -80,7 +74,7 @@ func writeSpec(t *testing.T, dir string, s Spec) (string, []byte) {
 		ext = ".w64"
 	}
 	name := filepath.Join(dir, fmt.Sprintf("%v-%d-%dch-%db-%dv%s", s.Container, s.Tag, s.Channels, s.BitsPerSample, s.ValidBits, ext))
-	file := cat(head, data)
+	file := wavtest.Cat(head, data)
 	if len(data)%2 == 1 && s.Container != ContainerWave64 {
 		file = append(file, 0)
 	}
@@ -93,24 +87,18 @@ func writeSpec(t *testing.T, dir string, s Spec) (string, []byte) {
 // TestEncodeFFmpeg checks that ffprobe reads the format of every header
 // Encode writes and that ffmpeg finds exactly our audio bytes in it.
 func TestEncodeFFmpeg(t *testing.T) {
-	needTool(t, "ffprobe")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffprobe")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	for _, s := range toolSpecs {
 		name, data := writeSpec(t, dir, s)
 		t.Run(filepath.Base(name), func(t *testing.T) {
-			out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=channels,sample_rate,duration_ts",
-				"-of", "csv=p=0", name).CombinedOutput()
-			if err != nil {
-				t.Fatalf("ffprobe: %v\n%s", err, out)
-			}
+			out := wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "stream=channels,sample_rate,duration_ts",
+				"-of", "csv=p=0", name)
 			if got, want := strings.TrimSpace(string(out)), fmt.Sprintf("%d,%d,1001", s.SampleRate, s.Channels); got != want {
 				t.Errorf("ffprobe says %q, want %q", got, want)
 			}
-			raw, err := exec.Command("ffmpeg", "-v", "error", "-i", name, "-c:a", "copy", "-f", rawFormat(s), "-").Output()
-			if err != nil {
-				t.Fatalf("ffmpeg: %v", err)
-			}
+			raw := wavtest.Run(t, "ffmpeg", "-v", "error", "-i", name, "-c:a", "copy", "-f", rawFormat(s), "-")
 			if !bytes.Equal(raw, data) {
 				t.Errorf("ffmpeg decoded %d bytes, differing from the %d written", len(raw), len(data))
 			}
@@ -123,7 +111,7 @@ func TestEncodeFFmpeg(t *testing.T) {
 // the container ("padded samples not supported"), and Wave64 with
 // WAVE_FORMAT_EXTENSIBLE float (libsndfile maps it to integers).
 func TestEncodeSox(t *testing.T) {
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	dir := t.TempDir()
 	for _, s := range toolSpecs {
 		if s.Container == ContainerBW64 || s.ValidBits != 0 || s.Container == ContainerWave64 && s.Tag == TagFloat && s.Channels > 2 {
@@ -133,19 +121,10 @@ func TestEncodeSox(t *testing.T) {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			var got []string
 			for _, opt := range []string{"-c", "-r", "-s"} {
-				out, err := exec.Command("sox", "--i", opt, name).CombinedOutput()
-				if err != nil {
-					t.Fatalf("sox --i %s: %v\n%s", opt, err, out)
-				}
-				// sox warns about every extensible float header, reading
-				// its cbSize twice; the warning says nothing of the file.
-				var lines []string
-				for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-					if !strings.HasPrefix(l, "sox WARN") {
-						lines = append(lines, l)
-					}
-				}
-				got = append(got, strings.Join(lines, "\n"))
+				// Standard output only: sox warns on standard error about
+				// every extensible float header, reading its cbSize twice;
+				// the warning says nothing of the file.
+				got = append(got, strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", opt, name))))
 			}
 			if want := []string{fmt.Sprint(s.Channels), fmt.Sprint(s.SampleRate), "1001"}; strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("sox says %q, want %q", got, want)
@@ -157,7 +136,7 @@ func TestEncodeSox(t *testing.T) {
 // TestEncodeStreamingFFmpeg pipes a header written for an unknown size,
 // followed by audio, into ffmpeg: it must find all the audio.
 func TestEncodeStreamingFFmpeg(t *testing.T) {
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffmpeg")
 	for _, c := range []Container{ContainerRIFF, ContainerRF64, ContainerWave64} {
 		t.Run(c.String(), func(t *testing.T) {
 			s := Spec{Container: c, Tag: TagPCM, Channels: 2, SampleRate: 8000, BitsPerSample: 16, DataSize: -1}
@@ -166,14 +145,7 @@ func TestEncodeStreamingFFmpeg(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := pattern(4 * 12345)
-			cmd := exec.Command("ffmpeg", "-v", "error", "-i", "-", "-c:a", "copy", "-f", "s16le", "-")
-			cmd.Stdin = bytes.NewReader(cat(head, data))
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			raw, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("ffmpeg: %v\n%s", err, stderr.Bytes())
-			}
+			raw := wavtest.RunInput(t, wavtest.Cat(head, data), "ffmpeg", "-v", "error", "-i", "-", "-c:a", "copy", "-f", "s16le", "-")
 			if !bytes.Equal(raw, data) {
 				t.Errorf("ffmpeg read %d bytes from the pipe, %d written", len(raw), len(data))
 			}

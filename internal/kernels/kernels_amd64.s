@@ -1,4 +1,4 @@
-//go:build amd64 && !goexperiment.simd && !purego
+//go:build !purego
 
 #include "textflag.h"
 
@@ -110,10 +110,10 @@ done:
 	VZEROUPPER
 	RET
 
-// func s16GainAVX2(d []int16, gn *intGain, dry bool) int64
+// func s16GainAVX2(d []int16, gn *IntGain, dry bool) int64
 //
 // Gain on s16 samples, 8 at a time (len(d) must be a multiple of 8), in
-// the arithmetic of intGain.apply: the samples widened to float64, times
+// the arithmetic of IntGain.Apply: the samples widened to float64, times
 // g.factor, times g.inv (two roundings, as in Go), rounded to nearest
 // even (VROUNDPD mode 0), compared with and clamped to [g.lo, g.hi] (the
 // samples past either end are counted), converted back to int32 (exact)
@@ -124,8 +124,8 @@ done:
 // Without dry the results are stored over d. It returns the count of
 // clipped samples.
 //
-// intGain's layout: factor +0, inv +8, shift +16, lo +24, hi +32
-// (kernels_amd64_test.go checks it).
+// IntGain's layout: factor +0, inv +8, shift +16, lo +24, hi +32
+// (gain_amd64_test.go checks it).
 //
 // Registers: Y15 factor, Y14 inv, Y13 lo, Y12 hi, X11 2^shift as 8
 // words, Y10 the clip counts (4 int64 lanes).
@@ -328,9 +328,9 @@ s24done:
 // func f32AccumAVX2(d []float32, stereo bool, acc *f32Acc)
 //
 // float32 samples, 8 per iteration (len(d) must be a multiple of 8).
-// Minima and maxima are taken on the integer keys of kernels.go (the
+// Minima and maxima are taken on the integer keys of stats.go (the
 // magnitude bits flipped when the sign is set), per dword lane. Sums and
-// sums of squares are float64, in the order f32Lanes adds them: D0 and
+// sums of squares are float64, in the order floatLanesOf adds them: D0 and
 // D1, the iteration's low and high 4 samples widened, are added to S0
 // then S0 again for mono (lane k gets samples k, 4+k, 8+k, ... in order),
 // to S0 and S1 for stereo (S0 holds frames 4m and 4m+1, S1 frames 4m+2
@@ -434,7 +434,7 @@ fgdone:
 // func s16ToF32AVX2(d []float32, s []int16)
 //
 // d[i] = float32(s[i]) * 2^-15 for len(s) samples (a multiple of 16;
-// len(d) >= len(s)): both steps are exact, as in s16ToF32.
+// len(d) >= len(s)): both steps are exact, as in S16ToF32.
 TEXT ·s16ToF32AVX2(SB), NOSPLIT, $0-48
 	MOVQ         d_base+0(FP), DI
 	MOVQ         s_base+24(FP), SI

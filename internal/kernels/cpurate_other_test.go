@@ -1,6 +1,6 @@
 //go:build !linux
 
-package wavemap
+package kernels
 
 import "testing"
 

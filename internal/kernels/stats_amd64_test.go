@@ -1,6 +1,6 @@
-//go:build amd64 && !goexperiment.simd && !purego && unix
+//go:build !purego && unix
 
-package wavemap
+package kernels
 
 import (
 	"fmt"
@@ -12,8 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Tests of the packed 24-bit and float32 AVX2 kernels against the scalar
-// lane kernels: equal parts, bit for bit.
+// Tests of the AVX2 statistics kernels against the scalar lane kernels:
+// equal parts, bit for bit, over every length and start offset, past the
+// assembly's flushes of its 32-bit sums, and against guard pages.
 
 // checkVector runs a vector kernel and the scalar kernel it stands for
 // over parts that all start at start, one per channel: when the vector
@@ -48,16 +49,148 @@ func checkVector[P any](t *testing.T, what string, ch int, start P, wantTake boo
 	}
 }
 
-func sameParts(a, b *intPart) bool { return *a == *b }
+func sameParts(a, b *IntPart) bool { return *a == *b }
+
+// checkS16Vector compares s16Vector on d with the scalar kernel: equal
+// parts when it takes the case, parts left alone when it does not.
+func checkS16Vector(t *testing.T, what string, d []int16, ch int) {
+	t.Helper()
+	var fresh IntPart
+	fresh.Reset()
+	checkVector(t, fmt.Sprintf("%s: %d samples, %d ch", what, len(d), ch), ch, fresh,
+		haveAVX2 && 16%ch == 0 && len(d) >= 32,
+		func(p []IntPart) { perChannel(d, ch, 2, p, s16Lanes) },
+		func(p []IntPart) bool { return s16Vector(d, ch, p) }, sameParts)
+}
+
+var s16Patterns = map[string]func(rng *rand.Rand, i int) int16{
+	"random": func(rng *rand.Rand, _ int) int16 { return int16(rng.Uint32()) },
+	"min":    func(*rand.Rand, int) int16 { return -32768 },
+	"max":    func(*rand.Rand, int) int16 { return 32767 },
+	"edges": func(_ *rand.Rand, i int) int16 {
+		if i%3 == 0 {
+			return 32767
+		}
+		return -32768
+	},
+	// Each channel on one side: sums that only grow in one direction
+	// per lane, squares at 2^30 each.
+	"split": func(_ *rand.Rand, i int) int16 {
+		if i%2 == 0 {
+			return -32768
+		}
+		return 32767
+	},
+	"small": func(rng *rand.Rand, _ int) int16 { return int16(rng.IntN(7) - 3) },
+}
+
+var s16Channels = []int{1, 2, 3, 4, 5, 6, 8, 16}
+
+// TestS16AVX2Short covers every length from 0 to 200 frames, at every
+// start offset modulo 16 samples (so unaligned loads and every tail).
+func TestS16AVX2Short(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for name, gen := range s16Patterns {
+		for _, ch := range s16Channels {
+			buf := make([]int16, 200*ch+16)
+			for i := range buf {
+				buf[i] = gen(rng, i)
+			}
+			for off := range 16 {
+				for frames := 0; frames <= 200 && off+frames*ch <= len(buf); frames++ {
+					checkS16Vector(t, name, buf[off:off+frames*ch], ch)
+				}
+			}
+		}
+	}
+}
+
+// TestS16AVX2Long covers runs past the assembly's flush of its 32-bit
+// sums (every 2^14 iterations of 32 samples), with the extreme values
+// that bring those sums closest to overflowing, and a full MaxRun of
+// frames for every channel count.
+func TestS16AVX2Long(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	const flush = 32 << 14
+	for _, name := range []string{"random", "min", "max", "split"} {
+		gen := s16Patterns[name]
+		for _, ch := range s16Channels {
+			for _, samples := range []int{flush + 32, 3*flush + 77, MaxRun * ch} {
+				d := make([]int16, samples/ch*ch)
+				for i := range d {
+					d[i] = gen(rng, i)
+				}
+				checkS16Vector(t, name, d, ch)
+			}
+		}
+	}
+}
+
+// TestS16AVX2Bounds puts the samples right before an inaccessible page,
+// and right after one: a read past either end of the slice faults.
+func TestS16AVX2Bounds(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	b := guarded(t, 2*unix.Getpagesize())
+	s := unsafe.Slice((*int16)(unsafe.Pointer(&b[0])), len(b)/2)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for i := range s {
+		s[i] = int16(rng.Uint32())
+	}
+	for _, ch := range s16Channels {
+		for _, n := range []int{32, 33, 63, 64, 96, 100, len(s) / ch * ch} {
+			n = n / ch * ch
+			checkS16Vector(t, "at end", s[len(s)-n:], ch)
+			checkS16Vector(t, "at start", s[:n], ch)
+		}
+	}
+}
+
+// TestS16AVX2Parts checks that s16Vector adds to the parts it is given,
+// as the scalar kernel does, rather than overwriting them.
+func TestS16AVX2Parts(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	d := make([]int16, 4096)
+	for i := range d {
+		d[i] = int16(rng.IntN(2001) - 1000)
+	}
+	for _, ch := range []int{1, 2, 4, 8, 16} {
+		start := IntPart{Min: -5000, Max: 5000, Sum: 1 << 40, Sq: 1<<63 + 12345, SqHi: 3}
+		want := make([]IntPart, ch)
+		got := make([]IntPart, ch)
+		for c := range ch {
+			want[c], got[c] = start, start
+		}
+		perChannel(d, ch, 2, want, s16Lanes)
+		if !s16Vector(d, ch, got) {
+			t.Fatalf("%d ch: declined", ch)
+		}
+		for c := range ch {
+			if got[c] != want[c] {
+				t.Errorf("%d ch, ch %d: %+v, scalar %+v", ch, c, got[c], want[c])
+			}
+		}
+	}
+}
 
 // checkS24Vector compares s24Vector on the bytes d with the scalar
 // kernel, starting both from the parts start.
-func checkS24Vector(t *testing.T, what string, d []byte, ch int, start intPart) {
+func checkS24Vector(t *testing.T, what string, d []byte, ch int, start IntPart) {
 	t.Helper()
 	checkVector(t, fmt.Sprintf("%s: %d bytes, %d ch", what, len(d), ch), ch, start,
 		haveAVX2 && 8%ch == 0 && len(d) >= 48,
-		func(p []intPart) { perChannel(d, ch, 3, p, s24Lanes) },
-		func(p []intPart) bool { return s24Vector(d, ch, p) }, sameParts)
+		func(p []IntPart) { perChannel(d, ch, 3, p, s24Lanes) },
+		func(p []IntPart) bool { return s24Vector(d, ch, p) }, sameParts)
 }
 
 var s24Patterns = map[string]func(rng *rand.Rand, i int) int32{
@@ -87,9 +220,9 @@ func TestS24AVX2Short(t *testing.T) {
 		t.Skip("no AVX2")
 	}
 	rng := rand.New(rand.NewPCG(21, 22))
-	var fresh intPart
-	fresh.reset()
-	used := intPart{min: -5000, max: 5000, sum: 1 << 40, sq: 1<<63 + 12345, sqHi: 3}
+	var fresh IntPart
+	fresh.Reset()
+	used := IntPart{Min: -5000, Max: 5000, Sum: 1 << 40, Sq: 1<<63 + 12345, SqHi: 3}
 	for name, gen := range s24Patterns {
 		for _, ch := range vectorChannels {
 			n := 100*ch + 8
@@ -110,18 +243,18 @@ func TestS24AVX2Short(t *testing.T) {
 
 // TestS24AVX2Long covers runs past the assembly's flush of its 32-bit
 // sums (every 128 iterations of 8 samples) with the values that bring
-// those sums closest to overflowing, and a full statChunk of frames.
+// those sums closest to overflowing, and a full MaxRun of frames.
 func TestS24AVX2Long(t *testing.T) {
 	if !haveAVX2 {
 		t.Skip("no AVX2")
 	}
 	rng := rand.New(rand.NewPCG(23, 24))
-	var fresh intPart
-	fresh.reset()
+	var fresh IntPart
+	fresh.Reset()
 	for _, name := range []string{"random", "min", "max", "split"} {
 		gen := s24Patterns[name]
 		for _, ch := range vectorChannels {
-			for _, samples := range []int{8*128 + 8, 8*128*3 + 77, statChunk * ch} {
+			for _, samples := range []int{8*128 + 8, 8*128*3 + 77, MaxRun * ch} {
 				n := samples / ch * ch
 				b := make([]byte, 3*n)
 				for i := range n {
@@ -164,8 +297,8 @@ func TestS24AVX2Bounds(t *testing.T) {
 	for i := range b {
 		b[i] = byte(rng.Uint32())
 	}
-	var fresh intPart
-	fresh.reset()
+	var fresh IntPart
+	fresh.Reset()
 	for _, ch := range vectorChannels {
 		for _, n := range []int{16, 17, 23, 24, 25, 31, 32, 33, 100, 4096} {
 			n = n / ch * ch
@@ -198,7 +331,7 @@ func checkF32Vector(t *testing.T, what string, d []float32, ch int, start floatL
 	t.Helper()
 	checkVector(t, fmt.Sprintf("%s: %d samples, %d ch", what, len(d), ch), ch, start,
 		haveAVX2 && (ch == 1 || ch == 2) && len(d) >= 8,
-		func(l []floatLanes) { perChannel(d, ch, 4, l, f32Lanes) },
+		func(l []floatLanes) { perChannel(d, ch, 4, l, floatLanesOf[float32]) },
 		func(l []floatLanes) bool { return f32Vector(d, ch, l) }, sameLanes)
 }
 
@@ -250,7 +383,7 @@ func TestF32AVX2Short(t *testing.T) {
 	}
 }
 
-// TestF32AVX2Long compares a full statChunk of frames, and checks the
+// TestF32AVX2Long compares a full MaxRun of frames, and checks the
 // bounds with guard pages on either side.
 func TestF32AVX2Long(t *testing.T) {
 	if !haveAVX2 {
@@ -261,7 +394,7 @@ func TestF32AVX2Long(t *testing.T) {
 	fresh.reset()
 	for name, gen := range f32Patterns {
 		for _, ch := range []int{1, 2} {
-			d := make([]float32, statChunk*ch)
+			d := make([]float32, MaxRun*ch)
 			for i := range d {
 				d[i] = gen(rng, i)
 			}
@@ -279,97 +412,5 @@ func TestF32AVX2Long(t *testing.T) {
 			checkF32Vector(t, "at end", g[len(g)-n:], ch, fresh)
 			checkF32Vector(t, "at start", g[:n], ch, fresh)
 		}
-	}
-}
-
-// TestF32GainAVX2 compares the AVX2 float32 gain with gainF32 for factors
-// that round, overflow to infinity, underflow to subnormals and zero, on
-// random, wide and special samples, at every start offset modulo 8 and
-// every tail length, in place and dry: the same samples bit for bit (any
-// NaN for any NaN) and the same count.
-func TestF32GainAVX2(t *testing.T) {
-	if !haveAVX2 {
-		t.Skip("no AVX2")
-	}
-	factors := []float64{1, -1, 0, 0.5, 2, 1.0 / 3, 0.1, 1.0000001, 0.9999999, 3.7, -2.5, 1e-40, 1e-300, 1e300,
-		math.MaxFloat64, math.Inf(1), math.NaN(), math.Nextafter(1, 2), math.Nextafter(1, 0)}
-	rng := rand.New(rand.NewPCG(31, 32))
-	for range 10 {
-		factors = append(factors, (rng.Float64()*4-2)*math.Exp2(float64(rng.IntN(40)-20)))
-	}
-	same := func(a, b float32) bool {
-		return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
-	}
-	for name, gen := range f32Patterns {
-		src := make([]float32, 200)
-		for i := range src {
-			src[i] = gen(rng, i)
-		}
-		for _, g := range factors {
-			for off := range 8 {
-				for n := 0; off+n <= len(src); n += 1 + n/8 {
-					for _, dry := range []bool{false, true} {
-						want := append([]float32(nil), src[off:off+n]...)
-						got := append([]float32(nil), src[off:off+n]...)
-						wn := gainF32(want, g, dry)
-						gn, ok := f32GainVector(got, g, dry)
-						if !ok {
-							t.Fatal("f32GainVector declined with AVX2")
-						}
-						if gn != wn {
-							t.Fatalf("%s, factor %v, %d samples, dry %v: %d counted, gainF32 %d", name, g, n, dry, gn, wn)
-						}
-						for i := range got {
-							if !same(got[i], want[i]) {
-								t.Fatalf("%s, factor %v, %d samples, dry %v: sample %d: %v (%#x), gainF32 %v (%#x)",
-									name, g, n, dry, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// TestS16ToF32AVX2 compares the AVX2 conversion with the scalar formula
-// over all 65536 values, at every start offset modulo 16 and with every
-// tail length, and against guard pages on either side.
-func TestS16ToF32AVX2(t *testing.T) {
-	if !haveAVX2 {
-		t.Skip("no AVX2")
-	}
-	all := make([]int16, 1<<16+32)
-	for i := range all {
-		all[i] = int16(i * 7919)
-	}
-	check := func(s []int16) {
-		t.Helper()
-		d := make([]float32, len(s)+1)
-		d[len(s)] = 42
-		s16ToF32(d[:len(s)], s)
-		for i, v := range s {
-			if want := float32(v) * (1.0 / 32768); math.Float32bits(d[i]) != math.Float32bits(want) {
-				t.Fatalf("%d samples: d[%d] = %v for %d, want %v", len(s), i, d[i], v, want)
-			}
-		}
-		if d[len(s)] != 42 {
-			t.Fatalf("%d samples: wrote past the end", len(s))
-		}
-	}
-	for off := range 16 {
-		check(all[off : off+1<<16])
-	}
-	for n := range 100 {
-		check(all[3 : 3+n])
-	}
-	b := guarded(t, 2*4096)
-	g := unsafe.Slice((*int16)(unsafe.Pointer(&b[0])), 4096)
-	for i := range g {
-		g[i] = int16(i*31 - 5000)
-	}
-	for _, n := range []int{16, 17, 31, 32, 100, 4096} {
-		check(g[len(g)-n:])
-		check(g[:n])
 	}
 }
