@@ -9,16 +9,17 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 func TestCheckClean(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	g, s, f := filepath.Join(dir, "g.wav"), filepath.Join(dir, "s.wav"), filepath.Join(dir, "f.wav")
 	mustRun(t, "gen", "--type", "s24", "--frames", "500", g)
-	tool(t, "sox", "-r", "8000", "-c", "6", "-n", "-b", "24", s, "synth", "0.1", "sine", "300")
-	tool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-metadata", "title=x", f)
+	wavtest.Run(t, "sox", "-r", "8000", "-c", "6", "-n", "-b", "24", s, "synth", "0.1", "sine", "300")
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-metadata", "title=x", f)
 	r := mustRun(t, "check", g, s, f)
 	if want := fmt.Sprintf("%s: ok\n%s: ok\n%s: ok\n", g, s, f); r.stdout != want || r.stderr != "" {
 		t.Errorf("check of clean files: stdout %q, stderr %q; want %q", r.stdout, r.stderr, want)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 type convertOut struct {
@@ -70,23 +71,23 @@ var soxEncoding = map[string]string{
 // encoding and has sox decode the results, or ffmpeg where sox would clip
 // or round (floats past full scale).
 func TestConvertDecodes(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen-s16.wav")
 	mustRun(t, "gen", "--type", "s16", "--signal", "noise", "--amp", "0.95", "--rate", "44100", "--frames", "3000", gen)
 	soxFile := filepath.Join(dir, "sox-s24.wav")
-	tool(t, "sox", "-D", "-r", "22050", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.05", "sine", "300", "sine", "1700", "vol", "0.99")
+	wavtest.Run(t, "sox", "-D", "-r", "22050", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.05", "sine", "300", "sine", "1700", "vol", "0.99")
 	ffFile := filepath.Join(dir, "ff-f32.wav") // peaks at 1.5: clips into integers
-	tool(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=0.1",
+	wavtest.Run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=0.1",
 		"-af", "volume=12", "-c:a", "pcm_f32le", "-y", ffFile)
 
 	for _, src := range []string{gen, soxFile, ffFile} {
 		_, channels, rate := soxInfo(t, src)
 		pastFullScale := strings.Contains(src, "f32")
-		decode := decodeSoxF64
+		decode := wavtest.SoxFloat64
 		if pastFullScale {
-			decode = decodeF64
+			decode = wavtest.FFmpegFloat64
 		}
 		x := decode(t, src)
 		if len(x) == 0 {
@@ -105,9 +106,9 @@ func TestConvertDecodes(t *testing.T) {
 			}
 			var got []float64
 			if pastFullScale && (enc == "f32" || enc == "f64") {
-				got = decodeF64(t, out)
+				got = wavtest.FFmpegFloat64(t, out)
 			} else {
-				got = decodeSoxF64(t, out)
+				got = wavtest.SoxFloat64(t, out)
 			}
 			want, clipped := expectConverted(enc, x)
 			if len(got) != len(want) || c.Frames != int64(len(x)/channels) {
@@ -160,7 +161,7 @@ func TestConvertBadInput(t *testing.T) {
 	os.Remove(out)
 	in := filepath.Join(dir, "in.wav")
 	mustRun(t, "gen", "--frames", "1000", in)
-	hash := hashFile(t, in)
+	hash := wavtest.HashFile(t, in)
 	// The output is the input under another name: refused, input intact.
 	checkRefused(t, badInput{"output is the input", in, true}, "convert", "--to", "f32", in, filepath.Join(dir, ".", "in.wav"))
 	// An output that cannot be created: named in the error.
@@ -177,7 +178,7 @@ func TestConvertBadInput(t *testing.T) {
 			t.Errorf("%q: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
 	}
-	if hashFile(t, in) != hash {
+	if wavtest.HashFile(t, in) != hash {
 		t.Error("the input changed")
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 func TestCutSox(t *testing.T) {
@@ -22,17 +23,17 @@ func TestCutSox(t *testing.T) {
 	if j := outputJSONOf(t, r); j.From != 12000 || j.To != 36000 || j.Frames != 24000 || j.File != out {
 		t.Errorf("cut --json: %+v", j)
 	}
-	want := tool(t, "sox", in, "-t", "raw", "-", "trim", "12000s", "=36000s")
-	got := tool(t, "sox", out, "-t", "raw", "-")
+	want := wavtest.Run(t, "sox", in, "-t", "raw", "-", "trim", "12000s", "=36000s")
+	got := wavtest.Run(t, "sox", out, "-t", "raw", "-")
 	sameBytes(t, "cut 0.25..0.75 decoded by sox", got, want)
-	if n := strings.TrimSpace(string(tool(t, "sox", "--i", "-s", out))); n != "24000" {
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", out))); n != "24000" {
 		t.Errorf("soxi -s of the cut: %s, want 24000", n)
 	}
 
 	// Frame counts, and --to defaulting to the end.
 	mustRun(t, "cut", "--from", "47990s", in, out)
-	want = tool(t, "sox", in, "-t", "raw", "-", "trim", "47990s")
-	got = tool(t, "sox", out, "-t", "raw", "-")
+	want = wavtest.Run(t, "sox", in, "-t", "raw", "-", "trim", "47990s")
+	got = wavtest.Run(t, "sox", out, "-t", "raw", "-")
 	sameBytes(t, "cut from frame 47990 decoded by sox", got, want)
 	if len(got) != 10*4 {
 		t.Errorf("cut from frame 47990: %d bytes, want 40", len(got))
@@ -46,10 +47,10 @@ func TestCutSox(t *testing.T) {
 // Wave64 file, and checks the samples against the library's reading of
 // the input and the format against ffprobe.
 func TestCutFFmpeg(t *testing.T) {
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.wav")
-	tool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.5:r=44100:a=0.5",
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.5:r=44100:a=0.5",
 		"-ac", "2", "-c:a", "pcm_s24le", "-metadata", "title=cut me", in)
 	mustRun(t, "cut", "--from", "0:00.1", "--to", "22050s", in, out)
 
@@ -67,7 +68,7 @@ func TestCutFFmpeg(t *testing.T) {
 		t.Errorf("format %v, input %v", dst.Format(), src.Format())
 	}
 	sameBytes(t, "cut 4410..22050 read back", dst.Bytes(), src.Bytes()[4410*6:22050*6])
-	probe := string(tool(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
+	probe := string(wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
 		"-of", "default=nw=1", out))
 	for _, w := range []string{"codec_name=pcm_s24le", "channels=2", "sample_rate=44100", "duration_ts=17640"} {
 		if !strings.Contains(probe, w) {
@@ -84,11 +85,11 @@ func TestCutFFmpeg(t *testing.T) {
 	}
 	// sox's trim effect returns one frame too many on a Wave64 input
 	// (sox 14.4.2), so the reference is the tail of its whole decode.
-	want := tool(t, "sox", w64, "-t", "raw", "-")
+	want := wavtest.Run(t, "sox", w64, "-t", "raw", "-")
 	if len(want) != 8000*4 {
 		t.Fatalf("sox decodes the Wave64 input to %d bytes, want 32000", len(want))
 	}
-	got := tool(t, "sox", w64cut, "-t", "raw", "-")
+	got := wavtest.Run(t, "sox", w64cut, "-t", "raw", "-")
 	sameBytes(t, "Wave64 cut decoded by sox", got, want[4000*4:])
 }
 

@@ -16,13 +16,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestBinaryExitCodes runs the binary from a shell: success, a missing
 // file, an unknown command and a usage error, as $? reports them.
 func TestBinaryExitCodes(t *testing.T) {
 	bin := wavemapBinary(t)
-	needTool(t, "sh")
+	wavtest.Need(t, "sh")
 	dir := t.TempDir()
 	out, missing := filepath.Join(dir, "g.wav"), filepath.Join(dir, "missing.wav")
 	script := `

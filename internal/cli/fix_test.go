@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestFix runs fix on a file with streaming sizes: the dry run says what
@@ -47,7 +49,7 @@ func TestFix(t *testing.T) {
 	if !strings.Contains(r.stdout, "ok") {
 		t.Errorf("check after fix: %s", r.stdout)
 	}
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	// soxi reads the sample count from the header, which now says 5.
 	if out, err := exec.Command("sox", "--i", "-s", path).Output(); err != nil || string(bytes.TrimSpace(out)) != "5" {
 		t.Errorf("soxi -s after fix: %q %v", out, err)

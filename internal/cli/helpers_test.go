@@ -1,21 +1,20 @@
 package cli
 
-// Test helpers of the CLI tests, all in this file: running the command in
-// process (and, for the few end-to-end tests, as a built binary), running
-// the independent tools (sox, ffmpeg), hand-made WAVE headers and file
-// comparisons.
+// The CLI tests' own helpers, all in this file: running the command in
+// process (and, for the few end-to-end tests, as a built binary), the
+// sox/ffmpeg/ffprobe invocations only these tests make, bad inputs and
+// file comparisons. Tool lookup (honouring WAVEMAP_REQUIRE_TOOLS), header
+// builders, sox stats, decoding and hashing come from internal/wavtest.
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 func TestMain(m *testing.M) {
@@ -82,7 +82,7 @@ var (
 // tree, building it the first time. It needs the go command.
 func wavemapBinary(t *testing.T) string {
 	t.Helper()
-	needTool(t, "go")
+	wavtest.Need(t, "go")
 	binOnce.Do(func() {
 		binDir, binErr = os.MkdirTemp("", "wavemap-cli")
 		if binErr != nil {
@@ -103,108 +103,21 @@ func wavemapBinary(t *testing.T) string {
 	return binPath
 }
 
-// needTool skips the test when an independent tool is missing, except
-// when WAVEMAP_REQUIRE_TOOLS is set (CI), where it fails.
-func needTool(t testing.TB, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("WAVEMAP_REQUIRE_TOOLS") != "" {
-			t.Fatalf("%s is required (WAVEMAP_REQUIRE_TOOLS is set) but not installed", name)
-		}
-		t.Skipf("%s not installed: install it (apt-get install sox ffmpeg) to run this check", name)
-	}
-}
-
-// tool runs an independent tool and returns its standard output, failing
-// the test if it fails (and skipping it if the tool is missing, see
-// needTool).
-func tool(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	needTool(t, name)
-	cmd := exec.Command(name, args...)
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %q: %v\n%s", name, args, err, errb.String())
-	}
-	return out
-}
-
-// toolToFile runs a shell-free pipeline "name args | file": the tool
-// writes a WAVE file to a pipe, where it cannot seek back to fix its
+// toolToFile runs "name args > path" through a pipe: the tool writes a
+// WAVE file to its standard output, where it cannot seek back to fix its
 // sizes.
 func toolToFile(t *testing.T, path, name string, args ...string) {
 	t.Helper()
-	needTool(t, name)
-	f, err := os.Create(path)
-	if err != nil {
+	if err := os.WriteFile(path, wavtest.Run(t, name, args...), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	cmd := exec.Command(name, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.ReadFrom(stdout); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%s %q: %v", name, args, err)
-	}
-}
-
-// soxStats runs sox's stats effect on path and returns its table: row
-// name -> values, one per channel (without the Overall column).
-func soxStats(t *testing.T, path string) map[string][]float64 {
-	t.Helper()
-	needTool(t, "sox")
-	cmd := exec.Command("sox", path, "-n", "stats")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("sox stats %s: %v\n%s", path, err, errb.String())
-	}
-	rows := map[string][]float64{}
-	multi := false
-	for _, line := range strings.Split(errb.String(), "\n") {
-		if strings.Contains(line, "Overall") {
-			multi = true
-			continue
-		}
-		name, rest, ok := strings.Cut(line, "  ") // names have single spaces
-		if !ok || strings.HasPrefix(line, "sox") {
-			continue
-		}
-		fields := strings.Fields(rest)
-		if multi && len(fields) > 1 {
-			fields = fields[1:]
-		}
-		var vals []float64
-		for _, f := range fields {
-			v, err := strconv.ParseFloat(f, 64)
-			if err != nil {
-				vals = nil
-				break
-			}
-			vals = append(vals, v)
-		}
-		if vals != nil {
-			rows[name] = vals
-		}
-	}
-	return rows
 }
 
 // soxInfo returns the sample encoding, channels and sample rate sox
 // reads from path's header.
 func soxInfo(t *testing.T, path string) (encoding string, channels, rate int) {
 	t.Helper()
-	for _, line := range strings.Split(string(tool(t, "sox", "--i", path)), "\n") {
+	for _, line := range strings.Split(string(wavtest.Run(t, "sox", "--i", path)), "\n") {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
@@ -226,45 +139,8 @@ func soxInfo(t *testing.T, path string) (encoding string, channels, rate int) {
 // stream.
 func ffprobeEntry(t *testing.T, path, entry string) string {
 	t.Helper()
-	return strings.TrimSpace(string(tool(t, "ffprobe", "-v", "error", "-select_streams", "a:0",
+	return strings.TrimSpace(string(wavtest.Run(t, "ffprobe", "-v", "error", "-select_streams", "a:0",
 		"-show_entries", "stream="+entry, "-of", "default=nw=1:nk=1", path)))
-}
-
-// decodeS16 has sox decode path to signed 16-bit samples (no dither), an
-// independent reading of the file's values.
-func decodeS16(t *testing.T, path string) []int16 {
-	t.Helper()
-	b := tool(t, "sox", "-D", path, "-t", "raw", "-e", "signed", "-b", "16", "-L", "-")
-	s := make([]int16, len(b)/2)
-	for i := range s {
-		s[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
-	}
-	return s
-}
-
-// decodeSoxF64 has sox decode path to float64 samples, interleaved. sox
-// works in 32-bit integers: exact for integer and G.711 files, but floats
-// are clipped to full scale and rounded to 32 bits.
-func decodeSoxF64(t *testing.T, path string) []float64 {
-	t.Helper()
-	b := tool(t, "sox", "-D", path, "-t", "raw", "-e", "floating-point", "-b", "64", "-L", "-")
-	s := make([]float64, len(b)/8)
-	for i := range s {
-		s[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return s
-}
-
-// decodeF64 has ffmpeg decode path to float64 samples, interleaved.
-// ffmpeg does not clip floats past full scale, which sox does.
-func decodeF64(t *testing.T, path string) []float64 {
-	t.Helper()
-	b := tool(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-i", path, "-f", "f64le", "-c:a", "pcm_f64le", "-")
-	s := make([]float64, len(b)/8)
-	for i := range s {
-		s[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return s
 }
 
 // readFloat32 reads the samples of an f32 file with the library.
@@ -297,15 +173,6 @@ func readS16(t *testing.T, path string) []int16 {
 	return append([]int16(nil), s...)
 }
 
-func hashFile(t *testing.T, path string) [32]byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sha256.Sum256(b)
-}
-
 // digest returns the sha256 and permissions of a file, or a description
 // of what is at path when it is not a regular file.
 func digest(t *testing.T, path string) string {
@@ -325,6 +192,32 @@ func digest(t *testing.T, path string) string {
 	}
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:]) + " " + st.Mode().Perm().String()
+}
+
+// decodeS16 has sox decode path to signed 16-bit samples (no dither), an
+// independent reading of the file's values.
+func decodeS16(t *testing.T, path string) []int16 {
+	t.Helper()
+	return wavtest.DecodeS16(wavtest.Run(t, "sox", "-D", path, "-t", "raw", "-e", "signed", "-b", "16", "-L", "-"))
+}
+
+// pcmHeader returns a RIFF WAVE file, built by wavtest byte by byte, with
+// the given format tag and dataBytes zero bytes of data. Tag 2 (Microsoft
+// ADPCM) gets a cbSize and coefficient block: a well-formed file of a
+// codec the library cannot map.
+func pcmHeader(tag, channels, rate, bits, dataBytes int) []byte {
+	fmtc := wavtest.FmtPCM(uint16(tag), channels, rate, bits, max(1, channels*bits/8))
+	if tag == 2 {
+		fmtc = wavtest.Cat(fmtc, wavtest.LE16(32), make([]byte, 32))
+	}
+	return wavtest.RIFF(wavtest.Chunk("fmt ", fmtc), wavtest.Chunk("data", make([]byte, dataBytes)))
+}
+
+// streamingWAV is a 16-bit mono file whose RIFF and data sizes are the
+// 0xFFFFFFFF placeholders a streaming writer leaves, holding 5 samples.
+func streamingWAV() []byte {
+	return wavtest.Wave("RIFF", 0xFFFFFFFF, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)),
+		wavtest.RawChunk("data", 0xFFFFFFFF, wavtest.S16(100, -200, 300, -400, 500), true))
 }
 
 // dirNames lists the names in dir.
@@ -383,52 +276,6 @@ func dataSizeOffset(t *testing.T, path string) int {
 	return i + 4
 }
 
-// pcmHeader builds a RIFF WAVE file by hand (no library code) with the
-// given format tag and dataBytes zero bytes of data. Tag 2 (Microsoft
-// ADPCM) gets a coefficient block: a well-formed file of a codec the
-// library cannot map.
-func pcmHeader(tag, channels, rate, bits, dataBytes int) []byte {
-	le := binary.LittleEndian
-	align := max(1, channels*bits/8)
-	fmtc := le.AppendUint16(nil, uint16(tag))
-	fmtc = le.AppendUint16(fmtc, uint16(channels))
-	fmtc = le.AppendUint32(fmtc, uint32(rate))
-	fmtc = le.AppendUint32(fmtc, uint32(rate*align))
-	fmtc = le.AppendUint16(fmtc, uint16(align))
-	fmtc = le.AppendUint16(fmtc, uint16(bits))
-	if tag == 2 { // ADPCM: cbSize and a coefficient block
-		fmtc = le.AppendUint16(fmtc, 32)
-		fmtc = append(fmtc, make([]byte, 32)...)
-	}
-	body := []byte("WAVEfmt ")
-	body = le.AppendUint32(body, uint32(len(fmtc)))
-	body = append(body, fmtc...)
-	body = append(body, "data"...)
-	body = le.AppendUint32(body, uint32(dataBytes))
-	body = append(body, make([]byte, dataBytes)...)
-	out := le.AppendUint32([]byte("RIFF"), uint32(len(body)))
-	return append(out, body...)
-}
-
-// streamingWAV is a 16-bit mono file whose RIFF and data sizes are the
-// 0xFFFFFFFF placeholders a streaming writer leaves, holding 5 samples.
-func streamingWAV() []byte {
-	le := binary.LittleEndian
-	b := []byte("RIFF\xff\xff\xff\xffWAVEfmt ")
-	b = le.AppendUint32(b, 16)
-	b = le.AppendUint16(b, 1)    // PCM
-	b = le.AppendUint16(b, 1)    // mono
-	b = le.AppendUint32(b, 8000) // rate
-	b = le.AppendUint32(b, 16000)
-	b = le.AppendUint16(b, 2)
-	b = le.AppendUint16(b, 16)
-	b = append(b, "data\xff\xff\xff\xff"...)
-	for _, v := range []int16{100, -200, 300, -400, 500} {
-		b = le.AppendUint16(b, uint16(v))
-	}
-	return b
-}
-
 // badInput is one input that every command must refuse.
 type badInput struct {
 	what, path string
@@ -471,7 +318,7 @@ func checkRefused(t *testing.T, b badInput, args ...string) {
 	t.Helper()
 	var before [32]byte
 	if b.exists {
-		before = hashFile(t, b.path)
+		before = wavtest.HashFile(t, b.path)
 	}
 	full := make([]string, len(args))
 	for i, a := range args {
@@ -489,7 +336,7 @@ func checkRefused(t *testing.T, b badInput, args ...string) {
 	case !strings.HasPrefix(msg, "wavemap "+args[0]+": "):
 		t.Errorf("%s: error %q does not name the command", b.what, msg)
 	}
-	if b.exists && hashFile(t, b.path) != before {
+	if b.exists && wavtest.HashFile(t, b.path) != before {
 		t.Errorf("%s: %q changed the input", b.what, full)
 	}
 }

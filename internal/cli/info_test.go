@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // infoJSONOf runs info --json on the files and decodes its lines.
@@ -37,12 +38,12 @@ func infoJSONOf(t *testing.T, files ...string) []infoJSON {
 // (channel mask), an ffmpeg file with INFO tags, and one written to a pipe
 // (warnings).
 func TestInfoTools(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffprobe")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffprobe")
 	dir := t.TempDir()
 	six, tagged, piped := filepath.Join(dir, "six.wav"), filepath.Join(dir, "tagged.wav"), filepath.Join(dir, "piped.wav")
-	tool(t, "sox", "-r", "44100", "-c", "6", "-n", "-b", "24", six, "synth", "1234s", "sine", "300")
-	tool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.25:sample_rate=22050", "-c:a", "pcm_u8",
+	wavtest.Run(t, "sox", "-r", "44100", "-c", "6", "-n", "-b", "24", six, "synth", "1234s", "sine", "300")
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.25:sample_rate=22050", "-c:a", "pcm_u8",
 		"-metadata", "title=A Title", "-metadata", "artist=Some One", tagged)
 	toolToFile(t, piped, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-c:a", "pcm_f32le", "-f", "wav", "-")
 
@@ -72,7 +73,7 @@ func TestInfoTools(t *testing.T) {
 			if want := int64(len(b)-d-8) / int64(j.Channels*j.Bits/8); j.Frames != want {
 				t.Errorf("%s: %d frames, the file holds %d", path, j.Frames, want)
 			}
-		} else if want := strings.TrimSpace(string(tool(t, "sox", "--i", "-s", path))); strconv.FormatInt(j.Frames, 10) != want {
+		} else if want := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", path))); strconv.FormatInt(j.Frames, 10) != want {
 			t.Errorf("%s: %d frames, soxi says %s", path, j.Frames, want)
 		}
 		// Every chunk id appears in the file at its offset.
@@ -149,11 +150,11 @@ func TestInfoContainers(t *testing.T) {
 		strings.Join(j.Speakers, " ") != "FL FR" {
 		t.Errorf("20-bit file: %+v", j)
 	}
-	needTool(t, "sox")
-	if n := strings.TrimSpace(string(tool(t, "sox", "--i", "-s", w64))); n != "96" {
+	wavtest.Need(t, "sox")
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", w64))); n != "96" {
 		t.Errorf("soxi -s of the Wave64 file: %s", n)
 	}
-	if n := strings.TrimSpace(string(tool(t, "sox", "--i", "-s", rf64))); n != "800" {
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", rf64))); n != "800" {
 		t.Errorf("soxi -s of the RF64 file: %s", n)
 	}
 
@@ -229,8 +230,8 @@ func TestGenInfo(t *testing.T) {
 	if info.Encoding != "s24" || info.Channels != 3 || info.SampleRate != 44100 || info.Frames != 1000 {
 		t.Errorf("info --json: %+v", info)
 	}
-	needTool(t, "sox")
-	if out := bytes.TrimSpace(tool(t, "sox", "--i", "-s", path)); string(out) != "1000" {
+	wavtest.Need(t, "sox")
+	if out := bytes.TrimSpace(wavtest.Run(t, "sox", "--i", "-s", path)); string(out) != "1000" {
 		t.Errorf("soxi -s: %q", out)
 	}
 	if r := runCLI(t, "info", filepath.Join(t.TempDir(), "missing.wav")); r.code != 1 || r.stderr == "" {

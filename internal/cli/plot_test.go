@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 func decodePNG(t *testing.T, path string) image.Image {
@@ -87,9 +89,9 @@ func TestPlotSine(t *testing.T) {
 
 	// sox: a louder sine on channel 1 (a period shorter than a column),
 	// silence on channel 2.
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	mixed := filepath.Join(dir, "mixed.wav")
-	tool(t, "sox", "-D", "-r", "8000", "-n", "-b", "16", mixed, "synth", "3", "sine", "1000", "vol", "0.8", "remix", "1", "0")
+	wavtest.Run(t, "sox", "-D", "-r", "8000", "-n", "-b", "16", mixed, "synth", "3", "sine", "1000", "vol", "0.8", "remix", "1", "0")
 	png2 := filepath.Join(dir, "mixed.png")
 	mustRun(t, "plot", mixed, "-o", png2) // default size
 	img = decodePNG(t, png2)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 type statsOut struct {
@@ -45,19 +47,19 @@ func statsJSONOf(t *testing.T, path string) statsOut {
 // TestStatsMatchesSox compares stats --json with sox's stats effect on
 // files made by gen, sox and ffmpeg.
 func TestStatsMatchesSox(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen.wav")
 	mustRun(t, "gen", "--type", "s16", "--channels", "2", "--frames", "12000", "--amp", "0.7", gen)
 	soxFile := filepath.Join(dir, "sox.wav")
-	tool(t, "sox", "-D", "-r", "44100", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.3", "sine", "300", "square", "100", "vol", "0.6", "dcshift", "0.1")
+	wavtest.Run(t, "sox", "-D", "-r", "44100", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.3", "sine", "300", "square", "100", "vol", "0.6", "dcshift", "0.1")
 	ffFile := filepath.Join(dir, "ff.wav")
-	tool(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=22050:duration=0.2",
+	wavtest.Run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=22050:duration=0.2",
 		"-af", "volume=4", "-c:a", "pcm_f32le", "-y", ffFile)
 	for _, path := range []string{gen, soxFile, ffFile} {
 		got := statsJSONOf(t, path)
-		want := soxStats(t, path)
+		want := wavtest.SoxStats(t, path)
 		if len(got.Channels) != len(want["Pk lev dB"]) || got.File != path {
 			t.Fatalf("%s: %d channels, sox sees %d (file %q)", path, len(got.Channels), len(want["Pk lev dB"]), got.File)
 		}
@@ -85,7 +87,7 @@ func TestStatsMatchesSox(t *testing.T) {
 func TestStatsClippedAndSilence(t *testing.T) {
 	dir := t.TempDir()
 	clip := filepath.Join(dir, "clip.wav")
-	tool(t, "sox", "-D", "-r", "8000", "-n", "-b", "16", "-c", "1", clip, "synth", "0.1", "sine", "300", "vol", "2")
+	wavtest.Run(t, "sox", "-D", "-r", "8000", "-n", "-b", "16", "-c", "1", clip, "synth", "0.1", "sine", "300", "vol", "2")
 	want := int64(0)
 	for _, v := range decodeS16(t, clip) {
 		if v == math.MaxInt16 || v == math.MinInt16 {
