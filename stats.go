@@ -115,9 +115,10 @@ type intAcc struct {
 	clipped, num int64
 }
 
-func (a *intAcc) init() { *a = intAcc{min: math.MaxInt32, max: math.MinInt32} }
+func (a *intAcc) init(num int64) { *a = intAcc{min: math.MaxInt32, max: math.MinInt32, num: num} }
 
-func (a *intAcc) addPart(p *kernels.IntPart) {
+func (a *intAcc) addPart(p *kernels.IntPart, clipped int64) {
+	a.clipped += clipped
 	a.min = min(a.min, p.Min)
 	a.max = max(a.max, p.Max)
 	var c uint64
@@ -242,9 +243,10 @@ type floatAcc struct {
 	clipped, num int64
 }
 
-func (a *floatAcc) init() { *a = floatAcc{min: math.Inf(1), max: math.Inf(-1)} }
+func (a *floatAcc) init(num int64) { *a = floatAcc{min: math.Inf(1), max: math.Inf(-1), num: num} }
 
-func (a *floatAcc) addPart(p *kernels.FloatPart) {
+func (a *floatAcc) addPart(p *kernels.FloatPart, clipped int64) {
+	a.clipped += clipped
 	a.min = min(a.min, p.Min)
 	a.max = max(a.max, p.Max)
 	a.sum.add(p.Sum)
@@ -279,34 +281,77 @@ func (a *floatAcc) stats() ChannelStats {
 	return s
 }
 
-// measurer runs Measure over a view: block is the per-block callback,
-// result the final reduction. Integer and float encodings use different
-// accumulators; exactly one of ints and floats is set.
-type measurer[T Sample] struct {
-	ch     int
-	lo, hi int32   // clipping limits for integers, decoded domain
-	scale  float64 // 2^(bits-1) for integers
-	mu     sync.Mutex
-	ints   []intAcc
-	floats []floatAcc
+// measurer runs Measure over a view of T: block is the per-block
+// callback, result the final reduction.
+type measurer[T Sample] interface {
+	block(start int, b Frames[T]) error
+	result() []ChannelStats
 }
 
-func newMeasurer[T Sample](m Frames[T], validBits int) *measurer[T] {
-	ms := &measurer[T]{ch: m.Channels}
+// accumulator is one channel's running statistics (*intAcc, *floatAcc),
+// fed with the kernel's parts P.
+type accumulator[P, A any] interface {
+	*A
+	init(num int64)
+	addPart(p *P, clipped int64)
+	merge(b *A)
+}
+
+// statFuncs are the kernel and arithmetic of one kind of statistics:
+// integer parts and exact 128-bit sums, or float parts and exact
+// big.Float sums.
+type statFuncs[T Sample, P, A any] struct {
+	kernel func(run []T, ch int, p []P)
+	reset  func(p *P)
+	// clipped counts the clipped samples of channel c of the run, given
+	// its part (a kernel's min and max tell when there can be none).
+	clipped func(run []T, ch, c int, p *P) int64
+	final   func(a *A) ChannelStats
+}
+
+// statPass is the measurer over statFuncs.
+type statPass[T Sample, P, A any, PA accumulator[P, A]] struct {
+	statFuncs[T, P, A]
+	ch    int
+	mu    sync.Mutex
+	total []A
+}
+
+func newStatPass[T Sample, P, A any, PA accumulator[P, A]](ch int, fn statFuncs[T, P, A]) *statPass[T, P, A, PA] {
+	sp := &statPass[T, P, A, PA]{statFuncs: fn, ch: ch, total: make([]A, ch)}
+	for c := range sp.total {
+		PA(&sp.total[c]).init(0)
+	}
+	return sp
+}
+
+func newMeasurer[T Sample](m Frames[T], validBits int) measurer[T] {
 	enc := encodingOf[T]()
 	if enc.IsFloat() {
-		ms.floats = make([]floatAcc, m.Channels)
-		for i := range ms.floats {
-			ms.floats[i].init()
-		}
-		return ms
+		return newStatPass[T, kernels.FloatPart, floatAcc](m.Channels, statFuncs[T, kernels.FloatPart, floatAcc]{
+			kernel: floatKernel[T],
+			reset:  (*kernels.FloatPart).Reset,
+			clipped: func(run []T, ch, c int, p *kernels.FloatPart) int64 {
+				if p.Max >= 1 || p.Min <= -1 || p.Sq != p.Sq {
+					return countClippedFloat(run, ch, c)
+				}
+				return 0
+			},
+			final: (*floatAcc).stats,
+		})
 	}
-	ms.ints = make([]intAcc, m.Channels)
-	for i := range ms.ints {
-		ms.ints[i].init()
-	}
-	ms.lo, ms.hi, ms.scale = intLimits(enc, validBits)
-	return ms
+	lo, hi, scale := intLimits(enc, validBits)
+	return newStatPass[T, kernels.IntPart, intAcc](m.Channels, statFuncs[T, kernels.IntPart, intAcc]{
+		kernel: intKernel[T],
+		reset:  (*kernels.IntPart).Reset,
+		clipped: func(run []T, ch, c int, p *kernels.IntPart) int64 {
+			if p.Min <= lo || p.Max >= hi {
+				return countClippedInt(run, ch, c, lo, hi)
+			}
+			return 0
+		},
+		final: func(a *intAcc) ChannelStats { return a.stats(scale) },
+	})
 }
 
 // intLimits returns the smallest and largest decoded code of an integer
@@ -340,77 +385,38 @@ func tableLimits(t *[256]int16) (lo, hi int32) {
 	return lo, hi
 }
 
-func (ms *measurer[T]) block(start int, b Frames[T]) error {
-	ch := ms.ch
+func (sp *statPass[T, P, A, PA]) block(start int, b Frames[T]) error {
+	ch := sp.ch
 	n := b.Len()
-	if ms.floats != nil {
-		acc := make([]floatAcc, ch)
-		parts := make([]kernels.FloatPart, ch)
-		for c := range acc {
-			acc[c].init()
-			acc[c].num = int64(n)
-		}
-		for i := 0; i < n; {
-			j := min(n, (start+i)/statChunk*statChunk+statChunk-start)
-			run := b.Data[i*ch : j*ch]
-			for c := range parts {
-				parts[c].Reset()
-			}
-			floatKernel(run, ch, parts)
-			for c := range parts {
-				p := &parts[c]
-				acc[c].addPart(p)
-				if p.Max >= 1 || p.Min <= -1 || p.Sq != p.Sq {
-					acc[c].clipped += countClippedFloat(run, ch, c)
-				}
-			}
-			i = j
-		}
-		ms.mu.Lock()
-		for c := range acc {
-			ms.floats[c].merge(&acc[c])
-		}
-		ms.mu.Unlock()
-		return nil
-	}
-	acc := make([]intAcc, ch)
-	parts := make([]kernels.IntPart, ch)
+	acc := make([]A, ch)
+	parts := make([]P, ch)
 	for c := range acc {
-		acc[c].init()
-		acc[c].num = int64(n)
+		PA(&acc[c]).init(int64(n))
 	}
 	for i := 0; i < n; {
 		j := min(n, (start+i)/statChunk*statChunk+statChunk-start)
 		run := b.Data[i*ch : j*ch]
 		for c := range parts {
-			parts[c].Reset()
+			sp.reset(&parts[c])
 		}
-		intKernel(run, ch, parts)
+		sp.kernel(run, ch, parts)
 		for c := range parts {
-			p := &parts[c]
-			acc[c].addPart(p)
-			if p.Min <= ms.lo || p.Max >= ms.hi {
-				acc[c].clipped += countClippedInt(run, ch, c, ms.lo, ms.hi)
-			}
+			PA(&acc[c]).addPart(&parts[c], sp.clipped(run, ch, c, &parts[c]))
 		}
 		i = j
 	}
-	ms.mu.Lock()
+	sp.mu.Lock()
 	for c := range acc {
-		ms.ints[c].merge(&acc[c])
+		PA(&sp.total[c]).merge(&acc[c])
 	}
-	ms.mu.Unlock()
+	sp.mu.Unlock()
 	return nil
 }
 
-func (ms *measurer[T]) result() []ChannelStats {
-	out := make([]ChannelStats, ms.ch)
+func (sp *statPass[T, P, A, PA]) result() []ChannelStats {
+	out := make([]ChannelStats, sp.ch)
 	for c := range out {
-		if ms.floats != nil {
-			out[c] = ms.floats[c].stats()
-		} else {
-			out[c] = ms.ints[c].stats(ms.scale)
-		}
+		out[c] = sp.final(&sp.total[c])
 	}
 	return out
 }
