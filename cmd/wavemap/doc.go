@@ -34,17 +34,19 @@ line (JSON Lines), in the order the files were given.
 Errors go to standard error as one line, "wavemap COMMAND: FILE: problem".
 The exit code is 0 on success, 1 on failure (a file that cannot be read,
 a defect check found, a range past the end ...) and 2 on a command-line
-error (an unknown flag, a missing argument, a malformed time).
+error (an unknown flag, a missing argument, a malformed time). An
+interrupt (Ctrl-C) or SIGTERM stops the command at its next block of
+samples with exit code 130; a second Ctrl-C ends it at once.
 
 When standard error is a terminal and work runs for more than a second, a
 progress bar is drawn there and erased at the end; -q turns it off. It is
 never drawn when standard error is not a terminal.
 
 Commands that create a file (convert, cut, cat, raw, gen) refuse an
-output that is one of their inputs. convert, cut, cat and raw write to a
-temporary file next to the output and rename it into place once it is
-complete, so a failed command leaves no partial file behind and an existing
-file of that name untouched. gain, normalize and fix change their input
+output that is one of their inputs. They write to a temporary file next
+to the output and rename it into place once it is complete, so a failed
+or interrupted command leaves no partial file behind and an existing file
+of that name untouched. gain, normalize and fix change their input
 in place and fail on a file that cannot be written.
 
 # info

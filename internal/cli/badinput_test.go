@@ -1,63 +1,12 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"errors"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 )
-
-// e2eDigest returns the sha256 of a file's bytes, or a description of
-// what is at path when it is not a regular file.
-func e2eDigest(t *testing.T, path string) string {
-	t.Helper()
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "missing"
-	case err != nil:
-		t.Fatal(err)
-	case st.IsDir():
-		return "directory"
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:]) + " " + st.Mode().Perm().String()
-}
-
-// e2eADPCMHeader returns a well-formed WAVE file whose fmt chunk has
-// format tag 2 (Microsoft ADPCM), a codec the library cannot map.
-func e2eADPCMHeader() []byte {
-	le := binary.LittleEndian
-	fmtc := make([]byte, 20)     // PCMWAVEFORMAT + cbSize
-	le.PutUint16(fmtc[0:], 2)    // WAVE_FORMAT_ADPCM
-	le.PutUint16(fmtc[2:], 1)    // channels
-	le.PutUint32(fmtc[4:], 8000) // sample rate
-	le.PutUint32(fmtc[8:], 4096) // byte rate
-	le.PutUint16(fmtc[12:], 256) // block align
-	le.PutUint16(fmtc[14:], 4)   // bits per sample
-	le.PutUint16(fmtc[16:], 0)   // cbSize
-	data := make([]byte, 512)
-	var b []byte
-	b = append(b, "RIFF\x00\x00\x00\x00WAVEfmt "...)
-	b = le.AppendUint32(b, uint32(len(fmtc)))
-	b = append(b, fmtc...)
-	b = append(b, "data"...)
-	b = le.AppendUint32(b, uint32(len(data)))
-	b = append(b, data...)
-	le.PutUint32(b[4:], uint32(len(b)-8))
-	return b
-}
 
 // badInputCommand says how to run one command on an input file.
 type badInputCommand struct {
@@ -131,7 +80,7 @@ func TestBadInput(t *testing.T) {
 		{name: "empty", make: write(nil)},
 		{name: "truncated-header", needsWAVE: true, make: write(validBytes[:30])},
 		{name: "text", needsWAVE: true, make: write([]byte("This is a text file, not audio.\nIt has two lines.\n"))},
-		{name: "unsupported-codec", needsWAVE: true, make: write(e2eADPCMHeader())},
+		{name: "unsupported-codec", needsWAVE: true, make: write(pcmHeader(2, 1, 8000, 4, 512))},
 		{name: "read-only", readOnly: true, make: func(t *testing.T, path string) {
 			write(validBytes)(t, path)
 			if err := os.Chmod(path, 0o444); err != nil {
@@ -145,7 +94,7 @@ func TestBadInput(t *testing.T) {
 			label = "raw-wrap"
 		}
 		t.Run(label, func(t *testing.T) {
-			if _, ok := commands[cmd.name]; !ok {
+			if lookup(cmd.name) == nil {
 				t.Skipf("command %s is not registered yet", cmd.name)
 			}
 			for _, c := range cases {
@@ -160,7 +109,7 @@ func TestBadInput(t *testing.T) {
 				})
 			}
 			t.Run("usage", func(t *testing.T) {
-				r := wavemapCmd(t, cmd.name, "--no-such-flag")
+				r := runCLI(t, cmd.name, "--no-such-flag")
 				if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "no-such-flag") {
 					t.Errorf("%s --no-such-flag: exit %d, stdout %q, stderr %q; want exit 2 naming the flag",
 						cmd.name, r.code, r.stdout, r.stderr)
@@ -203,22 +152,22 @@ func badInputRun(t *testing.T, cmd badInputCommand, c badInputCase) {
 			t.Skip("read-only permission bits are not enforced the same way on Windows")
 		}
 		t.Cleanup(func() { os.Chmod(in, 0o666) }) // let TempDir's cleanup remove it
-		if e2eWritable(in) {
+		if writable(in) {
 			// root ignores permission bits: make the file immutable instead.
-			e2eImmutable(t, in)
+			makeImmutable(t, in)
 		}
 	}
-	before := e2eDigest(t, in)
-	entries := e2eEntries(t, dir)
+	before := digest(t, in)
+	entries := dirNames(t, dir)
 	args := cmd.args(in, out)
-	r := wavemapCmd(t, args...)
+	r := runCLI(t, args...)
 
 	if c.readOnly && !cmd.inPlace {
 		// A command that only reads its input works on a read-only file.
 		if r.code != exitOK {
 			t.Errorf("wavemap %q on a read-only input: exit %d, want 0\nstderr: %s", args, r.code, r.stderr)
 		}
-		if after := e2eDigest(t, in); after != before {
+		if after := digest(t, in); after != before {
 			t.Errorf("wavemap %q changed the read-only input: %s, was %s", args, after, before)
 		}
 		return
@@ -244,39 +193,10 @@ func badInputRun(t *testing.T, cmd badInputCommand, c badInputCase) {
 	case !strings.Contains(msg, named) && !strings.Contains(msg, filepath.Dir(named)):
 		t.Errorf("wavemap %q: error %q does not name %s", args, msg, named)
 	}
-	if after := e2eDigest(t, in); after != before {
+	if after := digest(t, in); after != before {
 		t.Errorf("wavemap %q changed the input: %s, was %s", args, after, before)
 	}
-	if now := e2eEntries(t, dir); strings.Join(now, "/") != strings.Join(entries, "/") {
+	if now := dirNames(t, dir); strings.Join(now, "/") != strings.Join(entries, "/") {
 		t.Errorf("wavemap %q left %q in the directory, which held %q", args, now, entries)
-	}
-}
-
-// e2eWritable reports whether this process can open path for writing.
-func e2eWritable(path string) bool {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return false
-	}
-	f.Close()
-	return true
-}
-
-// e2eImmutable makes path unwritable even for root, with chattr +i on
-// Linux, or skips the test.
-func e2eImmutable(t *testing.T, path string) {
-	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skip("this user can write to a 0444 file: read-only inputs cannot be tested")
-	}
-	if _, err := exec.LookPath("chattr"); err != nil {
-		t.Skip("this user can write to a 0444 file and chattr is missing: read-only inputs cannot be tested")
-	}
-	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
-		t.Skipf("this user can write to a 0444 file and chattr +i fails (%v: %s): read-only inputs cannot be tested", err, out)
-	}
-	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
-	if e2eWritable(path) {
-		t.Skip("the file is writable even after chmod 0444 and chattr +i")
 	}
 }

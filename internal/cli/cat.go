@@ -1,17 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/wavemap/wavemap"
 )
 
-func init() {
-	register("cat", "join WAVE files of the same format into a new file", runCat)
-}
-
-func runCat(e *env, args []string) error {
+func runCat(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "cat", "IN... OUT")
 	container := containerFlag(fs, "same")
 	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
@@ -33,7 +30,7 @@ func runCat(e *env, args []string) error {
 	}()
 	var frames, bytes int64
 	for _, in := range ins {
-		f, err := wavemap.Open(in, wavemap.ReadOnly, inputOptions(e, "cat", in))
+		f, err := openAudio(e, "cat", in, wavemap.ReadOnly)
 		if err != nil {
 			return err
 		}
@@ -67,8 +64,8 @@ func runCat(e *env, args []string) error {
 	var at int64
 	for i, f := range srcs {
 		b := f.Bytes()
-		if err = copyChunked(data[at:at+int64(len(b))], b, p, at); err != nil {
-			err = namedErr(ins[i], err)
+		if err = copyChunked(ctx, data[at:at+int64(len(b))], b, p, at); err != nil {
+			err = fileError(ins[i], err)
 			break
 		}
 		at += int64(len(b))
@@ -84,7 +81,7 @@ func runCat(e *env, args []string) error {
 	}
 	if *asJSON {
 		fm := srcs[0].Format()
-		return printJSONLine(e, outputJSON{File: outName, Container: made.String(), Encoding: fm.Encoding.String(),
+		return printJSON(e, outputJSON{File: outName, Container: made.String(), Encoding: fm.Encoding.String(),
 			Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: frames, To: frames, Inputs: ins})
 	}
 	return nil

@@ -5,52 +5,54 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestCat joins a gen file, a sox file and an ffmpeg file (with a LIST
 // chunk) and compares the result with sox's own concatenation.
 func TestCat(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a.wav"), filepath.Join(dir, "b.wav"), filepath.Join(dir, "c.wav")
 	out := filepath.Join(dir, "out.wav")
 	mustRun(t, "gen", "--signal", "noise", "--type", "s16", "--channels", "2", "--rate", "44100", "--frames", "1001", a)
-	e2eTool(t, "sox", "-r", "44100", "-c", "2", "-n", "-b", "16", "-e", "signed-integer", b, "synth", "2205s", "sine", "300", "sine", "500")
-	e2eTool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.02:r=44100", "-ac", "2",
+	wavtest.Run(t, "sox", "-r", "44100", "-c", "2", "-n", "-b", "16", "-e", "signed-integer", b, "synth", "2205s", "sine", "300", "sine", "500")
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.02:r=44100", "-ac", "2",
 		"-c:a", "pcm_s16le", "-metadata", "title=third", c)
 
 	var total int64
 	for _, in := range []string{a, b, c} {
-		n, err := strconv.ParseInt(strings.TrimSpace(string(e2eTool(t, "sox", "--i", "-s", in))), 10, 64)
+		n, err := strconv.ParseInt(strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", in))), 10, 64)
 		if err != nil || n <= 0 {
 			t.Fatalf("soxi -s %s: %d, %v", in, n, err)
 		}
 		total += n
 	}
 	r := mustRun(t, "cat", "--json", a, b, c, out)
-	j := e2eOutputJSON(t, r)
+	j := outputJSONOf(t, r)
 	if j.Frames != total || j.Encoding != "s16" || j.Channels != 2 || j.SampleRate != 44100 || len(j.Inputs) != 3 {
 		t.Errorf("cat --json: %+v", j)
 	}
-	want := e2eTool(t, "sox", a, b, c, "-t", "raw", "-") // sox concatenates its inputs
-	got := e2eTool(t, "sox", out, "-t", "raw", "-")
-	e2eSameAudio(t, "cat decoded by sox", got, want)
-	if n := strings.TrimSpace(string(e2eTool(t, "sox", "--i", "-s", out))); n != strconv.FormatInt(total, 10) {
+	want := wavtest.Run(t, "sox", a, b, c, "-t", "raw", "-") // sox concatenates its inputs
+	got := wavtest.Run(t, "sox", out, "-t", "raw", "-")
+	sameBytes(t, "cat decoded by sox", got, want)
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", out))); n != strconv.FormatInt(total, 10) {
 		t.Errorf("soxi -s of the joined file: %s, want %d", n, total)
 	}
 
 	// One input is a copy.
 	one := filepath.Join(dir, "one.wav")
 	mustRun(t, "cat", b, one)
-	e2eSameAudio(t, "cat of one file", e2eTool(t, "sox", one, "-t", "raw", "-"), e2eTool(t, "sox", b, "-t", "raw", "-"))
+	sameBytes(t, "cat of one file", wavtest.Run(t, "sox", one, "-t", "raw", "-"), wavtest.Run(t, "sox", b, "-t", "raw", "-"))
 }
 
 func TestCatErrors(t *testing.T) {
 	dir := t.TempDir()
 	a, b, out := filepath.Join(dir, "a.wav"), filepath.Join(dir, "b.wav"), filepath.Join(dir, "out.wav")
 	mustRun(t, "gen", "--type", "s16", "--channels", "2", "--rate", "44100", "--frames", "100", a)
-	hashA := e2eDigest(t, a)
+	hashA := digest(t, a)
 	for _, c := range []struct {
 		name  string
 		gen   []string // how b is made
@@ -67,7 +69,7 @@ func TestCatErrors(t *testing.T) {
 	} {
 		args := append([]string{"gen", "--type", "s16", "--channels", "2", "--rate", "44100", "--frames", "50"}, c.gen...)
 		mustRun(t, append(args, b)...)
-		r := wavemapCmd(t, append([]string{"cat"}, c.args...)...)
+		r := runCLI(t, append([]string{"cat"}, c.args...)...)
 		if r.code != c.code || r.stdout != "" {
 			t.Errorf("%s: exit %d, stdout %q, want exit %d", c.name, r.code, r.stdout, c.code)
 		}
@@ -76,11 +78,11 @@ func TestCatErrors(t *testing.T) {
 				t.Errorf("%s: error %q lacks %q", c.name, r.stderr, m)
 			}
 		}
-		if n := e2eEntries(t, dir); len(n) != c.files {
+		if n := dirNames(t, dir); len(n) != c.files {
 			t.Errorf("%s: directory holds %q", c.name, n)
 		}
 	}
-	if e2eDigest(t, a) != hashA {
+	if digest(t, a) != hashA {
 		t.Error("a failed cat changed an input")
 	}
 }

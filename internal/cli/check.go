@@ -6,13 +6,10 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/wavemap/wavemap"
 )
-
-func init() {
-	register("check", "check WAVE files for header defects (and with --data unreadable or non-finite samples)", runCheck)
-}
 
 // checkJSON is one line of check --json.
 type checkJSON struct {
@@ -32,7 +29,7 @@ type checkJSON struct {
 // N: MESSAGE", or "FILE: ok"; files that cannot be opened at all are
 // reported on standard error. --json prints one object per file, one per
 // line, including those that cannot be opened (with an "error" key).
-func runCheck(e *env, args []string) error {
+func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "check", "[--data] FILE...")
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
 	data := fs.Bool("data", false, "also read every sample: report unreadable data and NaN or infinite float samples")
@@ -47,7 +44,13 @@ func runCheck(e *env, args []string) error {
 	}
 	clean := true
 	for _, name := range files {
-		j := checkFile(e, name, *data, *quiet)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		j, err := checkFile(ctx, e, name, *data, *quiet)
+		if err != nil {
+			return err
+		}
 		if j.OK {
 			if !*asJSON {
 				fmt.Fprintf(e.stdout, "%s: ok\n", name)
@@ -59,7 +62,7 @@ func runCheck(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "wavemap check: %s\n", j.Error)
 		}
 		if *asJSON {
-			if err := printJSONLine(e, j); err != nil {
+			if err := printJSON(e, j); err != nil {
 				return err
 			}
 			continue
@@ -77,82 +80,98 @@ func runCheck(e *env, args []string) error {
 	return nil
 }
 
-// checkFile checks one file.
-func checkFile(e *env, name string, data, quiet bool) checkJSON {
+// checkFile checks one file. The error is not nil only when ctx was
+// cancelled: every problem with the file goes into the result.
+func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (checkJSON, error) {
 	j := checkJSON{File: name, Warnings: []warningJSON{}}
 	f, err := wavemap.Open(name, wavemap.ReadOnly, &wavemap.Options{Advice: wavemap.AdviseSequential})
 	if err != nil {
 		j.Error = oneLine(err)
-		return j
+		return j, nil
 	}
 	defer f.Close()
 	j.Warnings = describe(name, f).Warnings
 	if data {
-		n, err := scanData(e, f, quiet)
+		n, err := scanData(ctx, e, f, quiet)
+		if err != nil && ctx.Err() != nil {
+			return j, err
+		}
 		if err != nil {
-			j.Error = oneLine(namedErr(name, err))
+			j.Error = oneLine(fileError(name, err))
 		}
 		if f.Format().Encoding.IsFloat() {
 			j.NonFinite = &n
 		}
 	}
 	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0)
-	return j
+	return j, nil
 }
 
-// scanData reads every sample of f and returns the number of NaN and
-// infinite samples (always 0 for integer encodings). A read error (a
-// fault on the mapping) is returned.
-func scanData(e *env, f *wavemap.File, quiet bool) (int64, error) {
-	fsz := f.Format().FrameSize()
+// scanData reads every sample of f in one wavemap.Pass (which keeps the
+// resident memory bounded however large f is) and returns the number of
+// NaN and infinite samples (always 0 for integer encodings). A read error
+// (a fault on the mapping) is returned, as is ctx.Err() if ctx is
+// cancelled.
+func scanData(ctx context.Context, e *env, f *wavemap.File, quiet bool) (int64, error) {
 	p := e.progress(f.Name(), quiet, int64(len(f.Bytes())))
 	defer p.Done()
-	opts := &wavemap.PassOptions{Progress: p.Frames(fsz)}
+	opts := &wavemap.PassOptions{Progress: p.Frames(f.Format().FrameSize())}
 	switch f.Format().Encoding {
 	case wavemap.EncodingFloat32:
-		return countNonFinite[float32](f, opts)
+		return scanPass(ctx, f, opts, countNonFinite[float32])
 	case wavemap.EncodingFloat64:
-		return countNonFinite[float64](f, opts)
+		return scanPass(ctx, f, opts, countNonFinite[float64])
+	case wavemap.EncodingUint8:
+		return scanPass(ctx, f, opts, touch[uint8])
+	case wavemap.EncodingInt16:
+		return scanPass(ctx, f, opts, touch[int16])
+	case wavemap.EncodingInt24:
+		return scanPass(ctx, f, opts, touch[wavemap.Int24])
+	case wavemap.EncodingInt32:
+		return scanPass(ctx, f, opts, touch[int32])
+	case wavemap.EncodingALaw:
+		return scanPass(ctx, f, opts, touch[wavemap.ALaw])
+	case wavemap.EncodingMuLaw:
+		return scanPass(ctx, f, opts, touch[wavemap.MuLaw])
 	}
-	// Integer samples are all valid: touch every page to prove the data
-	// can be read.
-	b := f.Bytes()
-	var sink byte
-	err := wavemap.Guard(func() error {
-		for off := 0; off < len(b); off += copyChunk {
-			end := min(off+copyChunk, len(b))
-			for i := off; i < end; i += 512 {
-				sink ^= b[i]
-			}
-			p.Update(int64(end))
-		}
-		return nil
-	})
-	runtime.KeepAlive(sink)
-	return 0, err
+	return 0, fmt.Errorf("unknown encoding %v", f.Format().Encoding)
 }
 
-// countNonFinite counts the NaN and infinite samples of a float file.
-func countNonFinite[T float32 | float64](f *wavemap.File, opts *wavemap.PassOptions) (int64, error) {
-	m, err := wavemap.FramesOf[T](f)
-	if err != nil {
-		return 0, err
-	}
-	var bad, done atomic.Int64
-	total := int64(m.Len())
-	err = wavemap.ParallelBlocks(context.TODO(), m, nil, func(_ int, b wavemap.Frames[T]) error {
-		var n int64
-		for _, v := range b.Data {
-			x := float64(v)
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				n++
-			}
-		}
-		bad.Add(n)
-		if opts.Progress != nil {
-			opts.Progress(done.Add(int64(b.Len())), total)
-		}
+// scanPass runs count over every block of f and returns the sum of its
+// results. A cancelled ctx stops the pass between blocks.
+func scanPass[T wavemap.Sample](ctx context.Context, f *wavemap.File, opts *wavemap.PassOptions, count func([]T) int64) (int64, error) {
+	var n atomic.Int64
+	err := wavemap.Pass(ctx, f, opts, func(_ int, b wavemap.Frames[T]) error {
+		n.Add(count(b.Data))
 		return nil
 	})
-	return bad.Load(), err
+	return n.Load(), err
+}
+
+// countNonFinite counts the NaN and infinite samples in d.
+func countNonFinite[T float32 | float64](d []T) int64 {
+	var n int64
+	for _, v := range d {
+		x := float64(v)
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			n++
+		}
+	}
+	return n
+}
+
+// touch reads a byte in every 512 of d, which proves that every page can
+// be read (a fault becomes an error in the pass); integer samples are all
+// valid, so it counts nothing.
+func touch[T wavemap.Sample](d []T) int64 {
+	if len(d) == 0 {
+		return 0
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&d[0])), len(d)*int(unsafe.Sizeof(d[0])))
+	var sink byte
+	for i := 0; i < len(b); i += 512 {
+		sink ^= b[i]
+	}
+	runtime.KeepAlive(sink)
+	return 0
 }

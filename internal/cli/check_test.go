@@ -1,68 +1,25 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
-// e2ePipe runs a shell-free pipeline "name args | file": the tool writes
-// a WAVE file to a pipe, where it cannot seek back to fix its sizes.
-func e2ePipe(t *testing.T, path, name string, args ...string) {
-	t.Helper()
-	needTool(t, name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := exec.Command(name, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.ReadFrom(stdout); err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%s %q: %v", name, args, err)
-	}
-}
-
-// e2eDataSizeOffset returns the byte offset of the data chunk's size
-// field, found by searching the file's bytes.
-func e2eDataSizeOffset(t *testing.T, path string) int {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := bytes.Index(b, []byte("data"))
-	if i < 0 {
-		t.Fatalf("%s has no data chunk", path)
-	}
-	return i + 4
-}
-
 func TestCheckClean(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	g, s, f := filepath.Join(dir, "g.wav"), filepath.Join(dir, "s.wav"), filepath.Join(dir, "f.wav")
 	mustRun(t, "gen", "--type", "s24", "--frames", "500", g)
-	e2eTool(t, "sox", "-r", "8000", "-c", "6", "-n", "-b", "24", s, "synth", "0.1", "sine", "300")
-	e2eTool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-metadata", "title=x", f)
+	wavtest.Run(t, "sox", "-r", "8000", "-c", "6", "-n", "-b", "24", s, "synth", "0.1", "sine", "300")
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-metadata", "title=x", f)
 	r := mustRun(t, "check", g, s, f)
 	if want := fmt.Sprintf("%s: ok\n%s: ok\n%s: ok\n", g, s, f); r.stdout != want || r.stderr != "" {
 		t.Errorf("check of clean files: stdout %q, stderr %q; want %q", r.stdout, r.stderr, want)
@@ -76,20 +33,20 @@ func TestCheckStreamed(t *testing.T) {
 	clean := filepath.Join(dir, "clean.wav")
 	mustRun(t, "gen", "--frames", "100", clean)
 	soxPipe, ffPipe := filepath.Join(dir, "sox.wav"), filepath.Join(dir, "ff.wav")
-	e2ePipe(t, soxPipe, "sox", "-r", "8000", "-n", "-t", "wav", "-", "synth", "800s", "sine", "300")
-	e2ePipe(t, ffPipe, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-f", "wav", "-")
-	before := e2eDigest(t, ffPipe)
+	toolToFile(t, soxPipe, "sox", "-r", "8000", "-n", "-t", "wav", "-", "synth", "800s", "sine", "300")
+	toolToFile(t, ffPipe, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-f", "wav", "-")
+	before := digest(t, ffPipe)
 
-	r := wavemapCmd(t, "check", clean, soxPipe, ffPipe)
+	r := runCLI(t, "check", clean, soxPipe, ffPipe)
 	if r.code != exitFailure || r.stderr != "" {
 		t.Errorf("check: exit %d, stderr %q; want 1 and nothing on stderr", r.code, r.stderr)
 	}
 	for _, want := range []string{
 		clean + ": ok\n",
 		fmt.Sprintf("%s: warning riff-size at byte 4: ", soxPipe),
-		fmt.Sprintf("%s: warning data-size at byte %d: ", soxPipe, e2eDataSizeOffset(t, soxPipe)),
+		fmt.Sprintf("%s: warning data-size at byte %d: ", soxPipe, dataSizeOffset(t, soxPipe)),
 		fmt.Sprintf("%s: warning streaming-size at byte 4: ", ffPipe),
-		fmt.Sprintf("%s: warning streaming-size at byte %d: ", ffPipe, e2eDataSizeOffset(t, ffPipe)),
+		fmt.Sprintf("%s: warning streaming-size at byte %d: ", ffPipe, dataSizeOffset(t, ffPipe)),
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, r.stdout)
@@ -100,7 +57,7 @@ func TestCheckStreamed(t *testing.T) {
 	}
 
 	// --json: one object per line, in order.
-	r = wavemapCmd(t, "check", "--json", clean, ffPipe)
+	r = runCLI(t, "check", "--json", clean, ffPipe)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != exitFailure || len(lines) != 2 {
 		t.Fatalf("check --json: exit %d, output:\n%s", r.code, r.stdout)
@@ -118,14 +75,14 @@ func TestCheckStreamed(t *testing.T) {
 	if b.File != ffPipe || b.OK || len(b.Warnings) != 2 || b.Warnings[0].Kind != "streaming-size" {
 		t.Errorf("check --json, streamed file: %+v", b)
 	}
-	if e2eDigest(t, ffPipe) != before {
+	if digest(t, ffPipe) != before {
 		t.Error("check changed a file")
 	}
 
 	// A file that cannot be opened: stderr, exit 1, the others still
 	// checked.
 	missing := filepath.Join(dir, "missing.wav")
-	r = wavemapCmd(t, "check", missing, clean)
+	r = runCLI(t, "check", missing, clean)
 	if r.code != exitFailure || r.stdout != clean+": ok\n" || !strings.Contains(r.stderr, missing) {
 		t.Errorf("check of a missing and a clean file: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
@@ -156,11 +113,11 @@ func TestCheckData(t *testing.T) {
 
 	// The header is fine: without --data the file is clean.
 	mustRun(t, "check", fl)
-	r := wavemapCmd(t, "check", "--data", fl, in)
+	r := runCLI(t, "check", "--data", fl, in)
 	if r.code != exitFailure || !strings.Contains(r.stdout, fl+": 3 samples are NaN or infinite") || !strings.Contains(r.stdout, in+": ok") {
 		t.Errorf("check --data: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	r = wavemapCmd(t, "check", "--data", "--json", fl)
+	r = runCLI(t, "check", "--data", "--json", fl)
 	var j checkJSON
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
 		t.Fatalf("check --data --json %q: %v", r.stdout, err)

@@ -3,19 +3,19 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 )
 
 // Exit codes.
 const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130 // the shell's code for a process ended by SIGINT
 )
 
 // env is what a command runs with.
@@ -24,27 +24,48 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
+// A command is one subcommand of wavemap. run parses args (the words after
+// the command's name) and does the work; it stops early, through its
+// normal error path, when ctx is cancelled, returning an error that wraps
+// ctx.Err().
 type command struct {
+	name    string
 	summary string
-	run     func(e *env, args []string) error
+	run     func(ctx context.Context, e *env, args []string) error
 }
 
-var commands = map[string]command{}
-
-func register(name, summary string, run func(e *env, args []string) error) {
-	commands[name] = command{summary, run}
+// commands lists every command, in the order 'wavemap help' prints them.
+var commands = []*command{
+	{"cat", "join WAVE files of the same format into a new file", runCat},
+	{"check", "check WAVE files for header defects (and with --data unreadable or non-finite samples)", runCheck},
+	{"convert", "write a copy of a file in another sample encoding", runConvert},
+	{"cut", "copy a time range of a WAVE file into a new file", runCut},
+	{"fix", "repair wrong header sizes of WAVE files in place (--dry-run: only say what would change)", runFix},
+	{"gain", "change the level of a file in place (--db or --factor)", runGain},
+	{"gen", "create a file of any size with a sine, noise or silence", runGen},
+	{"info", "print format, size, chunks, tags and warnings of WAVE files", runInfo},
+	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize},
+	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot},
+	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw},
+	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats},
 }
 
-// usageError marks errors in the command line (exit code 2).
-type usageError struct{ msg string }
-
-func (u usageError) Error() string { return u.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+// lookup returns the command called name, or nil.
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
 
 // Main runs the command line args and returns the exit code: 0 success, 1
-// failure, 2 usage error.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// failure, 2 usage error, 130 interrupted. Cancelling ctx (the caller does
+// on SIGINT and SIGTERM) interrupts the command: it stops at the next
+// block, removes the output files it had not finished and Main returns
+// 130.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
@@ -53,52 +74,35 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitOK
 	}
-	c, ok := commands[args[0]]
-	if !ok {
+	c := lookup(args[0])
+	if c == nil {
 		fmt.Fprintf(stderr, "wavemap: unknown command %q (run 'wavemap help')\n", args[0])
 		return exitUsage
 	}
-	stop := exitOnInterrupt(stderr, args[0])
-	err := c.run(e, args[1:])
-	stop()
+	err := c.run(ctx, e, args[1:])
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		fmt.Fprintf(stderr, "\nwavemap %s: interrupted (%s); unfinished output files removed\n", c.name, interruptCause(ctx))
+		return exitInterrupted
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "wavemap %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "wavemap %s: %v\n", c.name, err)
 		return exitUsage
 	case errors.Is(err, errSilentFailure):
 		return exitFailure
 	}
-	fmt.Fprintf(stderr, "wavemap %s: %s\n", args[0], oneLine(err))
+	fmt.Fprintf(stderr, "wavemap %s: %s\n", c.name, oneLine(err))
 	return exitFailure
-}
-
-// errSilentFailure: the command already said what went wrong.
-var errSilentFailure = errors.New("failed")
-
-// oneLine renders err on one line without the library's "wavemap: "
-// prefix, which would repeat the "wavemap CMD: " the line starts with.
-func oneLine(err error) string {
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
-	for strings.HasPrefix(msg, "wavemap: ") {
-		msg = msg[len("wavemap: "):]
-	}
-	return msg
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: wavemap <command> [flags] [files]")
 	fmt.Fprintln(w, "\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'wavemap <command> -h' for a command's flags.")
 }
@@ -112,6 +116,15 @@ func newFlags(e *env, name, args string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// withExample adds an example line to the usage fs prints for -h.
+func withExample(fs *flag.FlagSet, e *env, example string) {
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprintf(e.stderr, "example:\n  %s\n", example)
+	}
 }
 
 // parse parses flags, allowing them after positional arguments too.

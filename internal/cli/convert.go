@@ -8,10 +8,6 @@ import (
 	"github.com/wavemap/wavemap"
 )
 
-func init() {
-	register("convert", "write a copy of a file in another sample encoding", runConvert)
-}
-
 type convertJSON struct {
 	File    string `json:"file"`
 	Output  string `json:"output"`
@@ -21,7 +17,7 @@ type convertJSON struct {
 	Clipped int64  `json:"clipped"`
 }
 
-func runConvert(e *env, args []string) error {
+func runConvert(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "convert", "IN OUT")
 	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw (required)")
 	rateKeep := fs.Bool("rate-keep", true, "keep the sample rate (the only behaviour: convert never resamples)")
@@ -78,7 +74,7 @@ func runConvert(e *env, args []string) error {
 		return o.finish(err)
 	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
-	clipped, err := wavemap.TranscodeTo(context.TODO(), w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
+	clipped, err := wavemap.TranscodeTo(ctx, w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
 	if err != nil {
 		osf.Close()

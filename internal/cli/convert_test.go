@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 type convertOut struct {
@@ -21,28 +21,6 @@ type convertOut struct {
 	To      string `json:"to"`
 	Frames  int64  `json:"frames"`
 	Clipped int64  `json:"clipped"`
-}
-
-// soxInfo returns the sample encoding, channels and sample rate sox
-// reads from path's header.
-func soxInfo(t *testing.T, path string) (encoding string, channels, rate int) {
-	t.Helper()
-	for _, line := range strings.Split(string(run(t, "sox", "--i", path)), "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		switch k {
-		case "Sample Encoding":
-			encoding = v
-		case "Channels":
-			channels, _ = strconv.Atoi(v)
-		case "Sample Rate":
-			rate, _ = strconv.Atoi(v)
-		}
-	}
-	return encoding, channels, rate
 }
 
 // expectConverted computes, from the source values x (ffmpeg's decode, in
@@ -93,23 +71,23 @@ var soxEncoding = map[string]string{
 // encoding and has sox decode the results, or ffmpeg where sox would clip
 // or round (floats past full scale).
 func TestConvertDecodes(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	gen := filepath.Join(dir, "gen-s16.wav")
 	mustRun(t, "gen", "--type", "s16", "--signal", "noise", "--amp", "0.95", "--rate", "44100", "--frames", "3000", gen)
 	soxFile := filepath.Join(dir, "sox-s24.wav")
-	run(t, "sox", "-D", "-r", "22050", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.05", "sine", "300", "sine", "1700", "vol", "0.99")
+	wavtest.Run(t, "sox", "-D", "-r", "22050", "-n", "-b", "24", "-c", "2", soxFile, "synth", "0.05", "sine", "300", "sine", "1700", "vol", "0.99")
 	ffFile := filepath.Join(dir, "ff-f32.wav") // peaks at 1.5: clips into integers
-	run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=0.1",
+	wavtest.Run(t, "ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=700:sample_rate=16000:duration=0.1",
 		"-af", "volume=12", "-c:a", "pcm_f32le", "-y", ffFile)
 
 	for _, src := range []string{gen, soxFile, ffFile} {
 		_, channels, rate := soxInfo(t, src)
 		pastFullScale := strings.Contains(src, "f32")
-		decode := decodeSoxF64
+		decode := wavtest.SoxFloat64
 		if pastFullScale {
-			decode = decodeF64
+			decode = wavtest.FFmpegFloat64
 		}
 		x := decode(t, src)
 		if len(x) == 0 {
@@ -128,9 +106,9 @@ func TestConvertDecodes(t *testing.T) {
 			}
 			var got []float64
 			if pastFullScale && (enc == "f32" || enc == "f64") {
-				got = decodeF64(t, out)
+				got = wavtest.FFmpegFloat64(t, out)
 			} else {
-				got = decodeSoxF64(t, out)
+				got = wavtest.SoxFloat64(t, out)
 			}
 			want, clipped := expectConverted(enc, x)
 			if len(got) != len(want) || c.Frames != int64(len(x)/channels) {
@@ -183,7 +161,7 @@ func TestConvertBadInput(t *testing.T) {
 	os.Remove(out)
 	in := filepath.Join(dir, "in.wav")
 	mustRun(t, "gen", "--frames", "1000", in)
-	hash := hashFile(t, in)
+	hash := wavtest.HashFile(t, in)
 	// The output is the input under another name: refused, input intact.
 	checkRefused(t, badInput{"output is the input", in, true}, "convert", "--to", "f32", in, filepath.Join(dir, ".", "in.wav"))
 	// An output that cannot be created: named in the error.
@@ -196,11 +174,11 @@ func TestConvertBadInput(t *testing.T) {
 		{"convert", "--to", "f32", "--container", "mp3", in, out},
 		{"convert", "--to", "f32", "--rate-keep=false", in, out},
 	} {
-		if r := wavemapCmd(t, args...); r.code != 2 {
+		if r := runCLI(t, args...); r.code != 2 {
 			t.Errorf("%q: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
 	}
-	if hashFile(t, in) != hash {
+	if wavtest.HashFile(t, in) != hash {
 		t.Error("the input changed")
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
@@ -211,7 +189,7 @@ func TestConvertBadInput(t *testing.T) {
 	if r := mustRun(t, "info", "--json", out); !strings.Contains(r.stdout, `"sample_rate":48000`) || !strings.Contains(r.stdout, `"encoding":"u8"`) {
 		t.Errorf("info after convert: %s", r.stdout)
 	}
-	if r := wavemapCmd(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+	if r := runCLI(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
 		t.Errorf("convert -h: exit %d, %q", r.code, r.stderr)
 	}
 }
@@ -229,7 +207,7 @@ func TestConvertDiskFull(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "in.wav")
 	mustRun(t, "gen", "--seconds", "20", in) // 3.8 MB of s16, 7.7 MB as f32
 	out := filepath.Join(small, "out.wav")
-	r := wavemapCmd(t, "convert", "-q", "--to", "f32", in, out)
+	r := runCLI(t, "convert", "-q", "--to", "f32", in, out)
 	if r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, "out.wav") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -240,7 +218,7 @@ func TestConvertDiskFull(t *testing.T) {
 		{"cut", in, filepath.Join(small, "cut.wav")},
 		{"cat", in, in, filepath.Join(small, "cat.wav")},
 	} {
-		r = wavemapCmd(t, args...)
+		r = runCLI(t, args...)
 		if out := filepath.Base(args[len(args)-1]); r.code != 1 || !strings.Contains(r.stderr, "no space") || !strings.Contains(r.stderr, out) {
 			t.Errorf("%s on a full disk: exit %d, stderr %q", args[0], r.code, r.stderr)
 		}

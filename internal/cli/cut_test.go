@@ -1,71 +1,14 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
-
-// e2eTool runs an independent tool and returns its standard output.
-func e2eTool(t *testing.T, name string, args ...string) []byte {
-	t.Helper()
-	needTool(t, name)
-	cmd := exec.Command(name, args...)
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s %q: %v\n%s", name, args, err, errb.String())
-	}
-	return out
-}
-
-// e2eSameAudio fails unless got and want are the same bytes, saying
-// where they first differ.
-func e2eSameAudio(t *testing.T, what string, got, want []byte) {
-	t.Helper()
-	if len(want) == 0 {
-		t.Fatalf("%s: the reference decode is empty", what)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	t.Errorf("%s: %d bytes, reference %d bytes, first difference at byte %d", what, len(got), len(want), i)
-}
-
-// e2eOutputJSON decodes the --json line of cut, cat or raw.
-func e2eOutputJSON(t *testing.T, r result) outputJSON {
-	t.Helper()
-	var j outputJSON
-	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
-		t.Fatalf("--json output %q: %v", r.stdout, err)
-	}
-	return j
-}
-
-// e2eEntries lists the names in dir.
-func e2eEntries(t *testing.T, dir string) []string {
-	t.Helper()
-	es, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	return names
-}
 
 func TestCutSox(t *testing.T) {
 	dir := t.TempDir()
@@ -77,25 +20,25 @@ func TestCutSox(t *testing.T) {
 	if r.stderr != "" {
 		t.Errorf("cut wrote %q on standard error (not a terminal: no progress bar)", r.stderr)
 	}
-	if j := e2eOutputJSON(t, r); j.From != 12000 || j.To != 36000 || j.Frames != 24000 || j.File != out {
+	if j := outputJSONOf(t, r); j.From != 12000 || j.To != 36000 || j.Frames != 24000 || j.File != out {
 		t.Errorf("cut --json: %+v", j)
 	}
-	want := e2eTool(t, "sox", in, "-t", "raw", "-", "trim", "12000s", "=36000s")
-	got := e2eTool(t, "sox", out, "-t", "raw", "-")
-	e2eSameAudio(t, "cut 0.25..0.75 decoded by sox", got, want)
-	if n := strings.TrimSpace(string(e2eTool(t, "sox", "--i", "-s", out))); n != "24000" {
+	want := wavtest.Run(t, "sox", in, "-t", "raw", "-", "trim", "12000s", "=36000s")
+	got := wavtest.Run(t, "sox", out, "-t", "raw", "-")
+	sameBytes(t, "cut 0.25..0.75 decoded by sox", got, want)
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", out))); n != "24000" {
 		t.Errorf("soxi -s of the cut: %s, want 24000", n)
 	}
 
 	// Frame counts, and --to defaulting to the end.
 	mustRun(t, "cut", "--from", "47990s", in, out)
-	want = e2eTool(t, "sox", in, "-t", "raw", "-", "trim", "47990s")
-	got = e2eTool(t, "sox", out, "-t", "raw", "-")
-	e2eSameAudio(t, "cut from frame 47990 decoded by sox", got, want)
+	want = wavtest.Run(t, "sox", in, "-t", "raw", "-", "trim", "47990s")
+	got = wavtest.Run(t, "sox", out, "-t", "raw", "-")
+	sameBytes(t, "cut from frame 47990 decoded by sox", got, want)
 	if len(got) != 10*4 {
 		t.Errorf("cut from frame 47990: %d bytes, want 40", len(got))
 	}
-	if names := e2eEntries(t, dir); len(names) != 2 {
+	if names := dirNames(t, dir); len(names) != 2 {
 		t.Errorf("directory holds %q, want in.wav and out.wav only", names)
 	}
 }
@@ -104,10 +47,10 @@ func TestCutSox(t *testing.T) {
 // Wave64 file, and checks the samples against the library's reading of
 // the input and the format against ffprobe.
 func TestCutFFmpeg(t *testing.T) {
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.wav")
-	e2eTool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.5:r=44100:a=0.5",
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.5:r=44100:a=0.5",
 		"-ac", "2", "-c:a", "pcm_s24le", "-metadata", "title=cut me", in)
 	mustRun(t, "cut", "--from", "0:00.1", "--to", "22050s", in, out)
 
@@ -124,8 +67,8 @@ func TestCutFFmpeg(t *testing.T) {
 	if dst.Format() != src.Format() {
 		t.Errorf("format %v, input %v", dst.Format(), src.Format())
 	}
-	e2eSameAudio(t, "cut 4410..22050 read back", dst.Bytes(), src.Bytes()[4410*6:22050*6])
-	probe := string(e2eTool(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
+	sameBytes(t, "cut 4410..22050 read back", dst.Bytes(), src.Bytes()[4410*6:22050*6])
+	probe := string(wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
 		"-of", "default=nw=1", out))
 	for _, w := range []string{"codec_name=pcm_s24le", "channels=2", "sample_rate=44100", "duration_ts=17640"} {
 		if !strings.Contains(probe, w) {
@@ -137,24 +80,24 @@ func TestCutFFmpeg(t *testing.T) {
 	w64, w64cut := filepath.Join(dir, "in.w64"), filepath.Join(dir, "cut.w64")
 	mustRun(t, "gen", "--type", "f32", "--channels", "1", "--rate", "8000", "--frames", "8000", "--container", "w64", w64)
 	r := mustRun(t, "cut", "--json", "--from", "0.5", w64, w64cut)
-	if j := e2eOutputJSON(t, r); j.Container != "W64" || j.Frames != 4000 {
+	if j := outputJSONOf(t, r); j.Container != "W64" || j.Frames != 4000 {
 		t.Errorf("cut of a Wave64 file: %+v", j)
 	}
 	// sox's trim effect returns one frame too many on a Wave64 input
 	// (sox 14.4.2), so the reference is the tail of its whole decode.
-	want := e2eTool(t, "sox", w64, "-t", "raw", "-")
+	want := wavtest.Run(t, "sox", w64, "-t", "raw", "-")
 	if len(want) != 8000*4 {
 		t.Fatalf("sox decodes the Wave64 input to %d bytes, want 32000", len(want))
 	}
-	got := e2eTool(t, "sox", w64cut, "-t", "raw", "-")
-	e2eSameAudio(t, "Wave64 cut decoded by sox", got, want[4000*4:])
+	got := wavtest.Run(t, "sox", w64cut, "-t", "raw", "-")
+	sameBytes(t, "Wave64 cut decoded by sox", got, want[4000*4:])
 }
 
 func TestCutErrors(t *testing.T) {
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "in.wav"), filepath.Join(dir, "out.wav")
 	mustRun(t, "gen", "--frames", "1000", "--rate", "1000", in)
-	before := e2eDigest(t, in)
+	before := digest(t, in)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -171,15 +114,15 @@ func TestCutErrors(t *testing.T) {
 		{[]string{in, dir}, 1, "directory"},
 		{[]string{"--container", "mp3", in, out}, 2, "container"},
 	} {
-		r := wavemapCmd(t, append([]string{"cut"}, c.args...)...)
+		r := runCLI(t, append([]string{"cut"}, c.args...)...)
 		if r.code != c.code || !strings.Contains(r.stderr, c.msg) || r.stdout != "" {
 			t.Errorf("cut %q: exit %d, stderr %q, stdout %q; want exit %d and %q", c.args, r.code, r.stderr, r.stdout, c.code, c.msg)
 		}
-		if names := e2eEntries(t, dir); len(names) != 1 {
+		if names := dirNames(t, dir); len(names) != 1 {
 			t.Errorf("cut %q left %q behind", c.args, names)
 		}
 	}
-	if e2eDigest(t, in) != before {
+	if digest(t, in) != before {
 		t.Error("the input changed")
 	}
 	// An existing output is replaced only by a complete file: a failed
@@ -187,7 +130,7 @@ func TestCutErrors(t *testing.T) {
 	if err := os.WriteFile(out, []byte("keep me"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if r := wavemapCmd(t, "cut", "--to", "5", in, out); r.code != 1 {
+	if r := runCLI(t, "cut", "--to", "5", in, out); r.code != 1 {
 		t.Errorf("cut past the end over an existing file: exit %d", r.code)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "keep me" {

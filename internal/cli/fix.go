@@ -1,15 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 
 	"github.com/wavemap/wavemap"
 )
-
-func init() {
-	register("fix", "repair wrong header sizes of WAVE files in place (--dry-run: only say what would change)", runFix)
-}
 
 // runFix repairs the size fields of each file's header with
 // wavemap.Repair. For every file it first prints what it will change, one
@@ -18,7 +15,7 @@ func init() {
 // stops after saying. The exit code is 0 when every file was fine or was
 // fixed (or, with --dry-run, could be), 1 when a file could not be read
 // or repaired; nothing is written to a file that cannot be repaired.
-func runFix(e *env, args []string) error {
+func runFix(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "fix", "[--dry-run] FILE...")
 	dry := fs.Bool("dry-run", false, "only print the changes, write nothing")
 	withExample(fs, e, "wavemap fix --dry-run take.wav && wavemap fix take.wav")
@@ -31,6 +28,9 @@ func runFix(e *env, args []string) error {
 	}
 	failed := false
 	for _, name := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := fixFile(e, name, *dry); err != nil {
 			fmt.Fprintf(e.stderr, "wavemap fix: %s\n", oneLine(err))
 			failed = true
@@ -53,10 +53,9 @@ func fixFile(e *env, name string, dry bool) error {
 	}
 	if !dry {
 		// Find out that the file cannot be written before announcing
-		// changes; a file without write permission is refused even where
-		// the system would allow the write (root), as gain does.
-		if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o222 == 0 {
-			return fileError(name, fmt.Errorf("file is read-only (mode %#o); nothing changed", st.Mode().Perm()))
+		// changes.
+		if err := refuseReadOnly(name); err != nil {
+			return err
 		}
 		w, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if err != nil {

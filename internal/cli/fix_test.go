@@ -8,26 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// streamingWAV is a 16-bit mono file whose RIFF and data sizes are the
-// 0xFFFFFFFF placeholders a streaming writer leaves, holding 5 samples.
-func streamingWAV() []byte {
-	le := binary.LittleEndian
-	b := []byte("RIFF\xff\xff\xff\xffWAVEfmt ")
-	b = le.AppendUint32(b, 16)
-	b = le.AppendUint16(b, 1)    // PCM
-	b = le.AppendUint16(b, 1)    // mono
-	b = le.AppendUint32(b, 8000) // rate
-	b = le.AppendUint32(b, 16000)
-	b = le.AppendUint16(b, 2)
-	b = le.AppendUint16(b, 16)
-	b = append(b, "data\xff\xff\xff\xff"...)
-	for _, v := range []int16{100, -200, 300, -400, 500} {
-		b = le.AppendUint16(b, uint16(v))
-	}
-	return b
-}
+	"github.com/wavemap/wavemap/internal/wavtest"
+)
 
 // TestFix runs fix on a file with streaming sizes: the dry run says what
 // would change and writes nothing; the real run fixes the two fields, after
@@ -66,7 +49,7 @@ func TestFix(t *testing.T) {
 	if !strings.Contains(r.stdout, "ok") {
 		t.Errorf("check after fix: %s", r.stdout)
 	}
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	// soxi reads the sample count from the header, which now says 5.
 	if out, err := exec.Command("sox", "--i", "-s", path).Output(); err != nil || string(bytes.TrimSpace(out)) != "5" {
 		t.Errorf("soxi -s after fix: %q %v", out, err)
@@ -80,19 +63,19 @@ func TestFixFailures(t *testing.T) {
 	if err := os.WriteFile(text, []byte("not a wave file, just text"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := wavemapCmd(t, "fix", text); r.code != 1 || !strings.Contains(r.stderr, "t.wav") {
+	if r := runCLI(t, "fix", text); r.code != 1 || !strings.Contains(r.stderr, "t.wav") {
 		t.Errorf("fix of a text file: exit %d, stderr %q", r.code, r.stderr)
 	}
 	if b, _ := os.ReadFile(text); string(b) != "not a wave file, just text" {
 		t.Error("fix changed a file it refused")
 	}
-	if r := wavemapCmd(t, "fix"); r.code != 2 {
+	if r := runCLI(t, "fix"); r.code != 2 {
 		t.Errorf("fix without a file: exit %d", r.code)
 	}
 	good := filepath.Join(dir, "g.wav")
 	mustRun(t, "gen", "--frames", "100", good)
 	// One bad file among good ones: the good one is still handled, exit 1.
-	r := wavemapCmd(t, "fix", good, text)
+	r := runCLI(t, "fix", good, text)
 	if r.code != 1 || !strings.Contains(r.stdout, "g.wav: nothing to fix") {
 		t.Errorf("fix good bad: exit %d, stdout %q", r.code, r.stdout)
 	}

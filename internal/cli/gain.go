@@ -2,20 +2,13 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/wavemap/wavemap"
 )
-
-func init() {
-	register("gain", "change the level of a file in place (--db or --factor)", runGain)
-	register("normalize", "scale a file in place so that its peak is at a given level", runNormalize)
-}
 
 // dbValue is a flag holding a level in dB, written "-6", "-6dB" or
 // "-6 dBFS".
@@ -96,7 +89,7 @@ type gainJSON struct {
 	Silent     bool       `json:"silent,omitempty"`
 }
 
-func runGain(e *env, args []string) error {
+func runGain(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "gain", "FILE")
 	var db dbValue
 	var factor factorValue
@@ -128,7 +121,7 @@ func runGain(e *env, args []string) error {
 	}
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	clipped, err := wavemap.Gain(context.TODO(), f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
+	clipped, err := wavemap.Gain(ctx, f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
 	p.Done()
 	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)
@@ -141,7 +134,7 @@ func runGain(e *env, args []string) error {
 	return nil
 }
 
-func runNormalize(e *env, args []string) error {
+func runNormalize(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "normalize", "FILE")
 	peak := dbValue{v: -1, set: true}
 	fs.Var(&peak, "peak", "peak level to reach, in dBFS")
@@ -168,7 +161,7 @@ func runNormalize(e *env, args []string) error {
 	defer p.Done()
 
 	// Pass 1: the peak over all channels.
-	st, err := wavemap.Measure(context.TODO(), f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	st, err := wavemap.Measure(ctx, f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	if err != nil {
 		f.Close()
 		return fileError(name, err)
@@ -196,14 +189,15 @@ func runNormalize(e *env, args []string) error {
 		return nil
 	}
 
-	// Pass 2: the gain.
+	// Pass 2: the gain. Not begun if the command was interrupted while
+	// measuring (Measure then fails), so that the file is then unchanged.
 	j.Factor = math.Pow(10, peak.v/20) / top
 	j.DB = jsonFloat(20 * math.Log10(j.Factor))
 	var prog func(done, total int64)
 	if p != nil {
 		prog = func(done, _ int64) { p.Update(size + done*int64(fm.FrameSize())) }
 	}
-	j.Clipped, err = wavemap.Gain(context.TODO(), f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
+	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
 	p.Done()
 	if err = finishEdit(f, *sync, err); err != nil {
 		return fileError(name, err)
@@ -227,38 +221,4 @@ func clipReport(fm wavemap.Format, n int64, dry bool) string {
 		return fmt.Sprintf("%d samples would be %s (dry run: file unchanged)", n, what)
 	}
 	return fmt.Sprintf("%d samples %s", n, what)
-}
-
-// openForEdit opens name read-write for an in-place edit, or read-only for
-// a dry run. A file without write permission is refused even where the
-// operating system would allow the write (as for root), so that a
-// read-only file is never changed.
-func openForEdit(e *env, cmd, name string, dry bool) (*wavemap.File, error) {
-	if dry {
-		return openAudio(e, cmd, name, wavemap.ReadOnly)
-	}
-	if st, err := os.Stat(name); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o222 == 0 {
-		return nil, fileError(name, fmt.Errorf("file is read-only (mode %#o); nothing changed", st.Mode().Perm()))
-	}
-	return openAudio(e, cmd, name, wavemap.ReadWrite)
-}
-
-// syncFlag adds --sync, which makes an in-place edit wait until the
-// changed pages are on stable storage (msync + fsync) and report write-back
-// errors. Without it, as with cp, sox or ffmpeg, the kernel writes them back
-// in its own time: the file is valid either way, since only samples change.
-func syncFlag(fs *flag.FlagSet) *bool {
-	return fs.Bool("sync", false, "wait until the changes are on disk (msync + fsync) before exiting")
-}
-
-// finishEdit closes f after an edit that returned err, flushing it to
-// stable storage first if sync is set, and returns the first error.
-func finishEdit(f *wavemap.File, sync bool, err error) error {
-	if err == nil && sync {
-		err = f.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -8,23 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
-
-// readFloat32 reads the samples of an f32 file with the library.
-func readFloat32(t *testing.T, path string) []float32 {
-	t.Helper()
-	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := wavemap.Samples[float32](f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append([]float32(nil), s...)
-}
 
 type gainOut struct {
 	File       string   `json:"file"`
@@ -77,10 +62,10 @@ func TestGainDB(t *testing.T) {
 
 	// A 24-bit file made by sox, read back at full precision.
 	s24 := filepath.Join(dir, "s24.wav")
-	run(t, "sox", "-D", "-r", "16000", "-n", "-b", "24", "-c", "2", s24, "synth", "0.1", "sine", "300", "sine", "700", "vol", "0.9")
-	b24 := decodeSoxF64(t, s24)
+	wavtest.Run(t, "sox", "-D", "-r", "16000", "-n", "-b", "24", "-c", "2", s24, "synth", "0.1", "sine", "300", "sine", "700", "vol", "0.9")
+	b24 := wavtest.SoxFloat64(t, s24)
 	mustRun(t, "gain", "-q", "--db", "-6dB", s24)
-	a24 := decodeSoxF64(t, s24)
+	a24 := wavtest.SoxFloat64(t, s24)
 	if len(b24) != 3200 || len(a24) != len(b24) {
 		t.Fatalf("s24: %d samples before, %d after", len(b24), len(a24))
 	}
@@ -116,7 +101,7 @@ func TestGainFactorHalf(t *testing.T) {
 
 	// A float file made by sox, read with the library before and after.
 	f32 := filepath.Join(dir, "f32.wav")
-	run(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.25", "sine", "440", "vol", "0.9")
+	wavtest.Run(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.25", "sine", "440", "vol", "0.9")
 	fb := readFloat32(t, f32)
 	mustRun(t, "gain", "--factor", "0.5", f32)
 	fa := readFloat32(t, f32)
@@ -149,16 +134,16 @@ func TestGainClipping(t *testing.T) {
 	if want < 100 {
 		t.Fatalf("only %d samples would clip", want)
 	}
-	hash := hashFile(t, path)
+	hash := wavtest.HashFile(t, path)
 	dry := gainJSONOf(t, "gain", "--dry-run", "--factor", "2", path)
-	if hashFile(t, path) != hash {
+	if wavtest.HashFile(t, path) != hash {
 		t.Fatal("--dry-run changed the file")
 	}
 	if dry.Clipped != want || !dry.DryRun {
 		t.Errorf("dry run: %+v, want %d clipped", dry, want)
 	}
 	r := mustRun(t, "gain", "--dry-run", "--factor", "2", path)
-	if !strings.Contains(r.stdout, "would") || hashFile(t, path) != hash {
+	if !strings.Contains(r.stdout, "would") || wavtest.HashFile(t, path) != hash {
 		t.Errorf("dry run text: %q", r.stdout)
 	}
 	g := gainJSONOf(t, "gain", "--factor", "2", path)
@@ -179,9 +164,9 @@ func TestNormalize(t *testing.T) {
 	dir := t.TempDir()
 	s16 := filepath.Join(dir, "quiet.wav")
 	mustRun(t, "gen", "--type", "s16", "--amp", "0.25", "--frames", "4800", s16)
-	hash := hashFile(t, s16)
+	hash := wavtest.HashFile(t, s16)
 	dry := gainJSONOf(t, "normalize", "--dry-run", "--peak", "-3dB", s16)
-	if hashFile(t, s16) != hash || !dry.DryRun || math.Abs(dry.Factor-math.Pow(10, -3.0/20)/0.25) > 1e-3 {
+	if wavtest.HashFile(t, s16) != hash || !dry.DryRun || math.Abs(dry.Factor-math.Pow(10, -3.0/20)/0.25) > 1e-3 {
 		t.Errorf("normalize --dry-run: %+v", dry)
 	}
 	g := gainJSONOf(t, "normalize", "--peak", "-3dB", s16)
@@ -191,7 +176,7 @@ func TestNormalize(t *testing.T) {
 	if g.PeakBefore == nil || math.Abs(*g.PeakBefore-20*math.Log10(0.25)) > 0.01 || g.Target == nil || *g.Target != -3 {
 		t.Errorf("normalize --json: %+v", g)
 	}
-	st := soxStats(t, s16)
+	st := wavtest.SoxStats(t, s16)
 	for c, pk := range st["Pk lev dB"] {
 		if math.Abs(pk+3) > 0.0051 {
 			t.Errorf("channel %d peak after normalize: %.2f dBFS, want -3.00", c+1, pk)
@@ -200,19 +185,19 @@ func TestNormalize(t *testing.T) {
 
 	// A float file made by sox, to the default -1 dBFS.
 	f32 := filepath.Join(dir, "f32.wav")
-	run(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.2", "sine", "100", "vol", "0.1")
+	wavtest.Run(t, "sox", "-r", "8000", "-n", "-e", "floating-point", "-b", "32", "-c", "1", f32, "synth", "0.2", "sine", "100", "vol", "0.1")
 	r := mustRun(t, "normalize", f32)
 	if !strings.Contains(r.stdout, "-1.00 dBFS") {
 		t.Errorf("normalize: %q", r.stdout)
 	}
-	if pk := soxStats(t, f32)["Pk lev dB"]; len(pk) != 1 || math.Abs(pk[0]+1) > 0.0051 {
+	if pk := wavtest.SoxStats(t, f32)["Pk lev dB"]; len(pk) != 1 || math.Abs(pk[0]+1) > 0.0051 {
 		t.Errorf("peak after normalize: %v dBFS, want -1.00", pk)
 	}
 
 	silent := filepath.Join(dir, "silent.wav")
 	mustRun(t, "gen", "--signal", "silence", "--frames", "100", silent)
-	hash = hashFile(t, silent)
-	if g := gainJSONOf(t, "normalize", silent); !g.Silent || g.Factor != 1 || hashFile(t, silent) != hash {
+	hash = wavtest.HashFile(t, silent)
+	if g := gainJSONOf(t, "normalize", silent); !g.Silent || g.Factor != 1 || wavtest.HashFile(t, silent) != hash {
 		t.Errorf("normalize of silence: %+v", g)
 	}
 }
@@ -231,13 +216,13 @@ func TestGainBadInput(t *testing.T) {
 	b := badInput{"read-only file", ro, true}
 	checkRefused(t, b, "gain", "--db", "-6", "@")
 	checkRefused(t, b, "normalize", "@")
-	if r := wavemapCmd(t, "gain", "--db", "-6", ro); !strings.Contains(r.stderr, "read-only") {
+	if r := runCLI(t, "gain", "--db", "-6", ro); !strings.Contains(r.stderr, "read-only") {
 		t.Errorf("read-only file: %q", r.stderr)
 	}
 	// A dry run only reads, so it works on a read-only file.
-	hash := hashFile(t, ro)
+	hash := wavtest.HashFile(t, ro)
 	mustRun(t, "gain", "--dry-run", "--db", "-6", ro)
-	if hashFile(t, ro) != hash {
+	if wavtest.HashFile(t, ro) != hash {
 		t.Error("dry run changed a read-only file")
 	}
 
@@ -250,12 +235,12 @@ func TestGainBadInput(t *testing.T) {
 		{"normalize", "--peak", "-1dBish", ro},        // not a level
 		{"normalize", ro, ro},                         // two files
 	} {
-		if r := wavemapCmd(t, args...); r.code != 2 {
+		if r := runCLI(t, args...); r.code != 2 {
 			t.Errorf("%q: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
 	}
 	for _, cmd := range []string{"gain", "normalize"} {
-		if r := wavemapCmd(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+		if r := runCLI(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
 			t.Errorf("%s -h: exit %d, %q", cmd, r.code, r.stderr)
 		}
 	}

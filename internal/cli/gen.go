@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,11 +11,7 @@ import (
 	"github.com/wavemap/wavemap"
 )
 
-func init() {
-	register("gen", "create a file of any size with a sine, noise or silence", runGen)
-}
-
-func runGen(e *env, args []string) error {
+func runGen(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "gen", "OUT.wav")
 	typ := fs.String("type", "s16", "sample encoding: u8, s16, s24, s32, f32, f64, alaw, ulaw")
 	channels := fs.Int("channels", 2, "number of channels")
@@ -51,40 +48,36 @@ func runGen(e *env, args []string) error {
 		return err
 	}
 	format := wavemap.Format{Encoding: enc, Channels: *channels, SampleRate: *rate}
-	f, err := wavemap.Create(pos[0], format, n, &wavemap.Options{Container: c})
+	// Like the other commands that create a file, gen writes under a
+	// temporary name and renames the file into place once it is
+	// complete: an interrupted or failed gen leaves nothing behind.
+	out, err := newOutputFile(pos[0])
+	if err != nil {
+		return err
+	}
+	f, err := out.create(format, n, c)
 	if err != nil {
 		return err
 	}
 	if *signal != "silence" {
-		err = generate(f, *signal, *freq, *amp)
+		err = generate(ctx, f, *signal, *freq, *amp)
 	}
-	if ferr := f.Flush(); err == nil {
-		err = ferr
+	if err == nil {
+		err = ctx.Err()
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		err = f.Flush()
 	}
-	return err
-}
-
-func parseContainer(s string) (wavemap.Container, error) {
-	switch s {
-	case "auto", "":
-		return wavemap.AutoContainer, nil
-	case "riff", "RIFF", "wav":
-		return wavemap.RIFF, nil
-	case "rf64", "RF64":
-		return wavemap.RF64, nil
-	case "bw64", "BW64":
-		return wavemap.BW64, nil
-	case "w64", "W64", "wave64":
-		return wavemap.Wave64, nil
+	if err != nil {
+		out.abort(f)
+		return out.errorf(err)
 	}
-	return 0, usagef("unknown container %q (want auto, riff, rf64, bw64 or w64)", s)
+	return out.commit(f)
 }
 
 // generate fills f with the signal, splitting the frames over all cores.
-func generate(f *wavemap.File, signal string, freq, amp float64) error {
+// It stops with ctx.Err() when ctx is cancelled.
+func generate(ctx context.Context, f *wavemap.File, signal string, freq, amp float64) error {
 	fm := f.Format()
 	total := f.Frames()
 	workers := int64(runtime.GOMAXPROCS(0))
@@ -98,7 +91,7 @@ func generate(f *wavemap.File, signal string, freq, amp float64) error {
 		}
 		wg.Go(func() {
 			errs[w] = wavemap.Guard(func() error {
-				return genRange(f, fm, from, to, signal, freq, amp)
+				return genRange(ctx, f, fm, from, to, signal, freq, amp)
 			})
 		})
 	}
@@ -113,10 +106,13 @@ func generate(f *wavemap.File, signal string, freq, amp float64) error {
 
 const genBlock = 4096
 
-func genRange(f *wavemap.File, fm wavemap.Format, from, to int64, signal string, freq, amp float64) error {
+func genRange(ctx context.Context, f *wavemap.File, fm wavemap.Format, from, to int64, signal string, freq, amp float64) error {
 	ch := fm.Channels
 	buf := make([]float64, genBlock*ch)
 	for start := from; start < to; start += genBlock {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		n := int(min(genBlock, to-start))
 		b := buf[:n*ch]
 		switch signal {

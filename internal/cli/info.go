@@ -1,15 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/wavemap/wavemap"
 )
-
-func init() {
-	register("info", "print format, size, chunks, tags and warnings of WAVE files", runInfo)
-}
 
 type chunkJSON struct {
 	ID         string `json:"id"`
@@ -83,7 +80,7 @@ func describe(name string, f *wavemap.File) infoJSON {
 // file, one per line (JSON Lines), in the order given; a file that cannot
 // be opened prints nothing on standard output, its error goes to standard
 // error, and the exit code is 1 once every other file is described.
-func runInfo(e *env, args []string) error {
+func runInfo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "info", "[--type T --channels N --rate HZ] FILE...")
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
 	rf := addRawFlags(fs)
@@ -102,6 +99,9 @@ func runInfo(e *env, args []string) error {
 	}
 	failed := false
 	for i, name := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		f, err := rf.open(name, nil)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "wavemap info: %s\n", oneLine(err))
@@ -111,7 +111,7 @@ func runInfo(e *env, args []string) error {
 		j := describe(name, f)
 		f.Close()
 		if *asJSON {
-			if err := printJSONLine(e, j); err != nil {
+			if err := printJSON(e, j); err != nil {
 				return err
 			}
 			continue

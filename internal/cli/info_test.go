@@ -12,10 +12,11 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
-// e2eInfo runs info --json on the files and decodes its lines.
-func e2eInfo(t *testing.T, files ...string) []infoJSON {
+// infoJSONOf runs info --json on the files and decodes its lines.
+func infoJSONOf(t *testing.T, files ...string) []infoJSON {
 	t.Helper()
 	r := mustRun(t, append([]string{"info", "--json"}, files...)...)
 	var out []infoJSON
@@ -32,40 +33,33 @@ func e2eInfo(t *testing.T, files ...string) []infoJSON {
 	return out
 }
 
-// e2eProbe returns ffprobe's value of one stream entry.
-func e2eProbe(t *testing.T, path, entry string) string {
-	t.Helper()
-	return strings.TrimSpace(string(e2eTool(t, "ffprobe", "-v", "error", "-select_streams", "a:0",
-		"-show_entries", "stream="+entry, "-of", "default=nw=1:nk=1", path)))
-}
-
 // TestInfoTools compares info --json with sox, ffprobe and the files'
 // bytes for files the tools made: a 6-channel 24-bit extensible file
 // (channel mask), an ffmpeg file with INFO tags, and one written to a pipe
 // (warnings).
 func TestInfoTools(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffprobe")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffprobe")
 	dir := t.TempDir()
 	six, tagged, piped := filepath.Join(dir, "six.wav"), filepath.Join(dir, "tagged.wav"), filepath.Join(dir, "piped.wav")
-	e2eTool(t, "sox", "-r", "44100", "-c", "6", "-n", "-b", "24", six, "synth", "1234s", "sine", "300")
-	e2eTool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.25:sample_rate=22050", "-c:a", "pcm_u8",
+	wavtest.Run(t, "sox", "-r", "44100", "-c", "6", "-n", "-b", "24", six, "synth", "1234s", "sine", "300")
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.25:sample_rate=22050", "-c:a", "pcm_u8",
 		"-metadata", "title=A Title", "-metadata", "artist=Some One", tagged)
-	e2ePipe(t, piped, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-c:a", "pcm_f32le", "-f", "wav", "-")
+	toolToFile(t, piped, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=0.1", "-c:a", "pcm_f32le", "-f", "wav", "-")
 
-	js := e2eInfo(t, six, tagged, piped)
+	js := infoJSONOf(t, six, tagged, piped)
 	for i, path := range []string{six, tagged, piped} {
 		j := js[i]
 		if j.File != path || j.Container != "RIFF" {
 			t.Errorf("%s: file %q container %q", path, j.File, j.Container)
 		}
-		if want := e2eProbe(t, path, "channels"); strconv.Itoa(j.Channels) != want {
+		if want := ffprobeEntry(t, path, "channels"); strconv.Itoa(j.Channels) != want {
 			t.Errorf("%s: %d channels, ffprobe says %s", path, j.Channels, want)
 		}
-		if want := e2eProbe(t, path, "sample_rate"); strconv.Itoa(j.SampleRate) != want {
+		if want := ffprobeEntry(t, path, "sample_rate"); strconv.Itoa(j.SampleRate) != want {
 			t.Errorf("%s: rate %d, ffprobe says %s", path, j.SampleRate, want)
 		}
-		if want := e2eProbe(t, path, "bits_per_sample"); strconv.Itoa(j.Bits) != want {
+		if want := ffprobeEntry(t, path, "bits_per_sample"); strconv.Itoa(j.Bits) != want {
 			t.Errorf("%s: %d bits, ffprobe says %s", path, j.Bits, want)
 		}
 		b, err := os.ReadFile(path)
@@ -79,7 +73,7 @@ func TestInfoTools(t *testing.T) {
 			if want := int64(len(b)-d-8) / int64(j.Channels*j.Bits/8); j.Frames != want {
 				t.Errorf("%s: %d frames, the file holds %d", path, j.Frames, want)
 			}
-		} else if want := strings.TrimSpace(string(e2eTool(t, "sox", "--i", "-s", path))); strconv.FormatInt(j.Frames, 10) != want {
+		} else if want := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", path))); strconv.FormatInt(j.Frames, 10) != want {
 			t.Errorf("%s: %d frames, soxi says %s", path, j.Frames, want)
 		}
 		// Every chunk id appears in the file at its offset.
@@ -122,7 +116,7 @@ func TestInfoTools(t *testing.T) {
 	// The pipe left placeholder sizes: warnings, at the RIFF size and the
 	// data size fields.
 	w := js[2].Warnings
-	if len(w) != 2 || w[0].Kind != "streaming-size" || w[0].Offset != 4 || w[1].Offset != int64(e2eDataSizeOffset(t, piped)) {
+	if len(w) != 2 || w[0].Kind != "streaming-size" || w[0].Offset != 4 || w[1].Offset != int64(dataSizeOffset(t, piped)) {
 		t.Errorf("piped.wav warnings: %+v", w)
 	}
 	if len(js[0].Warnings) != 0 || len(js[1].Warnings) != 0 {
@@ -145,7 +139,7 @@ func TestInfoContainers(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	js := e2eInfo(t, rf64, w64, vb)
+	js := infoJSONOf(t, rf64, w64, vb)
 	if j := js[0]; j.Container != "RF64" || j.Encoding != "alaw" || j.Frames != 800 || j.Bits != 8 {
 		t.Errorf("RF64 file: %+v", j)
 	}
@@ -156,11 +150,11 @@ func TestInfoContainers(t *testing.T) {
 		strings.Join(j.Speakers, " ") != "FL FR" {
 		t.Errorf("20-bit file: %+v", j)
 	}
-	needTool(t, "sox")
-	if n := strings.TrimSpace(string(e2eTool(t, "sox", "--i", "-s", w64))); n != "96" {
+	wavtest.Need(t, "sox")
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", w64))); n != "96" {
 		t.Errorf("soxi -s of the Wave64 file: %s", n)
 	}
-	if n := strings.TrimSpace(string(e2eTool(t, "sox", "--i", "-s", rf64))); n != "800" {
+	if n := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", rf64))); n != "800" {
 		t.Errorf("soxi -s of the RF64 file: %s", n)
 	}
 
@@ -179,7 +173,7 @@ func TestInfoContainers(t *testing.T) {
 		len(j.Warnings) != 1 || j.Warnings[0].Kind != "ragged-tail" {
 		t.Errorf("raw file: %+v", j)
 	}
-	if r := wavemapCmd(t, "info", "--type", "s16", raw); r.code != exitUsage {
+	if r := runCLI(t, "info", "--type", "s16", raw); r.code != exitUsage {
 		t.Errorf("info with --type alone: exit %d, want 2", r.code)
 	}
 }
@@ -194,7 +188,7 @@ func TestInfoSeveral(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("RIFF"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	r := wavemapCmd(t, "info", "--json", a, bad, b)
+	r := runCLI(t, "info", "--json", a, bad, b)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	if r.code != exitFailure || len(lines) != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, bad) {
 		t.Fatalf("info --json a bad b: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
@@ -215,5 +209,35 @@ func TestInfoSeveral(t *testing.T) {
 		if _, ok := m[k]; !ok {
 			t.Errorf("info --json lacks the key %q", k)
 		}
+	}
+}
+
+// TestGenInfo is the smallest end-to-end check: gen makes a file that
+// info describes and sox agrees with.
+func TestGenInfo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g.wav")
+	mustRun(t, "gen", "--type", "s24", "--channels", "3", "--rate", "44100", "--frames", "1000", path)
+	r := mustRun(t, "info", "--json", path)
+	var info struct {
+		Encoding   string `json:"encoding"`
+		Channels   int    `json:"channels"`
+		SampleRate int    `json:"sample_rate"`
+		Frames     int64  `json:"frames"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &info); err != nil {
+		t.Fatalf("info --json: %v\n%s", err, r.stdout)
+	}
+	if info.Encoding != "s24" || info.Channels != 3 || info.SampleRate != 44100 || info.Frames != 1000 {
+		t.Errorf("info --json: %+v", info)
+	}
+	wavtest.Need(t, "sox")
+	if out := bytes.TrimSpace(wavtest.Run(t, "sox", "--i", "-s", path)); string(out) != "1000" {
+		t.Errorf("soxi -s: %q", out)
+	}
+	if r := runCLI(t, "info", filepath.Join(t.TempDir(), "missing.wav")); r.code != 1 || r.stderr == "" {
+		t.Errorf("missing file: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := runCLI(t, "nosuchcommand"); r.code != 2 {
+		t.Errorf("unknown command: exit %d", r.code)
 	}
 }

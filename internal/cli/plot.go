@@ -12,10 +12,6 @@ import (
 	"github.com/wavemap/wavemap"
 )
 
-func init() {
-	register("plot", "draw a waveform overview of a file as a PNG picture", runPlot)
-}
-
 // Picture limits: big enough for any screen, small enough that a typo in
 // --width cannot ask for gigabytes.
 const (
@@ -62,7 +58,7 @@ type plotJSON struct {
 	Seconds  float64 `json:"duration_seconds"`
 }
 
-func runPlot(e *env, args []string) error {
+func runPlot(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "plot", "FILE -o OUT.png")
 	out := fs.String("o", "", "PNG file to write (required)")
 	width := fs.Int("width", 1600, "picture width in pixels")
@@ -100,7 +96,7 @@ func runPlot(e *env, args []string) error {
 		return err
 	}
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	cols, err := wavemap.Overview(context.TODO(), f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+	cols, err := wavemap.Overview(ctx, f, *width-plotLeft-plotRight, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
 	p.Done()
 	if err != nil {
 		return fileError(name, err)

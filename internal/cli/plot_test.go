@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 func decodePNG(t *testing.T, path string) image.Image {
@@ -87,9 +89,9 @@ func TestPlotSine(t *testing.T) {
 
 	// sox: a louder sine on channel 1 (a period shorter than a column),
 	// silence on channel 2.
-	needTool(t, "sox")
+	wavtest.Need(t, "sox")
 	mixed := filepath.Join(dir, "mixed.wav")
-	run(t, "sox", "-D", "-r", "8000", "-n", "-b", "16", mixed, "synth", "3", "sine", "1000", "vol", "0.8", "remix", "1", "0")
+	wavtest.Run(t, "sox", "-D", "-r", "8000", "-n", "-b", "16", mixed, "synth", "3", "sine", "1000", "vol", "0.8", "remix", "1", "0")
 	png2 := filepath.Join(dir, "mixed.png")
 	mustRun(t, "plot", mixed, "-o", png2) // default size
 	img = decodePNG(t, png2)
@@ -178,14 +180,14 @@ func TestPlotBadInput(t *testing.T) {
 		{"plot", many, "-o", out, "--height", "100"}, // lanes too thin
 		{"plot", in, in, "-o", out},                  // two inputs
 	} {
-		if r := wavemapCmd(t, args...); r.code != 2 {
+		if r := runCLI(t, args...); r.code != 2 {
 			t.Errorf("%q: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("usage errors left %s behind", out)
 	}
-	if r := wavemapCmd(t, "plot", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+	if r := runCLI(t, "plot", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
 		t.Errorf("plot -h: exit %d, %q", r.code, r.stderr)
 	}
 }

@@ -1,15 +1,12 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 
 	"github.com/wavemap/wavemap"
 )
-
-func init() {
-	register("raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw)
-}
 
 // rawFlags are the flags that describe a headerless input (raw, info).
 type rawFlags struct {
@@ -68,10 +65,10 @@ func (r *rawFlags) open(name string, opts *wavemap.Options) (*wavemap.File, erro
 		return nil, err
 	}
 	f, err := wavemap.OpenRaw(name, raw, wavemap.ReadOnly, opts)
-	return f, namedErr(name, err)
+	return f, fileError(name, err)
 }
 
-func runRaw(e *env, args []string) error {
+func runRaw(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "raw", "--type T --channels N --rate HZ [--offset N] IN OUT.wav | --extract IN.wav OUT.raw")
 	extract := fs.Bool("extract", false, "write the samples of IN.wav, without a header, to OUT.raw")
 	rf := addRawFlags(fs)
@@ -116,15 +113,15 @@ func runRaw(e *env, args []string) error {
 	if *extract {
 		j.Container = wavemap.RawData.String()
 		j.Bytes = int64(len(data))
-		err = extractTo(out, data, p)
+		err = extractTo(ctx, out, data, p)
 	} else {
 		var dst *wavemap.File
 		dst, err = out.create(fm, src.Frames(), c)
 		if err == nil {
 			j.Container = dst.Header().Container.String()
-			if err = copyChunked(dst.Bytes(), data, p, 0); err != nil {
+			if err = copyChunked(ctx, dst.Bytes(), data, p, 0); err != nil {
 				out.abort(dst)
-				err = namedErr(in, err)
+				err = fileError(in, err)
 			} else {
 				err = out.commit(dst)
 			}
@@ -135,20 +132,23 @@ func runRaw(e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return printJSONLine(e, j)
+		return printJSON(e, j)
 	}
 	return nil
 }
 
 // extractTo writes data, read from a mapping, to the output as plain
 // bytes.
-func extractTo(out *outputFile, data []byte, p *progress) error {
+func extractTo(ctx context.Context, out *outputFile, data []byte, p *progress) error {
 	f, err := out.createPlain()
 	if err != nil {
 		return err
 	}
 	err = wavemap.Guard(func() error {
 		for off := 0; off < len(data); off += copyChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			end := min(off+copyChunk, len(data))
 			if _, err := f.Write(data[off:end]); err != nil {
 				return err

@@ -5,17 +5,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestRawWrap wraps sox-made headerless samples, behind a 100-byte header
 // and before a 6-byte trailer, and checks the WAVE file with ffprobe and
 // sox.
 func TestRawWrap(t *testing.T) {
-	needTool(t, "sox")
-	needTool(t, "ffprobe")
-	needTool(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffprobe")
+	wavtest.Need(t, "ffmpeg")
 	dir := t.TempDir()
-	samples := e2eTool(t, "sox", "-r", "44100", "-c", "2", "-n", "-b", "16", "-e", "signed-integer", "-t", "raw", "-",
+	samples := wavtest.Run(t, "sox", "-r", "44100", "-c", "2", "-n", "-b", "16", "-e", "signed-integer", "-t", "raw", "-",
 		"synth", "3000s", "sine", "440", "sine", "660")
 	if len(samples) != 3000*4 {
 		t.Fatalf("sox made %d bytes, want 12000", len(samples))
@@ -27,17 +29,17 @@ func TestRawWrap(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out.wav")
 	r := mustRun(t, "raw", "--json", "--type", "s16", "--channels", "2", "--rate", "44100", "--offset", "100", "--trailer", "6", in, out)
-	if j := e2eOutputJSON(t, r); j.Frames != 3000 || j.Container != "RIFF" || j.Encoding != "s16" {
+	if j := outputJSONOf(t, r); j.Frames != 3000 || j.Container != "RIFF" || j.Encoding != "s16" {
 		t.Errorf("raw --json: %+v", j)
 	}
-	probe := string(e2eTool(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
+	probe := string(wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
 		"-of", "default=nw=1", out))
 	for _, w := range []string{"codec_name=pcm_s16le", "channels=2", "sample_rate=44100", "duration_ts=3000"} {
 		if !strings.Contains(probe, w) {
 			t.Errorf("ffprobe of the wrapped file: %q lacks %s", probe, w)
 		}
 	}
-	e2eSameAudio(t, "wrapped samples decoded by sox", e2eTool(t, "sox", out, "-t", "raw", "-"), samples)
+	sameBytes(t, "wrapped samples decoded by sox", wavtest.Run(t, "sox", out, "-t", "raw", "-"), samples)
 
 	// Without --trailer the 6 bytes are a ragged tail: a warning, and the
 	// whole frames before it.
@@ -45,10 +47,10 @@ func TestRawWrap(t *testing.T) {
 	if !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, in) {
 		t.Errorf("ragged tail: stderr %q, want a warning naming the file", r.stderr)
 	}
-	e2eSameAudio(t, "wrapped with a ragged tail", e2eTool(t, "sox", out, "-t", "raw", "-"), append(samples, "TRAI"...))
+	sameBytes(t, "wrapped with a ragged tail", wavtest.Run(t, "sox", out, "-t", "raw", "-"), append(samples, "TRAI"...))
 
 	// f32 mono into Wave64.
-	fl := e2eTool(t, "sox", "-r", "8000", "-c", "1", "-n", "-b", "32", "-e", "floating-point", "-t", "raw", "-", "synth", "800s", "sine", "100")
+	fl := wavtest.Run(t, "sox", "-r", "8000", "-c", "1", "-n", "-b", "32", "-e", "floating-point", "-t", "raw", "-", "synth", "800s", "sine", "100")
 	if err := os.WriteFile(in, fl, 0o666); err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +58,8 @@ func TestRawWrap(t *testing.T) {
 	mustRun(t, "raw", "--type", "f32", "--channels", "1", "--rate", "8000", "--container", "w64", in, w64)
 	// ffmpeg, not sox: sox passes float samples through a 32-bit integer
 	// pipeline for Wave64 input and changes their low bits.
-	e2eSameAudio(t, "f32 Wave64 decoded by ffmpeg", e2eTool(t, "ffmpeg", "-loglevel", "error", "-i", w64, "-f", "f32le", "-"), fl)
-	if enc := string(e2eTool(t, "sox", "--i", "-e", w64)); !strings.Contains(enc, "Floating Point") {
+	sameBytes(t, "f32 Wave64 decoded by ffmpeg", wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-i", w64, "-f", "f32le", "-"), fl)
+	if enc := string(wavtest.Run(t, "sox", "--i", "-e", w64)); !strings.Contains(enc, "Floating Point") {
 		t.Errorf("soxi -e of the Wave64 file: %q", enc)
 	}
 }
@@ -65,39 +67,39 @@ func TestRawWrap(t *testing.T) {
 // TestRawExtract extracts the samples of ffmpeg and sox files and
 // compares them with the tools' own raw output.
 func TestRawExtract(t *testing.T) {
-	needTool(t, "ffmpeg")
-	needTool(t, "sox")
+	wavtest.Need(t, "ffmpeg")
+	wavtest.Need(t, "sox")
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out.raw")
 
 	s24 := filepath.Join(dir, "s24.wav")
-	e2eTool(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.1:r=22050", "-ac", "3",
+	wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=d=0.1:r=22050", "-ac", "3",
 		"-c:a", "pcm_s24le", "-metadata", "artist=someone", s24)
 	r := mustRun(t, "raw", "--json", "--extract", s24, out)
 	got, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e2eSameAudio(t, "s24 extract", got, e2eTool(t, "ffmpeg", "-loglevel", "error", "-i", s24, "-f", "s24le", "-"))
-	if j := e2eOutputJSON(t, r); j.Bytes != int64(len(got)) || j.Container != "raw" || j.Channels != 3 {
+	sameBytes(t, "s24 extract", got, wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-i", s24, "-f", "s24le", "-"))
+	if j := outputJSONOf(t, r); j.Bytes != int64(len(got)) || j.Container != "raw" || j.Channels != 3 {
 		t.Errorf("raw --extract --json: %+v (file of %d bytes)", j, len(got))
 	}
 
 	ulaw := filepath.Join(dir, "u.wav")
-	e2eTool(t, "sox", "-r", "8000", "-c", "1", "-n", "-e", "u-law", ulaw, "synth", "801s", "sine", "300")
+	wavtest.Run(t, "sox", "-r", "8000", "-c", "1", "-n", "-e", "u-law", ulaw, "synth", "801s", "sine", "300")
 	mustRun(t, "raw", "--extract", ulaw, out)
 	got, err = os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e2eSameAudio(t, "mu-law extract", got, e2eTool(t, "sox", ulaw, "-t", "ul", "-"))
+	sameBytes(t, "mu-law extract", got, wavtest.Run(t, "sox", ulaw, "-t", "ul", "-"))
 
 	// Round trip: the extracted codes wrapped again give the same file
 	// contents as the original, per sox.
 	back := filepath.Join(dir, "back.wav")
 	mustRun(t, "raw", "--type", "ulaw", "--channels", "1", "--rate", "8000", out, back)
-	e2eSameAudio(t, "mu-law round trip", e2eTool(t, "sox", back, "-t", "raw", "-e", "signed-integer", "-b", "16", "-"),
-		e2eTool(t, "sox", ulaw, "-t", "raw", "-e", "signed-integer", "-b", "16", "-"))
+	sameBytes(t, "mu-law round trip", wavtest.Run(t, "sox", back, "-t", "raw", "-e", "signed-integer", "-b", "16", "-"),
+		wavtest.Run(t, "sox", ulaw, "-t", "raw", "-e", "signed-integer", "-b", "16", "-"))
 }
 
 func TestRawErrors(t *testing.T) {
@@ -107,7 +109,7 @@ func TestRawErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out.wav")
-	before := e2eDigest(t, in)
+	before := digest(t, in)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -123,15 +125,15 @@ func TestRawErrors(t *testing.T) {
 		{[]string{"--extract", in, out}, 1, in}, // not a WAVE file
 		{[]string{"--type", "s16", "--channels", "1", "--rate", "8000", in}, 2, "output"},
 	} {
-		r := wavemapCmd(t, append([]string{"raw"}, c.args...)...)
+		r := runCLI(t, append([]string{"raw"}, c.args...)...)
 		if r.code != c.code || r.stdout != "" || !strings.Contains(r.stderr, c.msg) {
 			t.Errorf("raw %q: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, r.code, r.stdout, r.stderr, c.code, c.msg)
 		}
-		if n := e2eEntries(t, dir); len(n) != 1 {
+		if n := dirNames(t, dir); len(n) != 1 {
 			t.Errorf("raw %q left %q", c.args, n)
 		}
 	}
-	if e2eDigest(t, in) != before {
+	if digest(t, in) != before {
 		t.Error("the input changed")
 	}
 }
