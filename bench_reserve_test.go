@@ -7,9 +7,8 @@ import (
 	"testing"
 )
 
-// BenchmarkTranscodeToFile measures what Writer.Reserve's page-cache
-// helpers buy: a 256 MiB s16 stereo file converted to a new 512 MiB f32
-// file through TranscodeTo, with the helpers on and off, beside a plain
+// BenchmarkTranscodeToFile measures TranscodeTo into a new file: a 256
+// MiB s16 stereo file converted to a new 512 MiB f32 file, beside a plain
 // write(2) of the same output bytes with no conversion ("floor").
 // SetBytes counts the output. Each iteration writes a new file, which
 // is removed (so the page cache it used is freed) before the next.
@@ -27,9 +26,7 @@ func BenchmarkTranscodeToFile(b *testing.B) {
 	}
 	out := filepath.Join(dir, "out.wav")
 	outBytes := int64(frames) * 2 * 4
-	convert := func(b *testing.B, helpers bool) {
-		noPrefetch = !helpers
-		defer func() { noPrefetch = false }()
+	b.Run("transcode", func(b *testing.B) {
 		b.SetBytes(outBytes)
 		for b.Loop() {
 			osf, err := os.Create(out)
@@ -49,9 +46,7 @@ func BenchmarkTranscodeToFile(b *testing.B) {
 			osf.Close()
 			os.Remove(out)
 		}
-	}
-	b.Run("helpers", func(b *testing.B) { convert(b, true) })
-	b.Run("no-helpers", func(b *testing.B) { convert(b, false) })
+	})
 	b.Run("floor", func(b *testing.B) {
 		buf := make([]byte, 8<<20)
 		b.SetBytes(outBytes)

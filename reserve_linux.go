@@ -7,12 +7,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// canReserve reports whether Reserve preallocates, and canPrefetch
-// whether populate can bring file pages into the page cache.
-const (
-	canReserve  = true
-	canPrefetch = true
-)
+// canReserve reports whether Reserve preallocates.
+const canReserve = true
 
 // allocate claims the disk blocks of [off, off+n) of f and extends the
 // file over them (fallocate mode 0). A full disk or quota gives an error
@@ -46,14 +42,6 @@ type noSpaceError struct{ err error }
 func (e noSpaceError) Error() string        { return e.err.Error() }
 func (e noSpaceError) Unwrap() error        { return e.err }
 func (e noSpaceError) Is(target error) bool { return target == ErrNoSpace }
-
-// populate asks the kernel to read [off, off+n) of the file into the page
-// cache (posix_fadvise WILLNEED). Over allocated but unwritten blocks
-// this only makes zeroed pages, in the calling thread. It reports whether
-// the kernel took the hint.
-func populate(fd uintptr, off, n int64) bool {
-	return unix.Fadvise(int(fd), off, n, unix.FADV_WILLNEED) == nil
-}
 
 // appendOnly reports whether f was opened with O_APPEND, where every write
 // goes to the end of the file whatever its offset: extending such a file

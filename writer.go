@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"time"
 
 	"github.com/wavemap/wavemap/internal/riff"
 )
@@ -106,12 +105,6 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if err := w.check(len(p)); err != nil {
 		return 0, err
 	}
-	if w.res != nil {
-		t := time.Now()
-		n, err := w.write(p)
-		w.res.wrote(n, time.Since(t), w.start+w.head+w.n)
-		return n, err
-	}
 	return w.write(p)
 }
 
@@ -200,9 +193,6 @@ func (w *Writer) Close() error {
 		return ErrClosed
 	}
 	w.closed = true
-	if w.res != nil {
-		defer w.res.stop()
-	}
 	if w.err != nil {
 		return w.err
 	}
