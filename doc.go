@@ -50,7 +50,17 @@
 // into a *FaultError, and the library's own bulk operations run under it.
 // A full disk cannot do the same to a new file: Create reserves the
 // audio's disk space up front (unless Options.Sparse), so it fails with
-// ErrNoSpace instead.
+// ErrNoSpace instead. A FaultError names the file whose mapping was hit
+// and the likely cause (a truncation, found by checking the file's size,
+// a write to a ReadOnly view, a full disk, a view used after Close).
+//
+// To find stale views in tests, build with the wavemap_debug tag
+// (go test -tags wavemap_debug): on Unix, Close and Resize then leave an
+// inaccessible range where the old mapping was instead of releasing it,
+// so every later use of an old view faults, under Guard a FaultError
+// saying "a view used after Close or Resize", instead of silently reading
+// whatever is mapped there next. Such builds never give the address space
+// back: use them for tests only.
 //
 // # Scaling
 //

@@ -132,17 +132,27 @@ func (w Warning) Error() string {
 	return s + ": " + w.Msg
 }
 
-// FaultError reports a memory fault while touching a mapping, typically
-// because the file was truncated by another process after it was mapped,
-// or the disk filled up under a sparse file. Guard returns it.
+// FaultError reports a memory fault caught by Guard (and by every pass,
+// which runs under it): a view touched memory the system would not give.
+// Name and Cause say, as far as could be found out when the fault was
+// caught, whose mapping it was and why.
 type FaultError struct {
-	Addr uintptr // faulting address
-	Err  error   // the runtime error that was recovered
+	Addr  uintptr // faulting address
+	Name  string  // the file whose mapping holds Addr; "" if none known does
+	Cause string  // the likely cause, such as "the file was truncated to 4096 bytes"
+	Err   error   // the runtime error that was recovered
 }
 
-// Error reports the faulting address and its likely cause.
+// Error reports the faulting address, the file and the likely cause.
 func (e *FaultError) Error() string {
-	return fmt.Sprintf("wavemap: memory fault at address %#x (file truncated or out of disk space?)", e.Addr)
+	s := fmt.Sprintf("wavemap: memory fault at address %#x", e.Addr)
+	if e.Name != "" {
+		s += " in the mapping of " + e.Name
+	}
+	if e.Cause != "" {
+		s += ": " + e.Cause
+	}
+	return s
 }
 
 // Unwrap returns the recovered runtime error.

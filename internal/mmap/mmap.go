@@ -77,6 +77,7 @@ type Mapping struct {
 	data  []byte  // the caller's range: whole[skip:]
 	skip  int     // alignment slack at the start of whole
 	addr  uintptr // the view's address (Windows only)
+	base  int64   // file offset of whole[0]
 }
 
 // Map maps length bytes of f starting at byte offset off with protection
@@ -115,8 +116,9 @@ func Map(f *os.File, off, length int64, prot Prot) (*Mapping, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "mmap", Path: f.Name(), Err: err}
 	}
-	m.whole, m.addr, m.skip = whole, addr, int(slack)
+	m.whole, m.addr, m.skip, m.base = whole, addr, int(slack), off-slack
 	m.data = whole[m.skip:len(whole):len(whole)]
+	register(m)
 	return m, nil
 }
 
@@ -208,6 +210,13 @@ func (m *Mapping) Unmap() error {
 	m.whole, m.data = nil, nil
 	if whole == nil {
 		return nil
+	}
+	unregister(m, whole)
+	if poisonUnmapped {
+		// Debug builds: the range stays reserved and faults on any use.
+		if err := poison(whole); err == nil {
+			return nil
+		}
 	}
 	if err := unmap(m, whole); err != nil {
 		return &fs.PathError{Op: "munmap", Path: m.f.Name(), Err: err}
