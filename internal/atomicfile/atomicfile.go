@@ -215,6 +215,10 @@ func Create(name string, opts *Options) (*File, error) {
 			continue // a name already taken: draw another
 		}
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) { // name the target: the temporary name means nothing yet
+				err = &fs.PathError{Op: "create", Path: name, Err: pe.Err}
+			}
 			return nil, err
 		}
 		if exact {
