@@ -236,8 +236,9 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 }
 
 // CreateLike makes a new file with the format of src and the given number
-// of frames (a negative count means as many as src has), as Create does.
-// The samples are not copied: see CopyTo for that.
+// of frames (a negative count means as many as src has), as Create does:
+// it takes its name at Close. The samples are not copied: see CopyTo for
+// that.
 func CreateLike(name string, src *File, frames int64, opts *Options) (*File, error) {
 	if frames < 0 {
 		frames = src.Frames()
@@ -246,8 +247,11 @@ func CreateLike(name string, src *File, frames int64, opts *Options) (*File, err
 }
 
 // CopyTo writes the frames [from, to) of f into a new file of the same
-// format, created as Create does, and returns it mapped read-write. The
-// file's other chunks (LIST, bext ...) are not copied.
+// format, created as Create does, and returns it mapped read-write; Close
+// gives it its name. The file's other chunks (LIST, bext ...) are not
+// copied. name may be f's own name: f keeps mapping the old file, which
+// the new one replaces at Close (except on Windows, where that Close
+// fails while f is open).
 func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error) {
 	if f.closed {
 		return nil, ErrClosed
@@ -265,14 +269,15 @@ func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error)
 		return nil
 	})
 	if err != nil {
-		dst.Close()
+		dst.Discard()
 		return nil, err
 	}
 	return dst, nil
 }
 
 // CreateFrom makes a new file holding the samples of m, with the encoding
-// of T and the given sample rate, and returns it mapped read-write.
+// of T and the given sample rate, as Create does, and returns it mapped
+// read-write; Close gives it its name.
 func CreateFrom[T Sample](name string, m Frames[T], sampleRate int, opts *Options) (*File, error) {
 	format := Format{Encoding: encodingOf[T](), Channels: m.Channels, SampleRate: sampleRate}
 	dst, err := Create(name, format, int64(m.Len()), opts)
@@ -287,7 +292,7 @@ func CreateFrom[T Sample](name string, m Frames[T], sampleRate int, opts *Option
 		})
 	}
 	if err != nil {
-		dst.Close()
+		dst.Discard()
 		return nil, err
 	}
 	return dst, nil
