@@ -52,6 +52,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -326,6 +327,15 @@ type Partial struct {
 	// InUse: a running process holds it open and is still writing it (Unix
 	// only; elsewhere always false). Such a file is not a leftover.
 	InUse bool
+}
+
+// NamePattern returns a regular expression that matches the path of
+// every partial file of target (as its name is written in messages:
+// target's directory, joined).
+func NamePattern(target string) *regexp.Regexp {
+	dir, base := filepath.Split(target)
+	prefix := filepath.Join(dir, "."+cutBase(base))
+	return regexp.MustCompile(regexp.QuoteMeta(prefix+Marker) + "[0-9a-f]{8}" + regexp.QuoteMeta(Suffix))
 }
 
 // ParseName reports whether path's base name is a partial file's name,
