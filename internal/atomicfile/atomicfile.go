@@ -19,8 +19,8 @@
 //     before anything is created, so nothing ever opens, truncates or
 //     replaces them. A target whose permission bits let no one write it,
 //     or (on Unix) that this user could not open for writing, is refused
-//     too (*ReadOnlyError): a read-only file is kept, as cp and shells'
-//     redirections keep it.
+//     too (*ReadOnlyError): a read-only file is kept (cp and the shell's >
+//     fail on one for users other than root; it is kept for root too).
 //   - A symlink at the target's name is itself replaced by the new file:
 //     the file it points to is never written through, nor changed. (Its
 //     permission bits, read through the link, are the ones the new file
