@@ -605,3 +605,30 @@ func TestCreateOverMappedFile(t *testing.T) {
 		t.Errorf("the new file reads %d, want its own silence", hs[5])
 	}
 }
+
+// TestCloseFailureKeepsTarget makes the commit fail, by putting a
+// directory at the name while the file is written: Close reports it,
+// removes the new file and leaves the directory as it is.
+func TestCloseFailureKeepsTarget(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.wav")
+	makeS16(t, path, 10)
+	f, err := wavemap.Create(path, s16Stereo, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+	os.Mkdir(path, 0o755)
+	os.WriteFile(filepath.Join(path, "inside"), []byte("x"), 0o644)
+	var nr *atomicfile.NotRegularError
+	if err := f.Close(); !errors.As(err, &nr) || !strings.Contains(err.Error(), path) {
+		t.Errorf("Close onto a directory that appeared: %v", err)
+	}
+	if n := names(t, path); !slices.Equal(n, []string{"inside"}) {
+		t.Errorf("the directory holds %q", n)
+	}
+	noPartials(t, dir)
+	if err := f.Close(); !errors.Is(err, wavemap.ErrClosed) {
+		t.Errorf("Close after a failed Close: %v", err)
+	}
+}

@@ -77,9 +77,11 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if p, ok := atomicfile.Lookup(name); ok {
-			if !checkPartial(e, p, *asJSON, *cleanUp) {
-				clean = false
+			ok, err := checkPartial(e, p, *asJSON, *cleanUp)
+			if err != nil {
+				return err
 			}
+			clean = clean && ok
 			continue
 		}
 		j, err := checkFile(ctx, e, name, *data, *quiet)
@@ -129,8 +131,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 
 // checkPartial reports the partial file p, given to check by name, and
 // removes it for --clean. It returns whether the check passes: only when
-// p was removed.
-func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) bool {
+// p was removed. The error is that of printing the JSON line.
+func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) (bool, error) {
 	j := checkJSON{File: p.Path, Warnings: []warningJSON{}, UnfinishedOutputOf: p.Target, InUse: p.InUse}
 	var msg string
 	switch {
@@ -149,11 +151,10 @@ func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) bool {
 			p.Target, p.Size, p.ModTime.Format(time.RFC3339))
 	}
 	if asJSON {
-		printJSON(e, j)
-	} else {
-		fmt.Fprintf(e.stdout, "%s: %s\n", p.Path, msg)
+		return j.OK, printJSON(e, j)
 	}
-	return j.OK
+	fmt.Fprintf(e.stdout, "%s: %s\n", p.Path, msg)
+	return j.OK, nil
 }
 
 // leftovers lists the partial files killed runs left for name (not those
