@@ -1,10 +1,11 @@
 package wavemap
 
 import (
+	"errors"
 	"fmt"
 	"math"
-	"os"
 
+	"github.com/wavemap/wavemap/internal/atomicfile"
 	"github.com/wavemap/wavemap/internal/riff"
 )
 
@@ -12,16 +13,31 @@ import (
 // given format and maps its samples read-write. Silence is all zero bytes,
 // which Create does not write (the file system reads unwritten space as
 // zeros), except for u8, A-law and mu-law, whose silent codes (128, 0xD5,
-// 0xFF) Create writes out. Like Python's mode "w+", it overwrites an existing file
-// unless opts.NoClobber is set.
+// 0xFF) Create writes out. Like Python's mode "w+", it replaces an existing
+// file unless opts.NoClobber is set.
 //
-// The header is written with its final sizes before any sample, and the
-// file is extended to its full size at once, so a process killed at any
-// point after Create returns leaves a file that every tool opens. The
-// disk space for the audio is reserved (on Linux; a full disk fails here
-// with ErrNoSpace rather than as a SIGBUS while samples are written)
-// unless opts.Sparse asks for a sparse file. The data starts at an offset that is a
-// multiple of 16, so every typed view is naturally aligned.
+// The file is made under a temporary name in the same directory (for
+// "take.wav", ".take.wav.wavemap-XXXXXXXX.partial") and takes its name
+// only when Close commits it: Close writes the samples and the header to
+// stable storage, renames the file over name and syncs the directory.
+// Until then nothing changes at name: a file already there stays whole
+// (and other Files mapping it keep their mapping of it), and a failed
+// Create, a Discard, a failed Close or a killed process leaves it as it
+// was, plus, in the last case, the recognisable partial file, which can
+// be removed. Resize, Append and Flush work on the temporary file.
+//
+// What is at name is checked before anything is created: a FIFO, device,
+// socket or directory there (after following symlinks) is refused with an
+// error wrapping ErrArgument, and a read-only file with an error wrapping
+// fs.ErrPermission. A symlink at name is replaced by the new file; the
+// file it points to is not written. The new file gets the permission bits
+// of the file it replaces, or else opts.Perm, or else 0666 minus the
+// umask. Replacing a file needs disk space for both until Close.
+//
+// The disk space for the audio is reserved (on Linux; a full disk fails
+// here with ErrNoSpace rather than as a SIGBUS while samples are written)
+// unless opts.Sparse asks for a sparse file. The data starts at an offset
+// that is a multiple of 16, so every typed view is naturally aligned.
 //
 // The container is plain RIFF with a JUNK chunk reserving room for an RF64
 // ds64 chunk; when the data passes 4 GiB the file is written as RF64
@@ -53,17 +69,17 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	if total < n {
 		return nil, fmt.Errorf("%w: %d bytes of audio", ErrSizeLimit, n)
 	}
-	flag := os.O_RDWR | os.O_CREATE | os.O_TRUNC
-	if opts.NoClobber {
-		flag |= os.O_EXCL
-	}
-	osf, err := os.OpenFile(name, flag, 0o666)
+	af, err := atomicfile.Create(name, &atomicfile.Options{Perm: opts.Perm, NoClobber: opts.NoClobber})
 	if err != nil {
+		if errors.As(err, new(*atomicfile.NotRegularError)) {
+			return nil, fmt.Errorf("%w: create: %w", ErrArgument, err)
+		}
 		return nil, err
 	}
+	osf := af.File()
+	f := &File{name: name, mode: ReadWrite, osf: osf, size: total, syncFile: true, sparse: opts.Sparse, pending: af}
 	fail := func(err error) (*File, error) {
-		osf.Close()
-		os.Remove(name)
+		f.discard()
 		return nil, err
 	}
 	if _, err := osf.WriteAt(head, 0); err != nil {
@@ -80,15 +96,13 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	if err != nil {
 		return fail(err)
 	}
-	f := &File{name: name, mode: ReadWrite, osf: osf, hdr: *h, size: total, syncFile: true, sparse: opts.Sparse}
+	f.hdr = *h
 	if err := f.mapData(n); err != nil {
 		return fail(err)
 	}
 	if !opts.Sparse {
 		if err := reserveAudio(osf, int64(len(head)), n); err != nil {
-			f.Close()
-			os.Remove(name)
-			return nil, fmt.Errorf("wavemap: create %s: %w", name, err)
+			return fail(fmt.Errorf("wavemap: create %s: %w", name, err))
 		}
 	}
 	err = Guard(func() error {
@@ -96,14 +110,69 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 		return nil
 	})
 	if err != nil {
-		f.Close()
-		os.Remove(name)
-		return nil, err
+		return fail(err)
 	}
 	if opts.Advice != AdviseNormal {
 		f.Advise(opts.Advice, 0, frames)
 	}
 	return f, nil
+}
+
+// commit finishes a File made by Create (Close): the samples are written
+// back (msync) and unmapped, then the temporary file is synced, closed
+// and renamed over the name. Unmapping first lets Windows rename it. If
+// any step before the rename fails, the temporary file is removed and
+// whatever was at the name is left as it was.
+func (f *File) commit() error {
+	af := f.pending
+	f.pending = nil
+	f.closed = true
+	f.data = nil
+	err := f.mp.Sync()
+	if uerr := f.mp.Unmap(); err == nil {
+		err = uerr
+	}
+	if err != nil {
+		af.Abort()
+		return fmt.Errorf("wavemap: close %s: %w (the new file was removed; nothing changed at %s)", f.name, err, f.name)
+	}
+	if err := af.Commit(); err != nil {
+		return fmt.Errorf("wavemap: close %s: %w", f.name, err)
+	}
+	return nil
+}
+
+// discard unmaps and removes the unfinished file of a File made by
+// Create.
+func (f *File) discard() error {
+	af := f.pending
+	f.pending = nil
+	f.closed = true
+	f.data = nil
+	var err error
+	if f.mp != nil {
+		err = f.mp.Unmap()
+	}
+	if rerr := af.Abort(); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// Discard closes a File made by Create without committing it: the
+// temporary file is unmapped and removed, and nothing changes at the
+// file's name. Every view obtained from f becomes invalid. For a File
+// from Open or OpenRaw, Discard is Close (it removes nothing). Discard
+// after Close returns ErrClosed, so it can be deferred right after
+// Create, with Close on the path that succeeds.
+func (f *File) Discard() error {
+	if f.closed {
+		return ErrClosed
+	}
+	if f.pending == nil {
+		return f.Close()
+	}
+	return f.discard()
 }
 
 // silence makes d silence in encoding e: the silent code of u8, A-law
@@ -167,8 +236,9 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 }
 
 // CreateLike makes a new file with the format of src and the given number
-// of frames (a negative count means as many as src has), as Create does.
-// The samples are not copied: see CopyTo for that.
+// of frames (a negative count means as many as src has), as Create does:
+// it takes its name at Close. The samples are not copied: see CopyTo for
+// that.
 func CreateLike(name string, src *File, frames int64, opts *Options) (*File, error) {
 	if frames < 0 {
 		frames = src.Frames()
@@ -177,8 +247,11 @@ func CreateLike(name string, src *File, frames int64, opts *Options) (*File, err
 }
 
 // CopyTo writes the frames [from, to) of f into a new file of the same
-// format, created as Create does, and returns it mapped read-write. The
-// file's other chunks (LIST, bext ...) are not copied.
+// format, created as Create does, and returns it mapped read-write; Close
+// gives it its name. The file's other chunks (LIST, bext ...) are not
+// copied. name may be f's own name: f keeps mapping the old file, which
+// the new one replaces at Close (except on Windows, where that Close
+// fails while f is open).
 func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error) {
 	if f.closed {
 		return nil, ErrClosed
@@ -196,14 +269,15 @@ func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error)
 		return nil
 	})
 	if err != nil {
-		dst.Close()
+		dst.Discard()
 		return nil, err
 	}
 	return dst, nil
 }
 
 // CreateFrom makes a new file holding the samples of m, with the encoding
-// of T and the given sample rate, and returns it mapped read-write.
+// of T and the given sample rate, as Create does, and returns it mapped
+// read-write; Close gives it its name.
 func CreateFrom[T Sample](name string, m Frames[T], sampleRate int, opts *Options) (*File, error) {
 	format := Format{Encoding: encodingOf[T](), Channels: m.Channels, SampleRate: sampleRate}
 	dst, err := Create(name, format, int64(m.Len()), opts)
@@ -218,7 +292,7 @@ func CreateFrom[T Sample](name string, m Frames[T], sampleRate int, opts *Option
 		})
 	}
 	if err != nil {
-		dst.Close()
+		dst.Discard()
 		return nil, err
 	}
 	return dst, nil

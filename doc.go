@@ -31,8 +31,37 @@
 // ReadWrite ("r+") maps it shared: writes land in the file, Flush forces
 // them to disk. CopyOnWrite ("c") maps it privately: writes stay in this
 // process's memory. Only the data chunk is mapped, so no mode can change a
-// byte outside it. Create makes a new file (Python's "w+"), writes its
-// header with final sizes first and maps the data read-write.
+// byte outside it. Create makes a new file (Python's "w+") and maps its
+// data read-write; see Making files.
+//
+// # Making files
+//
+// Create (and CreateLike, CopyTo and CreateFrom, which call it) writes
+// the new file under a temporary name beside the final one,
+// ".NAME.wavemap-XXXXXXXX.partial", and Close commits it: the samples and
+// header go to stable storage, the file is renamed over NAME and the
+// directory is synced. A new file is therefore not visible at its name
+// until Close, and whatever was at the name stays there, whole, until
+// then. Discard throws the unfinished file away. If Create, Close or the
+// process fails at any point (a full disk, an error, a kill), the old
+// file, or none, is at the name; a killed process also leaves its
+// recognisable partial file, which 'wavemap check NAME --clean' removes.
+// Flush, Resize and Append work on the temporary file.
+//
+// Create refuses a FIFO, device, socket or directory at the name (after
+// following symlinks) and a read-only file, before creating anything. A
+// symlink at the name is replaced by the new file, never written
+// through. The new file gets the permission bits of the file it replaces,
+// or Options.Perm, or 0666 minus the umask. A File still mapping the old
+// file keeps it (so f.CopyTo(f.Name(), ...) works: f reads the old file
+// until it is closed), and its later changes reach the old file only. On
+// Windows, which cannot rename over a file that is open, Close unmaps and
+// closes the new file before renaming it, and fails, leaving the old file
+// in place, while another File or program holds the old one open.
+//
+// Replacing a file needs disk space for both until Close. The disk space
+// for the audio is reserved up front where the system allows (unless
+// Options.Sparse), so a full disk fails at Create with ErrNoSpace.
 //
 // # Views
 //
@@ -88,7 +117,8 @@
 // in a command, a request that went away) the pass starts no new block
 // and returns an error wrapping ctx.Err(). Gain then leaves the samples
 // before the stop changed and the rest as they were; Transcode and
-// TranscodeTo leave a partial output for the caller to remove. Options
+// TranscodeTo leave a partial output for the caller to throw away (with
+// Discard, for a File from Create). Options
 // come last in a *PassOptions (nil for the defaults): workers, block size,
 // progress reports, a dry run and the scaling of conversions.
 //

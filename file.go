@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/wavemap/wavemap/internal/atomicfile"
 	"github.com/wavemap/wavemap/internal/mmap"
 	"github.com/wavemap/wavemap/internal/riff"
 )
@@ -32,6 +33,9 @@ type File struct {
 	sparse   bool   // Options.Sparse: Resize leaves new space unreserved
 	advice   Advice // Options.Advice: what passes restore when they finish
 	closed   bool
+	// pending is the temporary file of a File made by Create, which Close
+	// renames into place (commit) and Discard removes; nil otherwise.
+	pending *atomicfile.File
 }
 
 // Open maps the audio of an existing WAVE file (RIFF, RF64, BW64 or
@@ -295,9 +299,18 @@ func (f *File) Flush() error {
 // invalid. Like os.File.Close it does not force changes to stable storage:
 // call Flush first to do so and to learn of write-back errors. Closing a
 // closed File returns ErrClosed.
+//
+// A File made by Create is different: Close commits it. It writes the
+// samples and header to stable storage, then renames the file into place
+// (see Create), and returns any error on the way; if it fails, the new
+// file is removed and nothing changed at its name. Discard throws such a
+// File away instead.
 func (f *File) Close() error {
 	if f.closed {
 		return ErrClosed
+	}
+	if f.pending != nil {
+		return f.commit()
 	}
 	f.closed = true
 	f.data = nil

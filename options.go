@@ -2,6 +2,7 @@ package wavemap
 
 import (
 	"fmt"
+	"io/fs"
 
 	"github.com/wavemap/wavemap/internal/mmap"
 )
@@ -118,8 +119,13 @@ type Options struct {
 	// 4 GiB; RF64, BW64 and Wave64 force those formats.
 	Container Container
 	// NoClobber makes Create fail with an error wrapping fs.ErrExist
-	// instead of overwriting an existing file.
+	// instead of replacing an existing file, and Close fail the same way,
+	// leaving it alone, if a file appeared at the name in the meantime.
 	NoClobber bool
+	// Perm is the permission bits (0777 only) Create gives a new file
+	// that replaces none; zero means 0666 minus the umask. A file that
+	// is replaced passes its own bits on instead.
+	Perm fs.FileMode
 	// Sparse makes Create, and Resize and Append on the File opened or
 	// created with these options, leave new audio space a hole in the
 	// file instead of reserving disk blocks for it. A sparse file costs no disk

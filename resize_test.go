@@ -127,8 +127,16 @@ func TestResize(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				defer f.Close()
 				keep := fillPattern(t, f)
+				// Close gives the new file its name; the resizes below work
+				// on it reopened, so that path shows every step.
+				if err := f.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if f, err = wavemap.Open(path, wavemap.ReadWrite, nil); err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
 				for _, frames := range []int64{5003, 5004, 77, 0, 2, 1} {
 					if err := f.Resize(frames); err != nil {
 						t.Fatalf("Resize(%d): %v", frames, err)
@@ -247,6 +255,14 @@ func TestAppend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Commit the empty file, then append to it reopened, so that path
+	// shows every step.
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = wavemap.Open(path, wavemap.ReadWrite, nil); err != nil {
+		t.Fatal(err)
+	}
 	defer f.Close()
 	var want []int16
 	for k := range 5 {
@@ -334,8 +350,16 @@ func TestResizePast4GiB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	keep := fillPattern(t, f)
+	// Close gives the new file its name; it grows reopened, so that path
+	// shows every step.
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{Sparse: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
 	off := f.Header().DataOffset
 	// The largest RIFF: RIFF size 0xFFFFFFFE = off - 8 + data bytes.
 	maxRIFF := (0xFFFFFFFE - off + 8) / 2

@@ -207,7 +207,16 @@ func TestTranscodeDryRunAndErrors(t *testing.T) {
 	if _, err := Transcode(context.Background(), stereo, src, nil); !errors.Is(err, ErrArgument) {
 		t.Errorf("channel mismatch: %v", err)
 	}
-	ro, err := Open(filepath.Join(dir, "u.wav"), ReadOnly, nil)
+	// A read-only destination: a file made and closed (committed) first,
+	// since a created file has no name until Close.
+	made, err := Create(filepath.Join(dir, "ro.wav"), fm, 300, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := made.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(filepath.Join(dir, "ro.wav"), ReadOnly, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,12 +42,25 @@ When standard error is a terminal and work runs for more than a second, a
 progress bar is drawn there and erased at the end; -q turns it off. It is
 never drawn when standard error is not a terminal.
 
-Commands that create a file (convert, cut, cat, raw, gen) refuse an
-output that is one of their inputs. They write to a temporary file next
-to the output and rename it into place once it is complete, so a failed
-or interrupted command leaves no partial file behind and an existing file
-of that name untouched. gain, normalize and fix change their input
-in place and fail on a file that cannot be written.
+Commands that create a file (convert, cut, cat, raw, gen, plot) write it
+to a temporary file beside the output, ".OUT.wavemap-XXXXXXXX.partial",
+and rename it over the output once it is complete and on disk. Until then
+an existing file of that name is untouched: a failed or interrupted
+command leaves it as it was (or no file) and removes its temporary file.
+A command killed outright (SIGKILL, a crash, a power cut) leaves its
+temporary file behind, which looks like a WAVE file but is unfinished:
+the next command writing that output, and check, report it, and
+check --clean removes it.
+
+The output must be a regular file or not exist: a FIFO, device, socket or
+directory (even through a symlink) is refused before anything is created,
+and so is a read-only file, which is kept. A symlink at the output's name
+is replaced by the new file; the file it points to is not written. The
+output gets the permission bits of the file it replaces or, for a new
+file, of the input (a 0600 input gives a 0600 output; gen uses 0666 minus
+the umask). An output that is one of the inputs is refused. Standard input
+and output ("-") are not supported yet (exit code 2). gain, normalize and
+fix change their input in place and fail on a file that cannot be written.
 
 # info
 
@@ -150,7 +163,7 @@ full scale are marked in red. The overview is computed in one pass.
 
 # check
 
-	wavemap check [--data] [--json] FILE...
+	wavemap check [--data] [--clean] [--json] FILE...
 
 Opens each file as the library does and lists every defect it had to
 work around, one line each ("FILE: warning KIND at byte N: what was
@@ -158,6 +171,15 @@ found"), or "FILE: ok". With --data it also reads every sample, reporting
 unreadable data and NaN or infinite float samples. The exit code is 0 when
 every file is clean and 1 otherwise; a file that cannot be opened at all
 is reported on standard error.
+
+A temporary file that a killed command left (see Conventions) is reported
+as the unfinished output of an interrupted run, whether it is given
+itself or its output is given ("FILE: leftover PARTIAL is the unfinished
+output of an interrupted run ..."), and fails the check. --clean removes
+such files (never one that a running command is still writing), and the
+ones removed no longer fail it. --json adds the keys unfinished_output_of
+and in_use for a temporary file, and leftovers ([{file, bytes, modified,
+removed}]) for an output.
 
 # fix
 

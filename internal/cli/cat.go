@@ -22,6 +22,9 @@ func runCat(ctx context.Context, e *env, args []string) error {
 		return usagef("want one or more input files and an output file")
 	}
 	ins, outName := pos[:len(pos)-1], pos[len(pos)-1]
+	if err := refuseStdio(outName, ins...); err != nil {
+		return err
+	}
 	srcs := make([]*wavemap.File, 0, len(ins))
 	defer func() {
 		for _, f := range srcs {
@@ -51,7 +54,7 @@ func runCat(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := newOutputFile(outName, ins...)
+	out, err := newOutputFile(e, "cat", outName, ins...)
 	if err != nil {
 		return err
 	}

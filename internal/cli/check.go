@@ -6,9 +6,11 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/atomicfile"
 )
 
 // checkJSON is one line of check --json.
@@ -18,6 +20,21 @@ type checkJSON struct {
 	Error     string        `json:"error,omitempty"`
 	Warnings  []warningJSON `json:"warnings"`
 	NonFinite *int64        `json:"nonfinite,omitempty"` // --data on float files: NaN and infinite samples
+	// UnfinishedOutputOf is set when the file is a partial file: the
+	// output it was to become.
+	UnfinishedOutputOf string `json:"unfinished_output_of,omitempty"`
+	// InUse: that partial file is still being written by a running process.
+	InUse bool `json:"in_use,omitempty"`
+	// Leftovers are the partial files killed runs left for this file.
+	Leftovers []leftoverJSON `json:"leftovers,omitempty"`
+}
+
+// leftoverJSON is a partial file left beside its output by a killed run.
+type leftoverJSON struct {
+	File     string `json:"file"`
+	Bytes    int64  `json:"bytes"`
+	Modified string `json:"modified"` // RFC 3339
+	Removed  bool   `json:"removed"`  // by --clean
 }
 
 // runCheck opens each file as the library does and lists what it had to
@@ -29,10 +46,19 @@ type checkJSON struct {
 // N: MESSAGE", or "FILE: ok"; files that cannot be opened at all are
 // reported on standard error. --json prints one object per file, one per
 // line, including those that cannot be opened (with an "error" key).
+//
+// Partial files, the temporary files a command writes its output to
+// (".OUT.wavemap-XXXXXXXX.partial"), are not audio files even though
+// their headers look complete: a killed command leaves one behind, partly
+// silent. check FILE on a partial file reports it as the unfinished
+// output of an interrupted run, and check OUT reports those left beside
+// OUT; either fails the check. --clean removes them (not those a running
+// command is still writing), and removed leftovers do not fail it.
 func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "check", "[--data] FILE...")
+	fs := newFlags(e, "check", "[--data] [--clean] FILE...")
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
 	data := fs.Bool("data", false, "also read every sample: report unreadable data and NaN or infinite float samples")
+	cleanUp := fs.Bool("clean", false, "remove the partial files that interrupted runs left (FILE itself, or beside it)")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap check --data *.wav")
 	files, err := parse(fs, args)
@@ -42,14 +68,29 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("no files given")
 	}
+	if err := refuseStdio("", files...); err != nil {
+		return err
+	}
 	clean := true
 	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if p, ok := atomicfile.Lookup(name); ok {
+			ok, err := checkPartial(e, p, *asJSON, *cleanUp)
+			if err != nil {
+				return err
+			}
+			clean = clean && ok
+			continue
+		}
 		j, err := checkFile(ctx, e, name, *data, *quiet)
 		if err != nil {
 			return err
+		}
+		j.Leftovers = leftovers(name, *cleanUp)
+		for _, l := range j.Leftovers {
+			j.OK = j.OK && l.Removed
 		}
 		if j.OK {
 			if !*asJSON {
@@ -73,11 +114,65 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		if j.NonFinite != nil && *j.NonFinite > 0 {
 			fmt.Fprintf(e.stdout, "%s: %d samples are NaN or infinite\n", name, *j.NonFinite)
 		}
+		for _, l := range j.Leftovers {
+			if l.Removed {
+				fmt.Fprintf(e.stdout, "%s: removed %s, the unfinished output of an interrupted run\n", name, l.File)
+			} else {
+				fmt.Fprintf(e.stdout, "%s: leftover %s is the unfinished output of an interrupted run (%d bytes, %s), not a usable file: it can be removed (--clean)\n",
+					name, l.File, l.Bytes, l.Modified)
+			}
+		}
 	}
 	if !clean {
 		return errSilentFailure
 	}
 	return nil
+}
+
+// checkPartial reports the partial file p, given to check by name, and
+// removes it for --clean. It returns whether the check passes: only when
+// p was removed. The error is that of printing the JSON line.
+func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) (bool, error) {
+	j := checkJSON{File: p.Path, Warnings: []warningJSON{}, UnfinishedOutputOf: p.Target, InUse: p.InUse}
+	var msg string
+	switch {
+	case p.InUse:
+		msg = fmt.Sprintf("a partial file still being written by a running command (it becomes %s when complete)", p.Target)
+	case cleanUp:
+		if err := atomicfile.RemovePartial(p.Path); err != nil {
+			j.Error = oneLine(err)
+			msg = "the unfinished output of an interrupted run, not removed: " + j.Error
+			break
+		}
+		j.OK = true
+		msg = "removed: it was the unfinished output of an interrupted run (it was to become " + p.Target + ")"
+	default:
+		msg = fmt.Sprintf("the unfinished output of an interrupted run (it was to become %s; %d bytes, %s), not a usable file: it can be removed (--clean)",
+			p.Target, p.Size, p.ModTime.Format(time.RFC3339))
+	}
+	if asJSON {
+		return j.OK, printJSON(e, j)
+	}
+	fmt.Fprintf(e.stdout, "%s: %s\n", p.Path, msg)
+	return j.OK, nil
+}
+
+// leftovers lists the partial files killed runs left for name (not those
+// being written now), removing them if cleanUp.
+func leftovers(name string, cleanUp bool) []leftoverJSON {
+	ps, _ := atomicfile.Partials(name)
+	var ls []leftoverJSON
+	for _, p := range ps {
+		if p.InUse {
+			continue
+		}
+		l := leftoverJSON{File: p.Path, Bytes: p.Size, Modified: p.ModTime.Format(time.RFC3339)}
+		if cleanUp {
+			l.Removed = atomicfile.RemovePartial(p.Path) == nil
+		}
+		ls = append(ls, l)
+	}
+	return ls
 }
 
 // checkFile checks one file. The error is not nil only when ctx was

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -11,10 +12,12 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/atomicfile"
 )
 
 // TestUsage checks the command list, help, unknown commands and every
@@ -222,7 +225,8 @@ func TestGenerateCancel(t *testing.T) {
 func TestOutputFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "missing", "out.wav")
-	o, err := newOutputFile(name)
+	var stderr strings.Builder
+	o, err := newOutputFile(&env{stdout: io.Discard, stderr: &stderr}, "test", name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +237,17 @@ func TestOutputFileErrors(t *testing.T) {
 		t.Fatal("created a file in a missing directory")
 	case !errors.Is(err, fs.ErrNotExist):
 		t.Errorf("%v: errors.Is(fs.ErrNotExist) is false", err)
-	case !errors.As(err, &pe) || pe.Path != o.tmp:
-		t.Errorf("%v: the wrapped *PathError was changed or lost (%+v)", err, pe)
-	case strings.Contains(err.Error(), o.tmp) || !strings.Contains(err.Error(), name):
+	case !errors.As(err, &pe) || pe.Path != name:
+		t.Errorf("%v: the wrapped *PathError was lost or does not name the output (%+v)", err, pe)
+	case strings.Contains(err.Error(), atomicfile.Suffix) || !strings.Contains(err.Error(), name):
 		t.Errorf("%q: should name %s, not the temporary file", err, name)
+	}
+	// An error about the temporary file names the output instead, and
+	// wraps the original unchanged.
+	tmp := filepath.Join(dir, "missing", ".out.wav"+atomicfile.Marker+"0123abcd"+atomicfile.Suffix)
+	err = o.errorf(&fs.PathError{Op: "write", Path: tmp, Err: syscall.ENOSPC})
+	if err.Error() != "write "+name+": "+syscall.ENOSPC.Error() || !errors.As(err, &pe) || pe.Path != tmp {
+		t.Errorf("errorf of an error naming the temporary file: %q (%+v)", err, pe)
 	}
 	// An error that does not name the file gets the output's name in
 	// front, once, and no library prefix.
@@ -274,7 +285,7 @@ func TestOutputFileErrors(t *testing.T) {
 		} {
 			r := runCLI(t, args...)
 			if r.code != exitFailure || r.stdout != "" || !strings.HasPrefix(r.stderr, "wavemap "+args[0]+": ") || !strings.Contains(r.stderr, out+": ") ||
-				strings.Count(r.stderr, "\n") != 1 || strings.Contains(r.stderr, "wavemap-tmp") {
+				strings.Count(r.stderr, "\n") != 1 || strings.Contains(r.stderr, atomicfile.Suffix) {
 				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 1 and one line naming %s", args, r.code, r.stdout, r.stderr, out)
 			}
 		}

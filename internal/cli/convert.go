@@ -43,6 +43,9 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		return usageError{err.Error()}
 	}
 	in, out := pos[0], pos[1]
+	if err := refuseStdio(out, in); err != nil {
+		return err
+	}
 	src, err := openAudio(e, "convert", in, wavemap.ReadOnly)
 	if err != nil {
 		return err
@@ -54,7 +57,7 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	}
 	// The output is written under a temporary name and renamed into
 	// place when complete (see outputFile).
-	o, err := newOutputFile(out, in)
+	o, err := newOutputFile(e, "convert", out, in)
 	if err != nil {
 		return err
 	}
@@ -70,25 +73,19 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	}
 	w, err := wavemap.NewWriter(osf, df, &wavemap.Options{Container: c})
 	if err != nil {
-		osf.Close()
 		return o.finish(err)
 	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
 	clipped, err := wavemap.TranscodeTo(ctx, w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
 	if err != nil {
-		osf.Close()
-		o.finish(err)
+		o.finish(err) // removes the temporary file
 		if errors.Is(err, wavemap.ErrNoSpace) {
 			return o.errorf(err) // about the output, named as cut and cat name it
 		}
 		return fileError(in, err)
 	}
-	err = w.Close()
-	if cerr := osf.Close(); err == nil {
-		err = cerr
-	}
-	if err := o.finish(err); err != nil {
+	if err := o.finish(w.Close()); err != nil { // syncs, closes and renames the file
 		return err
 	}
 	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped}

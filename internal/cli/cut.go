@@ -29,6 +29,9 @@ func runCut(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	in, outName := pos[0], pos[1]
+	if err := refuseStdio(outName, in); err != nil {
+		return err
+	}
 	src, err := openAudio(e, "cut", in, wavemap.ReadOnly)
 	if err != nil {
 		return err
@@ -57,7 +60,7 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := newOutputFile(outName, in)
+	out, err := newOutputFile(e, "cut", outName, in)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wavemap/wavemap/internal/atomicfile"
 	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
@@ -72,7 +73,7 @@ func interruptWhenWriting(t *testing.T, dir string, args ...string) (code int, s
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !seen; {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
-			seen = seen || strings.HasSuffix(e.Name(), ".wavemap-tmp")
+			seen = seen || strings.HasSuffix(e.Name(), atomicfile.Suffix)
 		}
 		time.Sleep(time.Millisecond)
 	}

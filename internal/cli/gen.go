@@ -50,8 +50,12 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	format := wavemap.Format{Encoding: enc, Channels: *channels, SampleRate: *rate}
 	// Like the other commands that create a file, gen writes under a
 	// temporary name and renames the file into place once it is
-	// complete: an interrupted or failed gen leaves nothing behind.
-	out, err := newOutputFile(pos[0])
+	// complete: an interrupted or failed gen leaves the old file (or
+	// nothing) at the name.
+	if err := refuseStdio(pos[0]); err != nil {
+		return err
+	}
+	out, err := newOutputFile(e, "gen", pos[0])
 	if err != nil {
 		return err
 	}
@@ -64,9 +68,6 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	}
 	if err == nil {
 		err = ctx.Err()
-	}
-	if err == nil {
-		err = f.Flush()
 	}
 	if err != nil {
 		out.abort(f)

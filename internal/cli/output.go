@@ -2,59 +2,108 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
+	"io/fs"
 	"os"
-	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/atomicfile"
 )
 
-// outputFile is an output being written. It is created under a temporary
-// name in the same directory and renamed into place by commit, so a
-// command that fails or is interrupted leaves no partial file behind, and
-// an existing file of the final name is untouched until the new one is
-// complete.
+// outputFile is a file a command makes. Every command makes its files
+// the same way, through internal/atomicfile (directly, or through
+// wavemap.Create): the new file is written under a temporary name beside
+// the output, ".OUT.wavemap-XXXXXXXX.partial", and renamed over the output
+// when complete, so a command that fails or is interrupted leaves the old
+// output (or none) and removes its temporary file; one that is killed
+// leaves the temporary file, which the next run reports.
 type outputFile struct {
-	name, tmp string
+	name string
+	perm fs.FileMode      // the input's bits, for an output that replaces no file
+	af   *atomicfile.File // createPlain's file
+	tmp  *regexp.Regexp   // matches the names of this output's temporary files
 }
 
-// newOutputFile prepares to write name. It refuses a directory and any of
-// the inputs (writing over a file being read would destroy it).
-func newOutputFile(name string, inputs ...string) (*outputFile, error) {
-	if st, err := os.Stat(name); err == nil {
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s: output is a directory", name)
+// refuseStdio refuses "-" among the inputs and the output: pipes are not
+// supported yet, and "-" must not become a file of that name.
+func refuseStdio(output string, inputs ...string) error {
+	for _, in := range inputs {
+		if in == "-" {
+			return usagef("reading from standard input (-) is not supported yet: give a file name")
 		}
+	}
+	if output == "-" {
+		return usagef("writing to standard output (-) is not supported yet: give a file name")
+	}
+	return nil
+}
+
+// newOutputFile prepares to write name for the command cmd. It refuses,
+// before anything is created or removed, an output that is not a regular
+// file (a FIFO, a device, a directory: wavemap writes regular files
+// only), a read-only file and any of the inputs (writing over a file
+// being read would destroy it). It reports on standard error the
+// temporary files that killed runs left for this output. The new file
+// gets the permission bits of the file it replaces or, if there is none,
+// of the first input.
+func newOutputFile(e *env, cmd, name string, inputs ...string) (*outputFile, error) {
+	o := &outputFile{name: name, tmp: atomicfile.NamePattern(name)}
+	if err := refuseStdio(name, inputs...); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.Check(name, nil); err != nil {
+		return nil, o.errorf(err)
+	}
+	if st, err := os.Stat(name); err == nil {
 		for _, in := range inputs {
 			if ist, err := os.Stat(in); err == nil && os.SameFile(st, ist) {
 				return nil, fmt.Errorf("%s: output is the same file as input %s", name, in)
 			}
 		}
 	}
-	dir, base := filepath.Split(name)
-	tmp := filepath.Join(dir, fmt.Sprintf(".%s.%016x.wavemap-tmp", base, rand.Uint64()))
-	return &outputFile{name: name, tmp: tmp}, nil
+	if len(inputs) > 0 {
+		if st, err := os.Stat(inputs[0]); err == nil && st.Mode().IsRegular() {
+			o.perm = st.Mode().Perm()
+		}
+	}
+	ps, _ := atomicfile.Partials(name)
+	for _, p := range ps {
+		if !p.InUse {
+			fmt.Fprintf(e.stderr, "wavemap %s: note: %s\n", cmd, leftoverNote(p))
+		}
+	}
+	return o, nil
 }
 
-// create makes the temporary WAVE file.
+// leftoverNote describes a partial file left by a killed run.
+func leftoverNote(p atomicfile.Partial) string {
+	return fmt.Sprintf("%s is the unfinished output of an interrupted run (%d bytes, %s), not a usable file: it can be removed (wavemap check --clean %s)",
+		p.Path, p.Size, p.ModTime.Format("2006-01-02 15:04:05"), p.Target)
+}
+
+// create makes the output WAVE file, which commit gives its name.
 func (o *outputFile) create(fm wavemap.Format, frames int64, c wavemap.Container) (*wavemap.File, error) {
-	f, err := wavemap.Create(o.tmp, fm, frames, &wavemap.Options{Container: c, NoClobber: true})
+	f, err := wavemap.Create(o.name, fm, frames, &wavemap.Options{Container: c, Perm: o.perm})
 	if err != nil {
 		return nil, o.errorf(err)
 	}
 	return f, nil
 }
 
-// createPlain makes the temporary file for bytes that are not a WAVE file.
+// createPlain makes the temporary file for bytes that are not written
+// through a mapping (a PNG, raw samples, a WAVE stream); finish gives it
+// its name.
 func (o *outputFile) createPlain() (*os.File, error) {
-	f, err := os.OpenFile(o.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	af, err := atomicfile.Create(o.name, &atomicfile.Options{Perm: o.perm})
 	if err != nil {
 		return nil, o.errorf(err)
 	}
-	return f, nil
+	o.af = af
+	return af.File(), nil
 }
 
 // errorf returns err as an error about the output: its message names the
@@ -64,41 +113,44 @@ func (o *outputFile) errorf(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := strings.TrimPrefix(strings.ReplaceAll(err.Error(), o.tmp, o.name), "wavemap: ")
+	var nr *atomicfile.NotRegularError
+	var ro *atomicfile.ReadOnlyError
+	switch {
+	case errors.As(err, &nr):
+		return &namedError{fmt.Sprintf("%s is %s: wavemap writes regular files only", o.name, atomicfile.Kind(nr.Mode)), err}
+	case errors.As(err, &ro):
+		return &namedError{fmt.Sprintf("%s is read-only (%v): wavemap does not replace read-only files (remove it, or make it writable, first)", o.name, ro.Perm), err}
+	}
+	msg := strings.TrimPrefix(o.tmp.ReplaceAllLiteralString(err.Error(), o.name), "wavemap: ")
 	if !strings.Contains(msg, o.name) {
 		msg = o.name + ": " + msg
 	}
 	return &namedError{msg, err}
 }
 
-// commit closes f, the temporary file, and renames it into place. Like
-// cp, sox and ffmpeg it leaves the write-back to the kernel rather than
-// waiting for the disk (the header was final before the first sample, so
-// the file is valid at every moment); a disk that fills up while the
-// samples are copied shows as a fault, which copyChunked reports.
+// commit closes f, which gives the new file its name (see wavemap.Create:
+// the samples and the header reach the disk first).
 func (o *outputFile) commit(f *wavemap.File) error {
-	return o.finish(f.Close())
+	return o.errorf(f.Close())
 }
 
-// finish renames the closed temporary file into place if err is nil, and
-// removes it otherwise.
+// finish gives createPlain's file its name if err is nil, and removes it
+// otherwise.
 func (o *outputFile) finish(err error) error {
 	if err == nil {
-		err = os.Rename(o.tmp, o.name)
+		err = o.af.Commit()
+	} else {
+		o.af.Abort()
 	}
-	if err != nil {
-		os.Remove(o.tmp)
-		return o.errorf(err)
-	}
-	return nil
+	return o.errorf(err)
 }
 
-// abort closes and removes the temporary file.
+// abort removes the unfinished output f; nothing changes at the output's
+// name.
 func (o *outputFile) abort(f *wavemap.File) {
 	if f != nil {
-		f.Close()
+		f.Discard()
 	}
-	os.Remove(o.tmp)
 }
 
 // copyChunk is how many bytes copyChunked moves between progress updates

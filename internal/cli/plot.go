@@ -82,6 +82,9 @@ func runPlot(ctx context.Context, e *env, args []string) error {
 			*width, *height, plotLeft+plotRight+16, plotTop+plotBottom+plotMinLane, plotMaxSide, plotMaxPixels)
 	}
 	name := pos[0]
+	if err := refuseStdio(*out, name); err != nil {
+		return err
+	}
 	f, err := openAudio(e, "plot", name, wavemap.ReadOnly)
 	if err != nil {
 		return err
@@ -91,7 +94,7 @@ func runPlot(ctx context.Context, e *env, args []string) error {
 	if lanes := (*height - plotTop - plotBottom + plotGap) / fm.Channels; lanes-plotGap < plotMinLane {
 		return usagef("%s has %d channels: --height %d leaves under %d pixels a channel", name, fm.Channels, *height, plotMinLane)
 	}
-	o, err := newOutputFile(*out, name)
+	o, err := newOutputFile(e, "plot", *out, name)
 	if err != nil {
 		return err
 	}
@@ -120,11 +123,7 @@ func writePNG(o *outputFile, img image.Image) error {
 	if err != nil {
 		return err
 	}
-	err = png.Encode(w, img)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	return o.finish(err)
+	return o.finish(png.Encode(w, img)) // syncs, closes and renames the file, or removes it
 }
 
 // drawWaveform draws one lane per channel of cols (as Overview returns

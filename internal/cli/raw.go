@@ -84,6 +84,9 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 		return usagef("want an input and an output file")
 	}
 	in, outName := pos[0], pos[1]
+	if err := refuseStdio(outName, in); err != nil {
+		return err
+	}
 	if !*extract {
 		if _, err := rf.spec(); err != nil {
 			return err
@@ -101,7 +104,7 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 	if src.Frames() == 0 {
 		return fmt.Errorf("%s: no whole frame of audio to copy", in)
 	}
-	out, err := newOutputFile(outName, in)
+	out, err := newOutputFile(e, "raw", outName, in)
 	if err != nil {
 		return err
 	}
@@ -157,11 +160,5 @@ func extractTo(ctx context.Context, out *outputFile, data []byte, p *progress) e
 		}
 		return nil
 	})
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return out.finish(err)
+	return out.finish(err) // syncs, closes and renames the file, or removes it
 }
