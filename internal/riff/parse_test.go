@@ -724,8 +724,8 @@ func TestStrings(t *testing.T) {
 // offset and its size.
 func TestParseWave64ShortSizes(t *testing.T) {
 	fmtChunk := wavtest.W64Chunk(w64Fmt, wavtest.FmtPCM(1, 1, 8000, 16, 2)) // 40, 40 bytes; size field at 56
-	data := wavtest.W64Chunk(w64Data, wavtest.S16(1, -2, 3, -4))             // 80, payload 104
-	list := wavtest.W64Chunk(w64List, []byte("INFO"))                        // 112; size field at 128
+	data := wavtest.W64Chunk(w64Data, wavtest.S16(1, -2, 3, -4))            // 80, payload 104
+	list := wavtest.W64Chunk(w64List, []byte("INFO"))                       // 112; size field at 128
 	withSize := func(chunk []byte, size uint64) []byte {
 		b := bytes.Clone(chunk)
 		copy(b[16:], wavtest.LE64(size))
