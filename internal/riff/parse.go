@@ -554,13 +554,20 @@ func (p *parser) list(c Chunk, needed bool) {
 // size the file holds, goes on past it. The data size is the field that
 // writers most often leave stale: a recorder killed before it came back
 // to it, or one that updates it every few seconds. The bytes after it are
-// taken for audio when they do not start a chunk (see chunkLike) and
-// either the container size counts them (the audio then ends where the
-// container does, or at the end of the file) or they run to the end of
-// the file and are at least a chunk header (the recorder case), or they
-// follow a container size that is stale too. Fewer than a header of zeros
-// are padding, not audio, and at least a frame must be gained. It returns the size to use, c.Size when nothing changes, and
-// how it was decided.
+// audio when they do not start a chunk (see chunkLike) and either
+//
+//   - the container's size counts them, and they are not just zero
+//     padding (fewer zeros than a chunk header): the audio then ends where
+//     the container does if a chunk or padding follows there, else at the
+//     end of the file; or
+//   - nothing counts them, but they run to the end of the file, are at
+//     least a chunk header long and hold a whole frame (the recorder).
+//
+// The same bytes with the sizes a repair writes (see wavemap.Repair) lead
+// to the same audio: that is why less than a frame is taken where the
+// container ends at a chunk, and refused where it ends with the file. It
+// returns the size to use, c.Size when nothing changes, and how it was
+// decided.
 func (p *parser) extend(c Chunk) (int64, DataBasis) {
 	declEnd := c.DataOffset + c.Size
 	nx := p.next(c)
@@ -571,23 +578,25 @@ func (p *parser) extend(c Chunk) (int64, DataBasis) {
 	if p.w64 {
 		hdr = w64Header
 	}
-	stop, basis := declEnd, DataDeclared
-	if re := p.riffEnd(); re > nx && !p.padding(nx, min(re, p.end), hdr) {
-		stop, basis = min(re, p.end), DataContainer
-	}
-	// Past the sizes, only a container size that says more than the data
-	// size (a header evidently stale) makes a few bytes audio.
-	if from := max(stop, nx); from < p.end && !p.chunkLike(from) && (p.end-from >= hdr || basis == DataContainer && !p.padding(from, p.end, hdr)) {
-		stop, basis = p.end, DataTrailing
-	}
 	frame := int64(1)
 	if p.haveFmt {
 		frame = max(int64(p.h.Fmt.BlockAlign), 1)
 	}
-	if stop-declEnd < frame {
-		return c.Size, DataDeclared
+	if re := p.riffEnd(); re > nx && !p.padding(nx, min(re, p.end), hdr) {
+		switch {
+		case re >= p.end && p.end-declEnd < frame:
+			return c.Size, DataDeclared
+		case re >= p.end:
+			return p.end - c.DataOffset, DataContainer
+		case p.chunkLike(re) || p.padding(re, p.end, hdr):
+			return re - c.DataOffset, DataContainer
+		}
+		return p.end - c.DataOffset, DataTrailing
 	}
-	return stop - c.DataOffset, basis
+	if p.end-nx >= hdr && p.end-declEnd >= frame {
+		return p.end - c.DataOffset, DataTrailing
+	}
+	return c.Size, DataDeclared
 }
 
 // padding reports whether the bytes from a to b are fewer than a chunk
