@@ -122,7 +122,7 @@ type Header struct {
 	// FactFrames is the sample-frame count from the fact chunk (or the ds64
 	// sample count); -1 if the file has none.
 	FactFrames int64
-	Chunks     []Chunk // every chunk, in file order, the RIFF header excluded
+	Chunks     []Chunk // every chunk, in file order, the RIFF header excluded (past maxChunks, only those the header needs and the last)
 	Tags       []Tag   // LIST/INFO entries
 	Warnings   []Warning
 }
