@@ -52,15 +52,18 @@ type RepairOptions struct {
 // order they are written: the data chunk's size first, the container's
 // last.
 //
-// Repair never shrinks a size over bytes that the file holds, and reads
-// the header as Open does, so that a repaired file opens with the frames
-// that Open found before. Where the data size stops short, the audio is
-// taken to go on (and the data size is extended) when the bytes after it
-// do not start a chunk and either the container's size counts them, or
-// they run to the end of the file and are more than a chunk header (a
-// recorder that rewrites its header every few seconds leaves this); a
-// partial frame at the end stays out of the audio. The Reason of the data
-// size's Fix says which of these was chosen.
+// Repair never shrinks a size over audio that the file holds, keeps a
+// container size that counts the whole file, and reads the header as
+// Open does, so that a repaired file opens with the frames that Open
+// found before. Where the data size stops short, the audio is taken to go
+// on (and the data size is extended) when the bytes after it do not start
+// a chunk (a printable id and a size that fits, or the id of a chunk
+// known to follow audio) and either the container's size counts them, or
+// they run to the end of the file and are at least a chunk header and a
+// frame long (a recorder that rewrites its header every few seconds
+// leaves this); a partial frame at the end stays out of the audio, with a
+// warning. The Reason of the data size's Fix says which of these was
+// chosen.
 //
 // With opts.DryRun set nothing is written: the changes are only reported.
 // Otherwise each field is written on its own (no other byte of the file
