@@ -130,9 +130,10 @@
 // an int or int64, so a file may hold more than 2^31 samples. Resize and
 // Append grow or shrink a ReadWrite file with its header correct after each
 // call, upgrading it to RF64 when it passes 4 GiB. Repair rewrites wrong
-// size fields in place (a recorder that crashed, a stream that was never
-// finalised). A 32-bit program cannot map more than 2 GiB at once: Open
-// fails with ErrTooLarge instead.
+// size fields in place (a recorder that crashed or rewrote its header
+// only every few seconds, a stream that was never finalised), never
+// shrinking one over audio that the file holds. A 32-bit program cannot
+// map more than 2 GiB at once: Open fails with ErrTooLarge instead.
 //
 // # Streaming
 //

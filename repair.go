@@ -33,17 +33,37 @@ type RepairOptions struct {
 	// Warn, if set, receives each recoverable problem found while parsing
 	// the header, as Options.Warn does for Open.
 	Warn func(Warning)
+	// Unfixed, if set, receives each problem that the fixes leave in the
+	// file (every warning Open gives for the file as it is once repaired)
+	// with the reason no size field can remove it: a partial frame at the
+	// end of the audio, bytes that are neither audio nor a chunk, a second
+	// fmt chunk ...
+	Unfixed func(w Warning, why string)
 }
 
 // Repair corrects the size fields of a WAVE file's header in place, so
 // that every reader agrees with what the file holds: a RIFF (or Wave64)
 // size that disagrees with where the chunks end, a data size that runs
-// past the end of the file or is a streaming placeholder (0 or
-// 0xFFFFFFFF, left by a writer that never came back to it), the 64-bit
-// sizes and sample count of an RF64 or BW64 ds64 chunk, and the frame
-// count of a fact chunk. It returns every change, with the offset, the
-// old and new values and the reason, in the order they are written: the
-// data chunk's size first, the container's last.
+// past the end of the file, is a streaming placeholder (0 or 0xFFFFFFFF,
+// left by a writer that never came back to it) or stops short of audio
+// that the file holds, the 64-bit sizes and sample count of an RF64 or
+// BW64 ds64 chunk, and the frame count of a fact chunk. It returns every
+// change, with the offset, the old and new values and the reason, in the
+// order they are written: the data chunk's size first, the container's
+// last.
+//
+// Repair never shrinks a size over audio that the file holds, keeps a
+// container size that counts the whole file, and reads the header as
+// Open does, so that a repaired file opens with the frames that Open
+// found before. Where the data size stops short, the audio is taken to go
+// on (and the data size is extended) when the bytes after it do not start
+// a chunk (a printable id and a size that fits, or the id of a chunk
+// known to follow audio) and either the container's size counts them, or
+// they run to the end of the file and are at least a chunk header and a
+// frame long (a recorder that rewrites its header every few seconds
+// leaves this); a partial frame at the end stays out of the audio, with a
+// warning. The Reason of the data size's Fix says which of these was
+// chosen.
 //
 // With opts.DryRun set nothing is written: the changes are only reported.
 // Otherwise each field is written on its own (no other byte of the file
@@ -70,8 +90,21 @@ func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 		}
 	}
 	fixes, err := planRepair(name, osf, size, rh)
-	if err != nil || opts.DryRun || len(fixes) == 0 {
+	if err != nil {
 		return fixes, err
+	}
+	// What Open will say of the repaired file: what the fixes leave.
+	after, err := riff.Parse(patched{osf, fixes}, size, riff.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("wavemap: repair %s: the repaired header would not parse (%w): nothing written", name, fromRIFFError(name, err))
+	}
+	if opts.Unfixed != nil {
+		for _, w := range after.Warnings {
+			opts.Unfixed(fromRIFFWarning(w), unfixedReason(w))
+		}
+	}
+	if opts.DryRun || len(fixes) == 0 {
+		return fixes, nil
 	}
 	for _, x := range fixes {
 		b := binary.LittleEndian.AppendUint64(nil, x.New)[:x.Width]
@@ -87,8 +120,11 @@ func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 
 // planRepair works out the fixes for the parsed header rh of the file r
 // of size bytes. The audio is what the data chunk holds as Parse reads it
-// (before rounding to whole frames), and the container's size says where
-// the chunks end; riff.Sizes says what every field must then hold.
+// (before rounding to whole frames; Parse has decided whether a stale data
+// size stops short of it), and the container's size says where the chunks
+// end; riff.Sizes says what every field must then hold. A container size
+// that says the file ends at its last byte is left alone, as Parse takes
+// it: it claims bytes that the file holds.
 func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header) ([]Fix, error) {
 	refuse := func(format string, args ...any) error {
 		return &FormatError{Name: name, Err: ErrUnsupported, Msg: "cannot repair in place: " + fmt.Sprintf(format, args...)}
@@ -107,11 +143,13 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header) ([]Fix,
 		return nil, refuse("the chunks end at byte %d, past what a 32-bit RIFF size can say", endPad)
 	}
 	// A container size that leaves out the last chunk's padding is right
-	// too (the fields are the same but for those sizes).
+	// too, and so is one that counts every byte of the file (the fields
+	// are the same but for those sizes).
 	_, alt, _ := sz.Fields(n, endRaw)
+	_, whole, _ := sz.Fields(n, size)
 
 	reasons := map[riff.FieldKind]string{
-		riff.FieldData:      fmt.Sprintf("the file holds %d bytes of audio from byte %d", n, sz.Data.DataOffset),
+		riff.FieldData:      dataReason(rh, sz),
 		riff.FieldFrames:    fmt.Sprintf("the data holds %d frames", n/int64(sz.BlockAlign)),
 		riff.FieldContainer: fmt.Sprintf("the chunks end at byte %d", endPad),
 	}
@@ -122,7 +160,7 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header) ([]Fix,
 			return nil, fmt.Errorf("wavemap: repair %s: reading byte %d: %w", name, fd.Offset, err)
 		}
 		v := binary.LittleEndian.Uint64(b[:])
-		if v == fd.Value || v == alt[i].Value || v == fd.Actual {
+		if v == fd.Value || v == alt[i].Value || v == fd.Actual || fd.Kind == riff.FieldContainer && v == whole[i].Value {
 			continue
 		}
 		reason := reasons[fd.Kind]
@@ -132,4 +170,68 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header) ([]Fix,
 		fixes = append(fixes, Fix{Offset: fd.Offset, Width: fd.Width, Field: fd.Name, Old: v, New: fd.Value, Reason: reason})
 	}
 	return fixes, nil
+}
+
+// dataReason says why the data size of rh must be its data chunk's Size:
+// which reading of the file Parse chose.
+func dataReason(rh *riff.Header, sz riff.Sizes) string {
+	d := sz.Data
+	container := "RIFF size"
+	switch rh.Container {
+	case riff.ContainerRF64, riff.ContainerBW64:
+		container = "ds64 RIFF size"
+	case riff.ContainerWave64:
+		container = "Wave64 file size"
+	}
+	switch rh.DataBasis {
+	case riff.DataContainer:
+		return fmt.Sprintf("%s says the file holds %d more bytes of audio than the data size: data size extended", container, d.Size-d.Declared)
+	case riff.DataTrailing:
+		return fmt.Sprintf("%d bytes after the declared end of the audio (byte %d) run to the end of the file and do not start a chunk: taken as audio, data size extended",
+			d.Size-d.Declared, d.DataOffset+d.Declared)
+	case riff.DataCut:
+		return fmt.Sprintf("the data size claims %d bytes, the file holds %d from byte %d", d.Declared, d.Size, d.DataOffset)
+	case riff.DataUnknown:
+		return fmt.Sprintf("the data size is a placeholder: the audio runs to the end of the file, %d bytes from byte %d", d.Size, d.DataOffset)
+	case riff.DataWrapped:
+		return fmt.Sprintf("the 32-bit data size wrapped: the file holds %d bytes of audio from byte %d", d.Size, d.DataOffset)
+	}
+	return fmt.Sprintf("the file holds %d bytes of audio from byte %d", d.Size, d.DataOffset)
+}
+
+// unfixedReason says why a problem that a repaired file still has is
+// beyond Repair.
+func unfixedReason(w riff.Warning) string {
+	switch w.Kind {
+	case riff.WarnRaggedTail:
+		return "the audio ends in a partial frame: Repair changes sizes, it never cuts audio"
+	case riff.WarnTrailingBytes:
+		return "these bytes are neither audio nor a chunk: Repair changes sizes, it never removes bytes"
+	case riff.WarnMissingPad:
+		return "a missing pad byte can only be put back by rewriting the file"
+	case riff.WarnTruncatedChunk:
+		return "the end of the file cuts the chunk short: its bytes are missing"
+	case riff.WarnDuplicateChunk:
+		return "a second chunk is not a size problem: Repair leaves it"
+	}
+	return "Repair changes only the sizes that count the audio, its frames and the file, and this is none of them"
+}
+
+// patched reads r as it is once fixes are written.
+type patched struct {
+	r     io.ReaderAt
+	fixes []Fix
+}
+
+func (p patched) ReadAt(b []byte, off int64) (int, error) {
+	n, err := p.r.ReadAt(b, off)
+	for _, x := range p.fixes {
+		v := binary.LittleEndian.AppendUint64(nil, x.New)[:x.Width]
+		for i, c := range v {
+			if j := x.Offset + int64(i) - off; j >= 0 && j < int64(n) {
+				b[j] = c
+			}
+		}
+	}
+	return n, err
 }

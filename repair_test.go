@@ -246,6 +246,9 @@ func FuzzRepair(f *testing.F) {
 	f.Add(wavtest.Wave("RIFF", 1000, fmt16, wavtest.Chunk("data", pcm)))
 	f.Add(wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)))
 	f.Add(wavtest.Wave("RIFF", 20, fmt16, wavtest.Chunk("data", pcm), wavtest.Chunk("LIST", []byte("INFO"))))
+	f.Add(wavtest.RIFF(fmt16, wavtest.RawChunk("data", 4, pcm, true)))                                     // stale data size
+	f.Add(wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)), []byte("\x01\x02\x03\x04abcdefg"))) // stale sizes, a partial frame after
+	f.Add(wavtest.Wave("RIFF", 42, fmt16, wavtest.RawChunk("data", 2, wavtest.S16(1, -2, 3), true), wavtest.Chunk("LIST", []byte("INFO"))))
 	dir := f.TempDir()
 	for _, c := range []wavemap.Container{wavemap.RIFF, wavemap.RF64, wavemap.BW64, wavemap.Wave64} {
 		path := filepath.Join(dir, "seed.wav")
@@ -265,9 +268,20 @@ func FuzzRepair(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true})
+		var left []wavemap.Warning
+		dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true, Unfixed: func(w wavemap.Warning, why string) {
+			if why == "" {
+				t.Fatalf("no reason given for leaving %v", w)
+			}
+			left = append(left, w)
+		}})
 		if err != nil {
 			return
+		}
+		frames := int64(-1)
+		if f, err := wavemap.Open(path, wavemap.ReadOnly, nil); err == nil {
+			frames = f.Frames()
+			f.Close()
 		}
 		if b, _ := os.ReadFile(path); !bytes.Equal(b, data) {
 			t.Fatal("a dry run changed the file")
@@ -299,6 +313,25 @@ func FuzzRepair(f *testing.F) {
 		}
 		if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
 			t.Fatalf("after %v: %v, %v", fixes, again, err)
+		}
+		// The repaired file has the frames Open found before, and the
+		// problems Repair said it would leave, none of them a size that
+		// counts the audio or the file.
+		for _, w := range left {
+			if w.Kind == wavemap.WarnRIFFSize || w.Kind == wavemap.WarnDataSize {
+				t.Fatalf("after %v, Repair leaves %v", fixes, w)
+			}
+		}
+		if frames < 0 {
+			return
+		}
+		f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+		if err != nil {
+			t.Fatalf("after %v: %v", fixes, err)
+		}
+		defer f.Close()
+		if f.Frames() != frames || !slices.Equal(f.Warnings(), left) {
+			t.Fatalf("after %v: %d frames (%d before), warnings %v, Repair said it leaves %v", fixes, f.Frames(), frames, f.Warnings(), left)
 		}
 	})
 }

@@ -186,11 +186,19 @@ removed}]) for an output.
 	wavemap fix [--dry-run] FILE...
 
 Repairs wrong size fields in the header in place: a RIFF size that does
-not match the file, a data size past the end of the file or left at a
-streaming placeholder (0 or 0xFFFFFFFF) by a recorder that crashed, RF64
-ds64 sizes and fact frame counts. It prints each change (offset, old and
-new value, why) before making it; --dry-run prints them and writes
-nothing. No byte outside the size fields changes. Exit code 0 when there
-was nothing to fix or everything was fixed.
+not match the file, a data size past the end of the file, left at a
+streaming placeholder (0 or 0xFFFFFFFF) by a recorder that crashed, or
+stopping short of audio that the file holds, RF64 ds64 sizes and fact
+frame counts. It never shrinks a size over bytes the file holds: where
+the data size is stale, the audio is taken to go on when the bytes after
+it start no chunk and either the RIFF (ds64, Wave64) size counts them or
+they run to the end of the file (a recorder that rewrites its header
+every few seconds); a partial frame at the end stays out of the audio.
+It prints each change (offset, old and new value, why: which reading of
+the file it chose) before making it, then each problem that no size can
+remove ("left as is: warning KIND at byte N: ... (why)"), which check
+will go on reporting; --dry-run prints them and writes nothing. No byte
+outside the size fields changes. Exit code 0 when there was nothing to
+fix or everything that sizes can fix was fixed.
 */
 package main

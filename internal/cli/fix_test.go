@@ -80,3 +80,78 @@ func TestFixFailures(t *testing.T) {
 		t.Errorf("fix good bad: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
+
+// TestFixStaleSizes runs fix on a recorder's file whose sizes stop short
+// of its audio (both stale, 920,000 bytes after them): check reports it,
+// fix --dry-run says which reading it chose and writes nothing, fix
+// extends the sizes, check then exits 0, and sox counts every frame.
+// A file ending in a partial frame gets fixed as far as sizes go, and fix
+// says what it leaves and why.
+func TestFixStaleSizes(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rec.wav")
+	v := make([]int16, 2*480_000) // 10 s of 48 kHz stereo
+	for i := range v {
+		v[i] = int16(i%2000 - 1000) // no four bytes in a row are printable
+	}
+	audio := wavtest.S16(v...)
+	orig := wavtest.Wave("RIFF", 36+1_000_000, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 48000, 16, 4)), wavtest.RawChunk("data", 1_000_000, audio, true))
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, "check", path); r.code != 1 || !strings.Contains(r.stdout, "warning data-size at byte 40") {
+		t.Errorf("check of the stale file: exit %d\n%s", r.code, r.stdout)
+	}
+	r := mustRun(t, "fix", "--dry-run", path)
+	for _, want := range []string{
+		"byte 40: data size 1000000 -> 1920000 (920000 bytes after the declared end of the audio (byte 1000044) run to the end of the file and do not start a chunk: taken as audio, data size extended)",
+		"byte 4: RIFF size 1000036 -> 1920036 (the chunks end at byte 1920044)",
+		"2 field(s) would change (dry run: nothing written)",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("fix --dry-run output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, orig) {
+		t.Fatal("fix --dry-run changed the file")
+	}
+	if r := mustRun(t, "fix", path); !strings.Contains(r.stdout, "fixed 2 field(s)") {
+		t.Errorf("fix output:\n%s", r.stdout)
+	}
+	if r := mustRun(t, "check", path); strings.TrimSpace(r.stdout) != path+": ok" {
+		t.Errorf("check after fix: %s", r.stdout)
+	}
+	if r := mustRun(t, "fix", path); !strings.Contains(r.stdout, "nothing to fix") {
+		t.Errorf("second fix: %s", r.stdout)
+	}
+	if wavtest.Have(t, "sox") {
+		if out := wavtest.Run(t, "sox", "--i", "-s", path); string(bytes.TrimSpace(out)) != "480000" {
+			t.Errorf("soxi -s after fix: %q, want 480000", out)
+		}
+	}
+
+	// A partial frame at the end: the sizes are fixed, the partial frame
+	// is left out of the audio, and both fix and check say so.
+	ragged := filepath.Join(dir, "ragged.wav")
+	if err := os.WriteFile(ragged, wavtest.Cat(orig, []byte{1, 2}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = mustRun(t, "fix", ragged)
+	for _, want := range []string{
+		"byte 40: data size 1000000 -> 1920002",
+		"left as is: warning ragged-tail at byte 1920044: ",
+		"(the audio ends in a partial frame: Repair changes sizes, it never cuts audio)",
+		"fixed 2 field(s)",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("fix output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = runCLI(t, "check", ragged)
+	if r.code != 1 || !strings.Contains(r.stdout, "warning ragged-tail at byte 1920044") || strings.Count(r.stdout, "warning") != 1 {
+		t.Errorf("check after fix of the ragged file: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := mustRun(t, "fix", ragged); !strings.Contains(r.stdout, "no size field to fix") || !strings.Contains(r.stdout, "left as is: warning ragged-tail") {
+		t.Errorf("second fix of the ragged file: %s", r.stdout)
+	}
+}

@@ -3,6 +3,7 @@ package riff
 import (
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Options control Parse.
@@ -22,8 +23,11 @@ type Options struct {
 	Stream bool
 }
 
-// maxChunks bounds the chunk list. The walk stops there with a
-// WarnTrailingBytes warning.
+// maxChunks bounds the chunk list, whatever the number of chunks the walk
+// goes through (each costs a header read and nothing more): past the
+// first maxChunks, only the chunks that the header needs are listed (the
+// first fmt, data, fact and ds64 chunks) and the last one, so the list
+// holds maxChunks+5 at most. A warning says how many were left out.
 const maxChunks = 1 << 16
 
 // parser is the state of one Parse.
@@ -55,6 +59,10 @@ type parser struct {
 	walkEnd                     int64 // where the walk stopped
 	lastEnd                     int64 // end of the last chunk walked, pad included
 	lastRaw                     int64 // end of the last chunk walked, pad excluded
+	unlisted                    int64 // chunks walked but left out of the list
+	firstUnlisted               int64 // header offset of the first of them
+	held                        Chunk // the last chunk left out, listed if it stays the last one
+	holding                     bool  // held is set
 }
 
 // Parse reads the header of a WAVE file of the given size through r: the
@@ -258,13 +266,19 @@ func addSat(a, b int64) int64 {
 func (p *parser) walk() error {
 	pos := p.first
 	prevOdd := false
-	defer func() { p.walkEnd = min(pos, p.end) }()
+	defer func() {
+		p.walkEnd = min(pos, p.end)
+		if p.holding {
+			p.h.Chunks = append(p.h.Chunks, p.held)
+			p.unlisted--
+		}
+		if p.unlisted > 0 {
+			p.warn(WarnBadField, p.firstUnlisted, FourCC{}, "%d chunks from byte %d on are not listed: the list stops at %d, but for the fmt, data, fact and ds64 chunks and the last one",
+				p.unlisted, p.firstUnlisted, maxChunks)
+		}
+	}()
 	for {
 		if pos >= p.end {
-			return nil
-		}
-		if len(p.h.Chunks) >= maxChunks {
-			p.warn(WarnTrailingBytes, pos, FourCC{}, "stopped after %d chunks: %s from byte %d not examined", maxChunks, p.restText(pos), pos)
 			return nil
 		}
 		h, got, ok, err := p.header(pos)
@@ -290,6 +304,11 @@ func (p *parser) walk() error {
 			p.trailing(pos, got)
 			return nil
 		}
+		if p.w64 && h.raw < w64Header && h.id != IDData {
+			if err := p.shortW64(&h, pos); err != nil || h.raw < w64Header {
+				return err
+			}
+		}
 		if !p.plausible(h) {
 			p.trailing(pos, -1)
 			return nil
@@ -314,6 +333,31 @@ func (p *parser) walk() error {
 		prevOdd = !p.w64 && c.Size%2 == 1
 		pos = p.next(c)
 	}
+}
+
+// shortW64 handles the header h of a Wave64 chunk at pos whose size is
+// below the 24 bytes of the header it must count, so that the next chunk
+// cannot be found from it. A writer that left the header out of the size
+// is recognised by a chunk header (or the end of the file) where the
+// payload would then end: h is changed to say so, with a warning.
+// Otherwise h is left as it is and the walk must stop: with a warning
+// when the data chunk has been found, else with an error, both naming the
+// chunk, its offset and its size.
+func (p *parser) shortW64(h *chunkHdr, pos int64) error {
+	field := p.sizeField(pos)
+	if end := addSat(pos+w64Header, int64(h.raw)); end <= p.end && (align8(end) >= p.end || p.chunkAt(align8(end))) {
+		p.warn(WarnBadField, field, h.id, "Wave64 chunk %s at byte %d declares size %d, less than its own 24-byte header: taken as %d bytes of payload (the size leaves out the header)",
+			h.id, pos, h.raw, h.raw)
+		h.raw += w64Header
+		return nil
+	}
+	if p.haveData {
+		p.warn(WarnTrailingBytes, field, h.id, "Wave64 chunk %s at byte %d declares size %d, less than its own 24-byte header: %s from there ignored",
+			h.id, pos, h.raw, p.restText(pos))
+		return nil
+	}
+	return errorf(ErrInvalid, field, h.id, "Wave64 chunk %s at byte %d declares size %d, less than its own 24-byte header: the chunks after it (the data chunk among them) cannot be found",
+		h.id, pos, h.raw)
 }
 
 // restText describes the input from pos on.
@@ -378,7 +422,7 @@ func (p *parser) chunk(h chunkHdr, pos int64) (c Chunk, stop bool, err error) {
 	default:
 		c.Size = c.Declared
 	}
-	p.h.Chunks = append(p.h.Chunks, c)
+	p.list(c, h.id == IDFmt && !p.haveFmt || h.id == IDFact && !p.haveFact || h.id == IDDS64 && p.rf64 && !p.ds64.found)
 	switch h.id {
 	case IDFmt:
 		if p.haveFmt {
@@ -437,21 +481,27 @@ func (p *parser) dataChunk(c Chunk, avail int64) (Chunk, bool, error) {
 		switch {
 		case c.Declared < 0, c.Declared == 0 && p.moreAfterEmptyData(c):
 			c.Size = -1
+			p.h.DataBasis = DataUnknown
 			p.warn(WarnStreamingSize, field, IDData, "data chunk declares size %d (unknown): the audio runs to the end of the stream", c.Declared)
 		case c.Declared > avail:
 			c.Size = avail
+			p.h.DataBasis = DataCut
 			p.warn(WarnDataSize, field, IDData, "data chunk declares %d bytes, the input holds %d: cut to %d", c.Declared, avail, avail)
 		default:
 			c.Size = c.Declared
 		}
 	case c.Declared < 0:
 		c.Size, stop = avail, true
-		p.warn(WarnStreamingSize, field, IDData, "data chunk declares an unknown size: the audio is taken to run to the end of the file, %d bytes", avail)
+		p.h.DataBasis = DataUnknown
+		p.warn(WarnStreamingSize, field, IDData, "data chunk declares an unknown size (%s): the audio is taken to run to the end of the file, %d bytes",
+			p.rawText(c.Offset), avail)
 	case c.Declared == 0 && !p.w64 && avail > 0 && !p.chunkAt(c.DataOffset):
 		c.Size, stop = avail, true
+		p.h.DataBasis = DataUnknown
 		p.warn(WarnStreamingSize, field, IDData, "data chunk declares size 0, but %d bytes follow that do not start a chunk: taken as audio to the end of the file", avail)
 	case c.Declared > avail:
 		c.Size, stop = avail, true
+		p.h.DataBasis = DataCut
 		p.warn(WarnDataSize, field, IDData, "data chunk declares %d bytes, the file holds %d: cut to %d", c.Declared, avail, avail)
 	default:
 		c.Size = c.Declared
@@ -459,13 +509,161 @@ func (p *parser) dataChunk(c Chunk, avail int64) (Chunk, bool, error) {
 		if p.h.Container == ContainerRIFF && extra >= 1<<32 && extra%(1<<32) <= 1 && !p.chunkAt(p.next(c)) {
 			wraps := extra >> 32
 			c.Size, stop = c.Declared+wraps<<32, true
+			p.h.DataBasis = DataWrapped
 			p.warn(WarnWrappedSize, field, IDData, "data chunk declares %d bytes but %d follow: its 32-bit size wrapped %d time(s), %d bytes used",
 				c.Declared, avail, wraps, c.Size)
+			break
+		}
+		if n, basis := p.extend(c); n > c.Size {
+			p.h.DataBasis = basis
+			if basis == DataContainer {
+				p.warn(WarnDataSize, field, IDData, "%s says the file holds %d more bytes of audio than the data size %d: data size taken as %d",
+					p.containerField(), n-c.Size, c.Declared, n)
+			} else {
+				p.warn(WarnDataSize, field, IDData, "%d bytes after the declared end of the audio (byte %d) run to the end of the file and do not start a chunk: "+
+					"taken as audio (a header not updated since), data size taken as %d", n-c.Size, c.DataOffset+c.Size, n)
+			}
+			c.Size = n
+			stop = c.DataOffset+n >= p.end
 		}
 	}
 	p.dataAvail = c.Size
-	p.h.Chunks = append(p.h.Chunks, c)
+	p.list(c, true)
 	return c, stop, nil
+}
+
+// list adds c to the chunk list; past maxChunks only if needed is set
+// (see maxChunks).
+func (p *parser) list(c Chunk, needed bool) {
+	switch {
+	case len(p.h.Chunks) < maxChunks:
+		p.h.Chunks = append(p.h.Chunks, c)
+	case needed:
+		p.h.Chunks = append(p.h.Chunks, c)
+		p.holding = false
+	default:
+		if p.unlisted == 0 {
+			p.firstUnlisted = c.Offset
+		}
+		p.unlisted++
+		p.held, p.holding = c, true
+	}
+}
+
+// extend decides whether the audio of the data chunk c, whose declared
+// size the file holds, goes on past it. The data size is the field that
+// writers most often leave stale: a recorder killed before it came back
+// to it, or one that updates it every few seconds. The bytes after it are
+// audio when they do not start a chunk (see chunkLike) and either
+//
+//   - the container's size counts them, and they are not just zero
+//     padding (fewer zeros than a chunk header): the audio then ends where
+//     the container does if a chunk or padding follows there, else at the
+//     end of the file; or
+//   - nothing counts them, but they run to the end of the file, are at
+//     least a chunk header long and hold a whole frame (the recorder).
+//
+// The same bytes with the sizes a repair writes (see wavemap.Repair) lead
+// to the same audio: that is why less than a frame is taken where the
+// container ends at a chunk, and refused where it ends with the file. It
+// returns the size to use, c.Size when nothing changes, and how it was
+// decided.
+func (p *parser) extend(c Chunk) (int64, DataBasis) {
+	declEnd := c.DataOffset + c.Size
+	nx := p.next(c)
+	if nx >= p.end || p.chunkLike(nx) || nx != declEnd && p.chunkLike(declEnd) {
+		return c.Size, DataDeclared
+	}
+	hdr := int64(8)
+	if p.w64 {
+		hdr = w64Header
+	}
+	frame := int64(1)
+	if p.haveFmt {
+		frame = max(int64(p.h.Fmt.BlockAlign), 1)
+	}
+	if re := p.riffEnd(); re > nx && !p.padding(nx, min(re, p.end), hdr) {
+		switch {
+		case re >= p.end && p.end-declEnd < frame:
+			return c.Size, DataDeclared
+		case re >= p.end:
+			return p.end - c.DataOffset, DataContainer
+		case p.chunkLike(re) || p.padding(re, p.end, hdr):
+			return re - c.DataOffset, DataContainer
+		}
+		return p.end - c.DataOffset, DataTrailing
+	}
+	if p.end-nx >= hdr && p.end-declEnd >= frame {
+		return p.end - c.DataOffset, DataTrailing
+	}
+	return c.Size, DataDeclared
+}
+
+// padding reports whether the bytes from a to b are fewer than a chunk
+// header (hdr bytes) and all zero: alignment padding that some writers
+// leave at the end of a file.
+func (p *parser) padding(a, b, hdr int64) bool {
+	if b-a >= hdr {
+		return false
+	}
+	got, err := p.read(a, int(b-a))
+	return err == nil && allZero(got)
+}
+
+// chunkLike reports whether a chunk starts at pos, as far as the bytes
+// after a data chunk go: a strong header (see strong), or, for a chunk
+// that the end of the file cuts short, the id of a chunk type that follows
+// audio in real files (in Wave64, a GUID of the Wave64 or RIFF family):
+// such an id is not a run of samples.
+func (p *parser) chunkLike(pos int64) bool {
+	h, _, ok, err := p.header(pos)
+	if err != nil || !ok {
+		return false
+	}
+	if p.strong(h, pos) {
+		return true
+	}
+	if p.w64 {
+		b, err := p.read(pos, 16)
+		if err != nil || len(b) < 16 {
+			return false
+		}
+		s := [12]byte(b[4:16])
+		return s == w64Suffix || s == w64RiffSuffix || s == w64ListSuffix
+	}
+	return slices.Contains(knownIDs, h.id)
+}
+
+// knownIDs are the chunk ids that chunkLike takes for a chunk even when
+// the file cuts it short: the ones found after the audio of real files
+// (metadata, markers, padding), and the WAVE chunks themselves.
+var knownIDs = []FourCC{
+	IDLIST, IDJUNK, IDFact, IDFmt, IDData, IDDS64,
+	{'j', 'u', 'n', 'k'}, {'P', 'A', 'D', ' '}, {'F', 'L', 'L', 'R'}, {'f', 'i', 'l', 'l'},
+	{'b', 'e', 'x', 't'}, {'i', 'X', 'M', 'L'}, {'a', 'x', 'm', 'l'}, {'c', 'h', 'n', 'a'}, {'u', 'm', 'i', 'd'},
+	{'c', 'u', 'e', ' '}, {'s', 'm', 'p', 'l'}, {'i', 'n', 's', 't'}, {'a', 'c', 'i', 'd'}, {'p', 'l', 's', 't'},
+	{'i', 'd', '3', ' '}, {'I', 'D', '3', ' '}, {'D', 'I', 'S', 'P'}, {'l', 'e', 'v', 'l'}, {'r', 'e', 'g', 'n'},
+	{'c', 'a', 'r', 't'}, {'_', 'P', 'M', 'X'}, {'M', 'D', '5', ' '},
+}
+
+// containerField names the field that says where the file ends.
+func (p *parser) containerField() string {
+	switch {
+	case p.w64:
+		return "Wave64 file size"
+	case p.rf64 && p.ds64.found:
+		return "ds64 RIFF size"
+	}
+	return p.containerID().String() + " size"
+}
+
+// rawText returns the size field of the chunk at pos as written.
+func (p *parser) rawText(pos int64) string {
+	h, _, ok, err := p.header(pos)
+	if err != nil || !ok {
+		return "?"
+	}
+	return fmt.Sprintf("%#x", h.raw)
 }
 
 // moreAfterEmptyData decides, in stream mode, whether a data chunk of

@@ -3,10 +3,13 @@ package riff
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wavemap/wavemap/internal/wavtest"
 )
@@ -187,10 +190,32 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
 		{name: "trailing zero bytes are padding", data: wavtest.Cat(base, []byte{0, 0, 0}),
 			dataOffset: 44, dataSize: 10},
-		{name: "trailing implausible id", data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefgh")),
+		{name: "stale sizes, frames follow", data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefgh")),
+			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 22},
+		{name: "stale sizes, frames of text follow", data: wavtest.Cat(base, []byte("zzzzzzzzzzzzzzzzzzzz")),
+			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 30},
+		{name: "stale sizes, a ragged frame follows", data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefg")),
+			kinds: []WarningKind{WarnRIFFSize, WarnDataSize, WarnRaggedTail}, offset: 4, dataOffset: 44, dataSize: 20},
+		{name: "stale data size, the RIFF size counts the audio", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 4, pcm5, true)),
+			kinds: []WarningKind{WarnDataSize}, offset: 40, dataOffset: 44, dataSize: 10},
+		{name: "stale data size, the RIFF size counts zero padding", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 8, pcm5, true)),
+			kinds: []WarningKind{WarnDataSize}, offset: 40, dataOffset: 44, dataSize: 10},
+		{name: "the RIFF size counts zero padding", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), []byte{0, 0, 0, 0}),
+			dataOffset: 44, dataSize: 10},
+		{name: "the RIFF size counts half a frame", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), []byte{1}),
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
-		{name: "text past the RIFF end", data: wavtest.Cat(base, []byte("zzzzzzzzzzzzzzzzzzzz")),
+		{name: "stale data size, the RIFF size counts part of the audio", data: wavtest.Wave("RIFF", 42, fmtMono16, wavtest.RawChunk("data", 2, pcm5, true)),
+			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 10},
+		{name: "stale data size, a chunk where the RIFF size ends", data: wavtest.Wave("RIFF", 42, fmtMono16, wavtest.RawChunk("data", 2, wavtest.S16(1, -2, 3), true), wavtest.Chunk("LIST", []byte("INFO"))),
+			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 6},
+		{name: "a chunk after the data", data: wavtest.Wave("RIFF", 46, fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("LIST", []byte("INFO"))),
+			kinds: []WarningKind{WarnRIFFSize}, offset: 4, dataOffset: 44, dataSize: 10},
+		{name: "a known chunk cut short after the data", data: wavtest.Wave("RIFF", 46, fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("id3 ", 100, []byte("ID3\x03"), false)),
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
+		{name: "an odd data chunk and its pad byte", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.Chunk("data", []byte{1, 2, 3})),
+			dataOffset: 44, dataSize: 3},
+		{name: "stale odd data size, audio from its end", data: wavtest.Wave("RIFF", 40, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.RawChunk("data", 3, []byte("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"), false)),
+			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 12},
 		{name: "chunk past the RIFF end", data: wavtest.Wave("RIFF", 46, fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("smpl", make([]byte, 8))),
 			kinds: []WarningKind{WarnRIFFSize}, offset: 4, dataOffset: 44, dataSize: 10},
 		{name: "missing pad byte", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), wavtest.Chunk("data", pcm5)),
@@ -220,8 +245,8 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnMissingPad}, offset: 77, dataOffset: 44, dataSize: 10},
 		{name: "INFO garbage", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("LIST", wavtest.Cat([]byte("INFO"), []byte("\x01\x02\x03\x04\x05\x06\x07\x08")))),
 			kinds: []WarningKind{WarnBadField}, offset: 66, dataOffset: 44, dataSize: 10},
-		{name: "too many chunks", data: many,
-			kinds: []WarningKind{WarnTrailingBytes}, offset: 54 + 8*(maxChunks-2), dataOffset: 44, dataSize: 10},
+		{name: "too many chunks to list", data: many,
+			kinds: []WarningKind{WarnBadField}, offset: 54 + 8*(maxChunks-2), dataOffset: 44, dataSize: 10},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r, size := c.r, c.size
@@ -284,10 +309,55 @@ func TestParseChunkLists(t *testing.T) {
 	if d := h.Chunks[1]; d.Declared != 100 || d.Size != 1<<32+100 {
 		t.Errorf("wrapped data chunk %+v", d)
 	}
-	many := wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), bytes.Repeat(wavtest.Chunk("tiny", nil), maxChunks))
+	// Past maxChunks, the chunks the header needs and the last one are
+	// still listed.
+	many := wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), bytes.Repeat(wavtest.Chunk("tiny", nil), maxChunks), wavtest.Chunk("fact", wavtest.LE32(5)),
+		bytes.Repeat(wavtest.Chunk("tiny", nil), 10), wavtest.Chunk("last", []byte{1}))
 	h = mustParse(t, many, Options{})
-	if len(h.Chunks) != maxChunks {
-		t.Errorf("%d chunks, want the cap %d", len(h.Chunks), maxChunks)
+	if n := len(h.Chunks); n != maxChunks+2 || h.Chunks[n-2].ID != IDFact || h.Chunks[n-1].ID != (FourCC{'l', 'a', 's', 't'}) || h.Chunks[n-1].Offset != int64(len(many)-10) {
+		t.Errorf("%d chunks, ending %v", n, h.Chunks[max(n-3, 0):])
+	}
+	if h.FactFrames != 5 || len(h.Warnings) != 1 || h.Warnings[0].Kind != WarnBadField || !strings.Contains(h.Warnings[0].Msg, "12 chunks") {
+		t.Errorf("fact %d, warnings %v", h.FactFrames, h.Warnings)
+	}
+}
+
+// TestParseManyChunks checks that the data chunk is found after any
+// number of chunks, and that the walk costs a bounded amount of memory
+// and a bounded time per chunk: a file of a million empty chunks allocates
+// no more than one of a hundred thousand (the list stops at maxChunks),
+// and walks in a fraction of a second.
+func TestParseManyChunks(t *testing.T) {
+	tiny := wavtest.Chunk("tiny", nil)
+	file := func(n int) []byte {
+		return wavtest.RIFF(fmtMono16, bytes.Repeat(tiny, n), wavtest.Chunk("data", pcm5))
+	}
+	walk := func(n int) (h *Header, allocated uint64, took time.Duration) {
+		b := file(n)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		h = mustParse(t, b, Options{})
+		took = time.Since(start)
+		runtime.ReadMemStats(&after)
+		return h, after.TotalAlloc - before.TotalAlloc, took
+	}
+	h, _, _ := walk(maxChunks + 1)
+	if h.DataOffset != 12+24+8*(maxChunks+1)+8 || h.DataSize != 10 {
+		t.Errorf("after %d chunks: data at %d, %d bytes", maxChunks+1, h.DataOffset, h.DataSize)
+	}
+	_, small, _ := walk(100_000)
+	h, big, took := walk(1_000_000)
+	t.Logf("100000 chunks: %d bytes allocated; 1000000: %d bytes, %v", small, big, took)
+	if h.DataOffset != 12+24+8*1_000_000+8 || h.DataSize != 10 || len(h.Chunks) != maxChunks+1 || len(h.Warnings) != 1 {
+		t.Errorf("after a million chunks: data at %d, %d bytes, %d chunks listed, warnings %v", h.DataOffset, h.DataSize, len(h.Chunks), h.Warnings)
+	}
+	if big > small+1<<20 || big > 32<<20 {
+		t.Errorf("a million chunks allocate %d bytes, a hundred thousand %d", big, small)
+	}
+	if took > 10*time.Second { // ~0.1 s on one core; a quadratic walk would take hours
+		t.Errorf("a million chunks take %v", took)
 	}
 }
 
@@ -532,11 +602,6 @@ func TestParseWave64(t *testing.T) {
 		t.Errorf("data size: %v %d", h.Warnings, h.DataSize)
 	}
 	bad = bytes.Clone(b)
-	copy(bad[200+16:], wavtest.LE64(3))
-	if h := mustParse(t, bad, Options{}); !reflect.DeepEqual(kinds(h.Warnings), []WarningKind{WarnTrailingBytes}) || h.Warnings[0].Offset != 200 {
-		t.Errorf("tiny chunk size: %v", h.Warnings)
-	}
-	bad = bytes.Clone(b)
 	copy(bad[168:], wavtest.LE64(1<<64-1))
 	if h := mustParse(t, bad, Options{}); !reflect.DeepEqual(kinds(h.Warnings), []WarningKind{WarnStreamingSize}) {
 		t.Errorf("data size placeholder: %v", h.Warnings)
@@ -649,5 +714,56 @@ func TestStrings(t *testing.T) {
 	}
 	if CodecName(0x0031) != "GSM 6.10" || CodecName(0x4242) != "unknown codec" {
 		t.Error("codec names")
+	}
+}
+
+// TestParseWave64ShortSizes covers Wave64 chunk sizes below the 24-byte
+// header they count, which leave the next chunk nowhere: read as payload
+// sizes when a chunk follows where the payload would end, else an error
+// (before the data chunk) or a warning (after it) naming the chunk, its
+// offset and its size.
+func TestParseWave64ShortSizes(t *testing.T) {
+	fmtChunk := wavtest.W64Chunk(w64Fmt, wavtest.FmtPCM(1, 1, 8000, 16, 2)) // 40, 40 bytes; size field at 56
+	data := wavtest.W64Chunk(w64Data, wavtest.S16(1, -2, 3, -4))            // 80, payload 104
+	list := wavtest.W64Chunk(w64List, []byte("INFO"))                       // 112; size field at 128
+	withSize := func(chunk []byte, size uint64) []byte {
+		b := bytes.Clone(chunk)
+		copy(b[16:], wavtest.LE64(size))
+		return b
+	}
+	for _, c := range []struct {
+		name   string
+		file   []byte
+		kind   ErrorKind // 0: parses
+		warn   WarningKind
+		offset int64 // of the error or the warning
+		size   uint64
+	}{
+		{"fmt size without its header", wavtest.W64File(withSize(fmtChunk, 16), data, list), 0, WarnBadField, 56, 16},
+		{"fmt size 0", wavtest.W64File(withSize(fmtChunk, 0), data, list), ErrInvalid, 0, 56, 0},
+		{"fmt size 23", wavtest.W64File(withSize(fmtChunk, 23), data, list), ErrInvalid, 0, 56, 23},
+		{"LIST size without its header, last", wavtest.W64File(fmtChunk, data, withSize(list, 4)), 0, WarnBadField, 128, 4},
+		{"LIST size 0 after the data", wavtest.W64File(fmtChunk, data, withSize(list, 0), wavtest.W64Chunk(w64Junk, nil)), 0, WarnTrailingBytes, 128, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h, err := parse(c.file, Options{})
+			if c.kind != 0 {
+				e := asError(t, err)
+				if e.Kind != c.kind || e.Offset != c.offset || !strings.Contains(e.Msg, fmt.Sprintf("declares size %d,", c.size)) {
+					t.Errorf("got %v; want kind %d at byte %d naming size %d", e, c.kind, c.offset, c.size)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h.Warnings) != 1 || h.Warnings[0].Kind != c.warn || h.Warnings[0].Offset != c.offset ||
+				!strings.Contains(h.Warnings[0].Msg, fmt.Sprintf("declares size %d,", c.size)) {
+				t.Errorf("warnings %v; want one %v at byte %d naming size %d", h.Warnings, c.warn, c.offset, c.size)
+			}
+			if h.DataOffset != 104 || h.DataSize != 8 || h.Fmt.BlockAlign != 2 {
+				t.Errorf("data at %d, %d bytes, fmt %+v", h.DataOffset, h.DataSize, h.Fmt)
+			}
+		})
 	}
 }

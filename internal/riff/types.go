@@ -116,13 +116,30 @@ type Header struct {
 	FmtOffset  int64 // payload offset of the fmt chunk used
 	DataOffset int64 // payload offset of the data chunk used
 	DataSize   int64 // usable bytes of audio data (after every correction)
+	// DataBasis says what the length of the audio was taken from, the
+	// data chunk's Size in Chunks (DataSize is that, in whole frames).
+	DataBasis DataBasis
 	// FactFrames is the sample-frame count from the fact chunk (or the ds64
 	// sample count); -1 if the file has none.
 	FactFrames int64
-	Chunks     []Chunk // every chunk, in file order, the RIFF header excluded
+	Chunks     []Chunk // every chunk, in file order, the RIFF header excluded (past maxChunks, only those the header needs and the last)
 	Tags       []Tag   // LIST/INFO entries
 	Warnings   []Warning
 }
+
+// DataBasis says what Parse took the length of the audio from when the
+// data chunk's declared size could not be used as it stands.
+type DataBasis uint8
+
+// Data bases.
+const (
+	DataDeclared  DataBasis = iota // the declared size (after ds64 resolution), which the file holds
+	DataCut                        // the declared size runs past the end of the file: the audio ends there
+	DataUnknown                    // a placeholder (0, 0xFFFFFFFF, a ds64 or Wave64 placeholder): the audio runs to the end of the file
+	DataWrapped                    // a 32-bit size that wrapped past 4 GiB: the audio runs to the end of the file
+	DataContainer                  // the container size claims audio past the declared size: the audio runs to where it ends
+	DataTrailing                   // whole frames that are not a chunk follow the declared size to the end of the file: taken as audio
+)
 
 // WarningKind classifies a recoverable problem.
 type WarningKind uint8
