@@ -39,6 +39,13 @@ type RepairOptions struct {
 	// end of the audio, bytes that are neither audio nor a chunk, a second
 	// fmt chunk ...
 	Unfixed func(w Warning, why string)
+	// TrailingAudio takes bytes after a data chunk whose size the
+	// container agrees with for audio, when they run to the end of the
+	// file, hold whole frames and start no chunk: what a recorder killed
+	// before it updated its header leaves. Off (the default), they are
+	// left as trailing bytes, as Open and other readers see them, and
+	// reported through Unfixed.
+	TrailingAudio bool
 }
 
 // Repair corrects the size fields of a WAVE file's header in place, so
@@ -84,6 +91,11 @@ func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 		return nil, err
 	}
 	defer osf.Close()
+	if opts.TrailingAudio {
+		if rh, err = riff.Parse(osf, size, riff.Options{TrailingAudio: true}); err != nil {
+			return nil, fromRIFFError(name, err)
+		}
+	}
 	if opts.Warn != nil {
 		for _, w := range rh.Warnings {
 			opts.Warn(fromRIFFWarning(w))
@@ -206,7 +218,8 @@ func unfixedReason(w riff.Warning) string {
 	case riff.WarnRaggedTail:
 		return "the audio ends in a partial frame: Repair changes sizes, it never cuts audio"
 	case riff.WarnTrailingBytes:
-		return "these bytes are neither audio nor a chunk: Repair changes sizes, it never removes bytes"
+		return "these bytes are no chunk and no size counts them: if they are the audio of a recording whose header was not updated, " +
+			"RepairOptions.TrailingAudio (fix --trailing-audio) takes them as audio; Repair never removes bytes"
 	case riff.WarnMissingPad:
 		return "a missing pad byte can only be put back by rewriting the file"
 	case riff.WarnTruncatedChunk:

@@ -41,13 +41,13 @@ type unfixed struct {
 
 // repairExplained is repairAndCheck that also collects what Repair says
 // it leaves, from the dry run and from the repair (which must agree).
-func repairExplained(t *testing.T, path string) ([]wavemap.Fix, []unfixed) {
+func repairExplained(t *testing.T, path string, trailing bool) ([]wavemap.Fix, []unfixed) {
 	t.Helper()
 	var dry, real []unfixed
-	if _, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true, Unfixed: func(w wavemap.Warning, why string) { dry = append(dry, unfixed{w, why}) }}); err != nil {
+	if _, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true, TrailingAudio: trailing, Unfixed: func(w wavemap.Warning, why string) { dry = append(dry, unfixed{w, why}) }}); err != nil {
 		t.Fatal(err)
 	}
-	fixes := repairAndCheck(t, path)
+	fixes := repairAndCheckWith(t, path, trailing)
 	// A repaired file: the same problems, none of them a size to fix.
 	if _, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true, Unfixed: func(w wavemap.Warning, why string) { real = append(real, unfixed{w, why}) }}); err != nil {
 		t.Fatal(err)
@@ -95,6 +95,12 @@ func TestRepairStaleSizes(t *testing.T) {
 		w64     bool
 		fixes   []wavemap.Fix
 		unfixed []wavemap.WarningKind
+		// trailing: the audio follows sizes that agree with each other
+		// (a recorder killed before it updated its header). Open then
+		// maps the declared frames only, with a trailing-bytes warning,
+		// as sox and ffmpeg read such a file, and only a repair asked
+		// for it (TrailingAudio) takes the rest for audio.
+		trailing bool
 	}{
 		{
 			// The RIFF size counts all the audio; the data size says 1000.
@@ -107,8 +113,9 @@ func TestRepairStaleSizes(t *testing.T) {
 		{
 			// A recorder that rewrites both sizes every few seconds,
 			// killed 920,000 bytes after the last rewrite.
-			name: "recorder",
-			file: riffFile(36+1_000_000, 1_000_000, audio),
+			name:     "recorder",
+			trailing: true,
+			file:     riffFile(36+1_000_000, 1_000_000, audio),
 			fixes: []wavemap.Fix{
 				{Offset: 40, Width: 4, Field: "data size", Old: 1_000_000, New: 1_920_000, Reason: recorder},
 				{Offset: 4, Width: 4, Field: "RIFF size", Old: 1_000_036, New: 1_920_036, Reason: "the chunks end at byte 1920044"},
@@ -117,8 +124,9 @@ func TestRepairStaleSizes(t *testing.T) {
 		{
 			// The same, killed in the middle of a frame: the two bytes of
 			// it stay out of the audio, and Repair says why.
-			name: "recorder, partial frame",
-			file: riffFile(36+1_000_000, 1_000_000, wavtest.Cat(audio, []byte{0x11, 0x22})),
+			name:     "recorder, partial frame",
+			trailing: true,
+			file:     riffFile(36+1_000_000, 1_000_000, wavtest.Cat(audio, []byte{0x11, 0x22})),
 			fixes: []wavemap.Fix{
 				{Offset: 40, Width: 4, Field: "data size", Old: 1_000_000, New: 1_920_002,
 					Reason: "920002 bytes after the declared end of the audio (byte 1000044) run to the end of the file and do not start a chunk: taken as audio, data size extended"},
@@ -156,9 +164,10 @@ func TestRepairStaleSizes(t *testing.T) {
 			},
 		},
 		{
-			name: "Wave64 recorder",
-			file: w64File(104+1_000_000, 24+1_000_000),
-			w64:  true,
+			name:     "Wave64 recorder",
+			trailing: true,
+			file:     w64File(104+1_000_000, 24+1_000_000),
+			w64:      true,
 			fixes: []wavemap.Fix{
 				{Offset: 96, Width: 8, Field: "data size (with its 24-byte header)", Old: 1_000_024, New: 1_920_024,
 					Reason: "920000 bytes after the declared end of the audio (byte 1000104) run to the end of the file and do not start a chunk: taken as audio, data size extended"},
@@ -174,19 +183,35 @@ func TestRepairStaleSizes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f.Frames() != frames {
-				t.Errorf("before the repair, Open maps %d frames, want %d", f.Frames(), frames)
+			wantFrames, wantKind := int64(frames), wavemap.WarnDataSize
+			if c.trailing {
+				wantFrames, wantKind = 250_000, wavemap.WarnTrailingBytes
+			}
+			if f.Frames() != wantFrames {
+				t.Errorf("before the repair, Open maps %d frames, want %d", f.Frames(), wantFrames)
 			}
 			var dataWarning bool
 			for _, w := range f.Warnings() {
-				dataWarning = dataWarning || w.Kind == wavemap.WarnDataSize
+				dataWarning = dataWarning || w.Kind == wantKind
 			}
 			if !dataWarning {
-				t.Errorf("Open says nothing of the stale data size: %v", f.Warnings())
+				t.Errorf("Open says nothing of the stale sizes: %v", f.Warnings())
 			}
 			f.Close()
+			if c.trailing {
+				// Not asked to: nothing changes, and Repair says why and how.
+				var why []string
+				fixes, err := wavemap.Repair(path, &wavemap.RepairOptions{Unfixed: func(w wavemap.Warning, reason string) {
+					if w.Kind == wavemap.WarnTrailingBytes {
+						why = append(why, reason)
+					}
+				}})
+				if err != nil || len(fixes) != 0 || len(why) != 1 || !strings.Contains(why[0], "TrailingAudio") {
+					t.Errorf("Repair without TrailingAudio: fixes %v, %v, reasons %q", fixes, err, why)
+				}
+			}
 
-			fixes, left := repairExplained(t, path)
+			fixes, left := repairExplained(t, path, c.trailing)
 			if !reflect.DeepEqual(fixes, c.fixes) {
 				t.Errorf("fixes:\n%v\nwant\n%v", fixes, c.fixes)
 			}
@@ -247,8 +272,10 @@ func TestRepairAgreesWithCheck(t *testing.T) {
 		{"data size 0xFFFFFFFF", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true)), nil},
 		{"data size 0, audio follows", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 0, pcm, true)), nil},
 		{"stale data size", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 4, pcm, true)), nil},
-		{"stale sizes, frames follow", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)), []byte("\x01\x02\x03\x04abcdefgh")), nil},
-		{"stale sizes, a partial frame follows", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)), []byte("\x01\x02\x03\x04abcdefg")), []wavemap.WarningKind{wavemap.WarnRaggedTail}},
+		// Frames after sizes that agree: trailing bytes unless asked
+		// (RepairOptions.TrailingAudio, tested in TestRepairStaleSizes).
+		{"stale sizes, frames follow", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)), []byte("\x01\x02\x03\x04abcdefgh")), []wavemap.WarningKind{wavemap.WarnTrailingBytes}},
+		{"stale sizes, a partial frame follows", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)), []byte("\x01\x02\x03\x04abcdefg")), []wavemap.WarningKind{wavemap.WarnTrailingBytes}},
 		{"ragged data", wavtest.RIFF(fmt16, wavtest.Chunk("data", wavtest.Cat(pcm, []byte{7}))), []wavemap.WarningKind{wavemap.WarnRaggedTail}},
 		{"a few bytes of junk", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm)), []byte{1, 2, 3}), []wavemap.WarningKind{wavemap.WarnTrailingBytes}},
 		{"junk after a LIST", wavtest.Cat(wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm), list), []byte("\x01\x02\x03\x04abcdefgh")), []wavemap.WarningKind{wavemap.WarnTrailingBytes}},
@@ -277,7 +304,7 @@ func TestRepairAgreesWithCheck(t *testing.T) {
 			if len(found) == 0 {
 				t.Fatal("the damaged file opens without a warning")
 			}
-			fixes, left := repairExplained(t, path)
+			fixes, left := repairExplained(t, path, false)
 			after, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 			if err != nil {
 				t.Fatal(err)

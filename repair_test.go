@@ -20,18 +20,25 @@ import (
 // fixes.
 func repairAndCheck(t *testing.T, path string) []wavemap.Fix {
 	t.Helper()
+	return repairAndCheckWith(t, path, false)
+}
+
+// repairAndCheckWith is repairAndCheck with RepairOptions.TrailingAudio
+// set to trailing.
+func repairAndCheckWith(t *testing.T, path string, trailing bool) []wavemap.Fix {
+	t.Helper()
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true})
+	dry, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true, TrailingAudio: trailing})
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
 		t.Fatal("a dry run changed the file")
 	}
-	fixes, err := wavemap.Repair(path, nil)
+	fixes, err := wavemap.Repair(path, &wavemap.RepairOptions{TrailingAudio: trailing})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 func runFix(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "fix", "[--dry-run] FILE...")
 	dry := fs.Bool("dry-run", false, "only print the changes, write nothing")
+	trailing := fs.Bool("trailing-audio", false, "take whole frames after sizes that agree, up to the end of the file, for audio (a recorder killed before it updated its header)")
 	withExample(fs, e, "wavemap fix --dry-run take.wav && wavemap fix take.wav")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -35,7 +36,7 @@ func runFix(ctx context.Context, e *env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := fixFile(e, name, *dry); err != nil {
+		if err := fixFile(e, name, *dry, *trailing); err != nil {
 			fmt.Fprintf(e.stderr, "wavemap fix: %s\n", oneLine(err))
 			failed = true
 		}
@@ -46,12 +47,12 @@ func runFix(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func fixFile(e *env, name string, dry bool) error {
+func fixFile(e *env, name string, dry, trailing bool) error {
 	var left []string
 	unfixed := func(w wavemap.Warning, why string) {
 		left = append(left, fmt.Sprintf("%s: left as is: warning %s at byte %d: %s (%s)", name, w.Kind, w.Offset, w.Msg, why))
 	}
-	plan, err := wavemap.Repair(name, &wavemap.RepairOptions{DryRun: true, Unfixed: unfixed})
+	plan, err := wavemap.Repair(name, &wavemap.RepairOptions{DryRun: true, TrailingAudio: trailing, Unfixed: unfixed})
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func fixFile(e *env, name string, dry bool) error {
 		fmt.Fprintf(e.stdout, "%s: %d field(s) would change (dry run: nothing written)\n", name, len(plan))
 		return nil
 	}
-	done, err := wavemap.Repair(name, nil)
+	done, err := wavemap.Repair(name, &wavemap.RepairOptions{TrailingAudio: trailing})
 	if err != nil {
 		return err
 	}

@@ -82,9 +82,11 @@ func TestFixFailures(t *testing.T) {
 }
 
 // TestFixStaleSizes runs fix on a recorder's file whose sizes stop short
-// of its audio (both stale, 920,000 bytes after them): check reports it,
-// fix --dry-run says which reading it chose and writes nothing, fix
-// extends the sizes, check then exits 0, and sox counts every frame.
+// of its audio (both stale, 920,000 bytes after them): check reports the
+// trailing bytes, fix without --trailing-audio leaves them and says how to
+// take them, fix --trailing-audio --dry-run says which reading it chose
+// and writes nothing, fix --trailing-audio extends the sizes, check then
+// exits 0, and sox counts every frame.
 // A file ending in a partial frame gets fixed as far as sizes go, and fix
 // says what it leaves and why.
 func TestFixStaleSizes(t *testing.T) {
@@ -99,10 +101,16 @@ func TestFixStaleSizes(t *testing.T) {
 	if err := os.WriteFile(path, orig, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := runCLI(t, "check", path); r.code != 1 || !strings.Contains(r.stdout, "warning data-size at byte 40") {
+	if r := runCLI(t, "check", path); r.code != 1 || !strings.Contains(r.stdout, "warning trailing-bytes at byte 1000044") {
 		t.Errorf("check of the stale file: exit %d\n%s", r.code, r.stdout)
 	}
-	r := mustRun(t, "fix", "--dry-run", path)
+	if r := mustRun(t, "fix", path); !strings.Contains(r.stdout, "left as is: warning trailing-bytes") || !strings.Contains(r.stdout, "--trailing-audio") {
+		t.Errorf("fix without --trailing-audio:\n%s", r.stdout)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, orig) {
+		t.Fatal("fix without --trailing-audio changed the file")
+	}
+	r := mustRun(t, "fix", "--trailing-audio", "--dry-run", path)
 	for _, want := range []string{
 		"byte 40: data size 1000000 -> 1920000 (920000 bytes after the declared end of the audio (byte 1000044) run to the end of the file and do not start a chunk: taken as audio, data size extended)",
 		"byte 4: RIFF size 1000036 -> 1920036 (the chunks end at byte 1920044)",
@@ -115,7 +123,7 @@ func TestFixStaleSizes(t *testing.T) {
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, orig) {
 		t.Fatal("fix --dry-run changed the file")
 	}
-	if r := mustRun(t, "fix", path); !strings.Contains(r.stdout, "fixed 2 field(s)") {
+	if r := mustRun(t, "fix", "--trailing-audio", path); !strings.Contains(r.stdout, "fixed 2 field(s)") {
 		t.Errorf("fix output:\n%s", r.stdout)
 	}
 	if r := mustRun(t, "check", path); strings.TrimSpace(r.stdout) != path+": ok" {
@@ -136,7 +144,7 @@ func TestFixStaleSizes(t *testing.T) {
 	if err := os.WriteFile(ragged, wavtest.Cat(orig, []byte{1, 2}), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r = mustRun(t, "fix", ragged)
+	r = mustRun(t, "fix", "--trailing-audio", ragged)
 	for _, want := range []string{
 		"byte 40: data size 1000000 -> 1920002",
 		"left as is: warning ragged-tail at byte 1920044: ",

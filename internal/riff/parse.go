@@ -21,6 +21,12 @@ type Options struct {
 	// of Header.Chunks then has Size -1 too. Reads are exact: no
 	// read-ahead.
 	Stream bool
+	// TrailingAudio takes whole frames that follow a data chunk whose
+	// size the container agrees with, run to the end of the file and do
+	// not start a chunk, for audio (a recorder killed before it updated
+	// its header leaves this). Off, they are trailing bytes, as every
+	// other reader has them: real files carry junk there too.
+	TrailingAudio bool
 }
 
 // maxChunks bounds the chunk list, whatever the number of chunks the walk
@@ -561,7 +567,10 @@ func (p *parser) list(c Chunk, needed bool) {
 //     the container does if a chunk or padding follows there, else at the
 //     end of the file; or
 //   - nothing counts them, but they run to the end of the file, are at
-//     least a chunk header long and hold a whole frame (the recorder).
+//     least a chunk header long and hold a whole frame (the recorder),
+//     and Options.TrailingAudio asks for this reading: sox, ffmpeg and
+//     libsndfile take such bytes for junk, and real files do carry junk
+//     after correctly sized audio.
 //
 // The same bytes with the sizes a repair writes (see wavemap.Repair) lead
 // to the same audio: that is why less than a frame is taken where the
@@ -593,7 +602,7 @@ func (p *parser) extend(c Chunk) (int64, DataBasis) {
 		}
 		return p.end - c.DataOffset, DataTrailing
 	}
-	if p.end-nx >= hdr && p.end-declEnd >= frame {
+	if p.opts.TrailingAudio && p.end-nx >= hdr && p.end-declEnd >= frame {
 		return p.end - c.DataOffset, DataTrailing
 	}
 	return c.Size, DataDeclared

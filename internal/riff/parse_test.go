@@ -153,6 +153,7 @@ func TestParseWarnings(t *testing.T) {
 		data       []byte
 		r          io.ReaderAt // instead of data
 		size       int64
+		trailing   bool // Options.TrailingAudio
 		kinds      []WarningKind
 		offset     int64 // of the first warning
 		dataOffset int64
@@ -190,11 +191,11 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
 		{name: "trailing zero bytes are padding", data: wavtest.Cat(base, []byte{0, 0, 0}),
 			dataOffset: 44, dataSize: 10},
-		{name: "stale sizes, frames follow", data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefgh")),
+		{name: "stale sizes, frames follow", trailing: true, data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefgh")),
 			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 22},
-		{name: "stale sizes, frames of text follow", data: wavtest.Cat(base, []byte("zzzzzzzzzzzzzzzzzzzz")),
+		{name: "stale sizes, frames of text follow", trailing: true, data: wavtest.Cat(base, []byte("zzzzzzzzzzzzzzzzzzzz")),
 			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 30},
-		{name: "stale sizes, a ragged frame follows", data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefg")),
+		{name: "stale sizes, a ragged frame follows", trailing: true, data: wavtest.Cat(base, []byte("\x01\x02\x03\x04abcdefg")),
 			kinds: []WarningKind{WarnRIFFSize, WarnDataSize, WarnRaggedTail}, offset: 4, dataOffset: 44, dataSize: 20},
 		{name: "stale data size, the RIFF size counts the audio", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 4, pcm5, true)),
 			kinds: []WarningKind{WarnDataSize}, offset: 40, dataOffset: 44, dataSize: 10},
@@ -214,7 +215,7 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnTrailingBytes}, offset: 54, dataOffset: 44, dataSize: 10},
 		{name: "an odd data chunk and its pad byte", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.Chunk("data", []byte{1, 2, 3})),
 			dataOffset: 44, dataSize: 3},
-		{name: "stale odd data size, audio from its end", data: wavtest.Wave("RIFF", 40, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.RawChunk("data", 3, []byte("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"), false)),
+		{name: "stale odd data size, audio from its end", trailing: true, data: wavtest.Wave("RIFF", 40, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.RawChunk("data", 3, []byte("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"), false)),
 			kinds: []WarningKind{WarnRIFFSize, WarnDataSize}, offset: 4, dataOffset: 44, dataSize: 12},
 		{name: "chunk past the RIFF end", data: wavtest.Wave("RIFF", 46, fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("smpl", make([]byte, 8))),
 			kinds: []WarningKind{WarnRIFFSize}, offset: 4, dataOffset: 44, dataSize: 10},
@@ -253,7 +254,17 @@ func TestParseWarnings(t *testing.T) {
 			if r == nil {
 				r, size = bytes.NewReader(c.data), int64(len(c.data))
 			}
-			h, err := Parse(r, size, Options{})
+			if c.trailing {
+				// Without the option the frames are trailing bytes.
+				h, err := Parse(r, size, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := kinds(h.Warnings); len(got) != 1 || got[0] != WarnTrailingBytes {
+					t.Errorf("without TrailingAudio: warnings %v, want trailing bytes", h.Warnings)
+				}
+			}
+			h, err := Parse(r, size, Options{TrailingAudio: c.trailing})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -279,7 +290,7 @@ func TestParseWarnings(t *testing.T) {
 				t.Errorf("message names no number: %q", w.Msg)
 			}
 			t.Logf("%v: %s", w.Kind, w.Msg)
-			_, err = Parse(r, size, Options{Strict: true})
+			_, err = Parse(r, size, Options{Strict: true, TrailingAudio: c.trailing})
 			e := asError(t, err)
 			if e.Kind != ErrStrict || e.Warning == nil || *e.Warning != w || e.Offset != w.Offset {
 				t.Errorf("Strict: %+v, want ErrStrict for %v", e, w)
