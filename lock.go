@@ -41,5 +41,13 @@ func notRegular(name string, m fs.FileMode) error {
 	case m&fs.ModeSocket != 0:
 		what = "a socket"
 	}
-	return &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w: %s", ErrNotRegular, what)}
+	return &fs.PathError{Op: "open", Path: name, Err: notRegularError{what}}
 }
+
+// notRegularError is the Err of the *fs.PathError for a path that is not
+// a regular file: "not a regular file (a named pipe)", matching
+// ErrNotRegular.
+type notRegularError struct{ what string }
+
+func (e notRegularError) Error() string        { return "not a regular file (" + e.what + ")" }
+func (e notRegularError) Is(target error) bool { return target == ErrNotRegular }
