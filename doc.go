@@ -91,6 +91,32 @@
 // whatever is mapped there next. Such builds never give the address space
 // back: use them for tests only.
 //
+// # Locking
+//
+// Open and OpenRaw lock the file until Close, and Repair while it works:
+// a ReadWrite File (and a Repair that writes) holds an exclusive lock,
+// ReadOnly and CopyOnWrite Files a shared one. Locks never wait: a second
+// writer, a reader while a writer has the file, or a writer while readers
+// have it fails at once with an error wrapping ErrLocked that names the
+// file, instead of losing one writer's edits or reading a half-edited
+// file. Any number of readers share a file. Each Open is a holder of its
+// own, so two Files of one path in one process conflict like two
+// processes; Options.NoLock (RepairOptions.NoLock) opts out for callers
+// that coordinate access themselves.
+//
+// The lock is advisory: flock(2) on Unix, LockFileEx over the whole file
+// on Windows (where a lock also makes other handles' reads or writes
+// fail), nothing on other systems. It protects against other wavemap
+// Files and programs that take the same lock; it does not stop programs
+// that do not lock (sox, ffmpeg, editors, cp) from reading or changing
+// the file, and it may be local to one machine or absent on network file
+// systems (NFS emulates flock with byte-range locks, or has none without
+// a lock manager: a file system with no locks is used unlocked).
+//
+// Open, OpenRaw and Repair map regular files only: a directory, named
+// pipe, device or socket fails with ErrNotRegular (inside an
+// *fs.PathError) at once, never waiting for a pipe's writer.
+//
 // # Scaling
 //
 // Convert and ConvertScaled convert between all sample types. The default

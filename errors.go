@@ -44,6 +44,17 @@ var (
 	// ErrNoSpace: the file system has no room (or no quota left) for the
 	// space asked of it (Writer.Reserve).
 	ErrNoSpace = errors.New("wavemap: no space left for the file")
+	// ErrLocked: another open of the file holds a lock that conflicts
+	// with the one asked for (see Options.NoLock): a writer while anything
+	// else has it open, or a reader while a writer has. The error names
+	// the file and says whether the holder has it open for reading or
+	// writing; nothing was changed.
+	ErrLocked = errors.New("wavemap: file is in use")
+	// ErrNotRegular: the path is not a regular file (a directory, a named
+	// pipe, a device, a socket), so it cannot be mapped. Open, OpenRaw and
+	// Repair return it inside an *fs.PathError, without blocking on a pipe
+	// and without opening a device where it can be seen beforehand.
+	ErrNotRegular = errors.New("wavemap: not a regular file")
 )
 
 // FormatError reports a problem in a file's header, with the byte offset of

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strconv"
 
@@ -42,15 +41,22 @@ type File struct {
 // Wave64). It reads the header only, whatever the file's size. Recoverable
 // header problems are reported to opts.Warn and kept in Header().Warnings;
 // unrecoverable ones return a *FormatError naming the byte offset.
+//
+// The file is locked until Close, exclusively for ReadWrite and shared
+// otherwise, unless opts.NoLock is set: Open fails at once with an error
+// wrapping ErrLocked if another File or process holds a conflicting lock
+// (see "Locking" in the package documentation). A path that is not a
+// regular file fails with ErrNotRegular inside an *fs.PathError, without
+// blocking on a named pipe.
 func Open(name string, mode Mode, opts *Options) (*File, error) {
 	opts = opts.orDefault()
-	osf, size, rh, err := openParsed(name, mode, opts.Strict)
+	osf, size, rh, err := openParsed(name, mode, opts.Strict, !opts.NoLock)
 	if err != nil {
 		return nil, err
 	}
 	hdr, err := headerFromRIFF(name, rh)
 	if err != nil {
-		osf.Close()
+		closeFile(osf)
 		return nil, err
 	}
 	return finishOpen(name, osf, size, mode, hdr, opts)
@@ -81,22 +87,24 @@ func parseHeader(name string, r io.ReaderAt, size int64, strict bool) (*riff.Hea
 	return rh, nil
 }
 
-// openParsed opens name as openFile does and parses its header: the part
-// of opening that Open and Repair share. The file is closed on failure.
-func openParsed(name string, mode Mode, strict bool) (*os.File, int64, *riff.Header, error) {
-	osf, size, err := openFile(name, mode)
+// openParsed opens (and locks) name as openFile does and parses its
+// header: the part of opening that Open and Repair share. The file is
+// closed on failure.
+func openParsed(name string, mode Mode, strict, lock bool) (*os.File, int64, *riff.Header, error) {
+	osf, size, err := openFile(name, mode, lock)
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	rh, err := parseHeader(name, osf, size, strict)
 	if err != nil {
-		osf.Close()
+		closeFile(osf)
 		return nil, 0, nil, err
 	}
 	return osf, size, rh, nil
 }
 
-// OpenRaw maps a headerless file of samples described by raw.
+// OpenRaw maps a headerless file of samples described by raw. It locks
+// the file and refuses what is not a regular file as Open does.
 func OpenRaw(name string, raw Raw, mode Mode, opts *Options) (*File, error) {
 	opts = opts.orDefault()
 	if err := raw.Format.Validate(); err != nil {
@@ -105,12 +113,12 @@ func OpenRaw(name string, raw Raw, mode Mode, opts *Options) (*File, error) {
 	if raw.Offset < 0 || raw.Trailer < 0 || raw.Frames < 0 {
 		return nil, fmt.Errorf("%w: negative offset, trailer or frame count in Raw", ErrArgument)
 	}
-	osf, size, err := openFile(name, mode)
+	osf, size, err := openFile(name, mode, !opts.NoLock)
 	if err != nil {
 		return nil, err
 	}
 	fail := func(err error) (*File, error) {
-		osf.Close()
+		closeFile(osf)
 		return nil, err
 	}
 	fsz := int64(raw.Format.FrameSize())
@@ -138,9 +146,13 @@ func OpenRaw(name string, raw Raw, mode Mode, opts *Options) (*File, error) {
 }
 
 // openFile opens name for mode (read-write for ReadWrite, read-only
-// otherwise) and returns it with its size; anything but a regular file
-// is refused.
-func openFile(name string, mode Mode) (*os.File, int64, error) {
+// otherwise) and returns it with its size. Anything but a regular file is
+// refused with ErrNotRegular, without waiting: a path seen to be special
+// is not opened at all (opening a device can have effects, such as
+// rewinding a tape), and the open itself does not wait for the other end
+// of a named pipe put there meanwhile. If lock is set the file is locked
+// for mode (lockFile): exclusively for ReadWrite, shared otherwise.
+func openFile(name string, mode Mode, lock bool) (*os.File, int64, error) {
 	flag := os.O_RDONLY
 	switch mode {
 	case ReadOnly, CopyOnWrite:
@@ -149,18 +161,26 @@ func openFile(name string, mode Mode) (*os.File, int64, error) {
 	default:
 		return nil, 0, fmt.Errorf("%w: open %s: mode %d", ErrArgument, name, mode)
 	}
-	osf, err := os.OpenFile(name, flag, 0)
+	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() {
+		return nil, 0, notRegular(name, fi.Mode())
+	}
+	osf, err := os.OpenFile(name, flag|openNonblock, 0)
 	if err != nil {
 		return nil, 0, err
 	}
 	fi, err := osf.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = notRegular(name, fi.Mode())
+	}
+	if err == nil {
+		err = setBlocking(osf)
+	}
+	if err == nil && lock {
+		err = lockFile(osf, mode == ReadWrite)
+	}
 	if err != nil {
 		osf.Close()
 		return nil, 0, err
-	}
-	if !fi.Mode().IsRegular() {
-		osf.Close()
-		return nil, 0, &fs.PathError{Op: "open", Path: name, Err: errors.New("not a regular file")}
 	}
 	return osf, fi.Size(), nil
 }
@@ -173,12 +193,12 @@ func finishOpen(name string, osf *os.File, size int64, mode Mode, h *Header, opt
 			Msg: fmt.Sprintf("%d audio bytes at offset %d do not fit in a file of %d bytes", n, h.DataOffset, size)}
 	}
 	if err != nil {
-		osf.Close()
+		closeFile(osf)
 		return nil, err
 	}
 	f := &File{name: name, mode: mode, osf: osf, hdr: *h, size: size, sparse: opts.Sparse}
 	if err := f.mapData(n); err != nil {
-		osf.Close()
+		closeFile(osf)
 		return nil, err
 	}
 	if opts.Warn != nil {
@@ -295,10 +315,10 @@ func (f *File) Flush() error {
 	return nil
 }
 
-// Close unmaps the file and closes it. Every view obtained from f becomes
-// invalid. Like os.File.Close it does not force changes to stable storage:
-// call Flush first to do so and to learn of write-back errors. Closing a
-// closed File returns ErrClosed.
+// Close unmaps the file, releases its lock and closes it. Every view
+// obtained from f becomes invalid. Like os.File.Close it does not force
+// changes to stable storage: call Flush first to do so and to learn of
+// write-back errors. Closing a closed File returns ErrClosed.
 //
 // A File made by Create is different: Close commits it. It writes the
 // samples and header to stable storage, then renames the file into place
@@ -315,7 +335,7 @@ func (f *File) Close() error {
 	f.closed = true
 	f.data = nil
 	err := f.mp.Unmap()
-	if cerr := f.osf.Close(); err == nil {
+	if cerr := closeFile(f.osf); err == nil {
 		err = cerr
 	}
 	return err

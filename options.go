@@ -136,6 +136,19 @@ type Options struct {
 	// (fallocate on Linux), so a full disk fails at Create (or Resize),
 	// with an error wrapping ErrNoSpace.
 	Sparse bool
+	// NoLock makes Open and OpenRaw take no lock, for callers that
+	// coordinate access to their files themselves. By default the file is
+	// locked until Close: exclusively in ReadWrite mode, shared in
+	// ReadOnly and CopyOnWrite, so that a second writer, a reader while a
+	// writer has the file, or a writer while readers have it fails at once
+	// with ErrLocked instead of losing edits or reading a half-edited
+	// file. The lock is advisory (flock(2) on Unix, LockFileEx on Windows,
+	// none elsewhere): it stops other wavemap Files and programs that take
+	// the same lock, in this process (each Open is its own holder) and in
+	// others, but not programs that do not lock (sox, ffmpeg, editors) and
+	// not on file systems where the lock is local or absent (some NFS
+	// mounts; where the system has no locks the file opens unlocked).
+	NoLock bool
 }
 
 func (o *Options) orDefault() *Options {

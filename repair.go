@@ -46,6 +46,11 @@ type RepairOptions struct {
 	// left as trailing bytes, as Open and other readers see them, and
 	// reported through Unfixed.
 	TrailingAudio bool
+	// NoLock makes Repair take no lock, as Options.NoLock does for Open.
+	// By default it locks the file while it works, exclusively (shared for
+	// a dry run), and fails with ErrLocked if another File or process has
+	// it open with a conflicting lock.
+	NoLock bool
 }
 
 // Repair corrects the size fields of a WAVE file's header in place, so
@@ -78,6 +83,11 @@ type RepairOptions struct {
 // is refused with the *FormatError Open would return; a RIFF file whose
 // audio has grown past 4 GiB (its 32-bit sizes wrapped) is refused too,
 // since it needs a ds64 chunk that it has no room for.
+//
+// The file is locked while Repair works (exclusively, shared for a dry
+// run; see RepairOptions.NoLock): if another File or process has it open,
+// Repair fails with an error wrapping ErrLocked and changes nothing. What
+// is not a regular file fails with ErrNotRegular, as for Open.
 func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 	if opts == nil {
 		opts = &RepairOptions{}
@@ -86,11 +96,11 @@ func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 	if opts.DryRun {
 		mode = ReadOnly
 	}
-	osf, size, rh, err := openParsed(name, mode, false)
+	osf, size, rh, err := openParsed(name, mode, false, !opts.NoLock)
 	if err != nil {
 		return nil, err
 	}
-	defer osf.Close()
+	defer closeFile(osf)
 	if opts.TrailingAudio {
 		if rh, err = riff.Parse(osf, size, riff.Options{TrailingAudio: true}); err != nil {
 			return nil, fromRIFFError(name, err)

@@ -133,7 +133,8 @@ func TestResize(t *testing.T) {
 				if err := f.Close(); err != nil {
 					t.Fatal(err)
 				}
-				if f, err = wavemap.Open(path, wavemap.ReadWrite, nil); err != nil {
+				// NoLock: the checks below open path beside f.
+				if f, err = wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{NoLock: true}); err != nil {
 					t.Fatal(err)
 				}
 				defer f.Close()
@@ -260,7 +261,7 @@ func TestAppend(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if f, err = wavemap.Open(path, wavemap.ReadWrite, nil); err != nil {
+	if f, err = wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{NoLock: true}); err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
@@ -356,7 +357,7 @@ func TestResizePast4GiB(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if f, err = wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{Sparse: true}); err != nil {
+	if f, err = wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{Sparse: true, NoLock: true}); err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()

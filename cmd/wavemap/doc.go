@@ -62,6 +62,14 @@ the umask). An output that is one of the inputs is refused. Standard input
 and output ("-") are not supported yet (exit code 2). gain, normalize and
 fix change their input in place and fail on a file that cannot be written.
 
+Inputs are locked while a command works (advisory locks, see the
+library's documentation): gain, normalize and fix (but for --dry-run)
+need a file to themselves, the other commands share it with each other.
+A command whose input another wavemap holds in a conflicting way fails
+at once with exit code 1 ("file is in use ..."), changing nothing,
+instead of losing or mixing edits. An input that is not a regular file
+(a named pipe, a device) is refused at once.
+
 # info
 
 	wavemap info [--json] FILE...

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/wavemap/wavemap"
 )
@@ -73,11 +72,9 @@ func fixFile(e *env, name string, dry, trailing bool) error {
 		if err := refuseReadOnly(name); err != nil {
 			return err
 		}
-		w, err := os.OpenFile(name, os.O_WRONLY, 0)
-		if err != nil {
+		if err := checkWritable(name); err != nil {
 			return err
 		}
-		w.Close()
 	}
 	for _, x := range plan {
 		fmt.Fprintf(e.stdout, "%s: %s\n", name, x)

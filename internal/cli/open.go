@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/wavemap/wavemap"
 )
@@ -26,4 +27,15 @@ func openAudio(e *env, cmd, name string, mode wavemap.Mode) (*wavemap.File, erro
 		return nil, fileError(name, err)
 	}
 	return f, nil
+}
+
+// checkWritable returns an error if name cannot be opened for writing. It
+// writes nothing, and it does not wait for a reader if name has become a
+// named pipe since it was checked (openNonblock).
+func checkWritable(name string) error {
+	w, err := os.OpenFile(name, os.O_WRONLY|openNonblock, 0)
+	if err != nil {
+		return err
+	}
+	return w.Close()
 }
