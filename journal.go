@@ -30,7 +30,8 @@ import (
 //     the audio) and the boot of the system that wrote it;
 //   - then, for each block of the pass (the blocks of filePass), the
 //     worker copies the block's original bytes into a free undo slot,
-//     marks the slot as holding that block, edits the block in the mapping,
+//     marks the slot as holding that block (with a CRC-32 of the bytes),
+//     edits the block in the mapping,
 //     writes the block's done record (with its clipped count) and frees the
 //     slot. There is one slot per worker, reused block after block, so the
 //     journal stays small and its pages stay in the page cache;
@@ -59,15 +60,19 @@ import (
 //	[0, 4096)            header (journalHeader), CRC-protected
 //	2048                 complete marker (journalCell)
 //	[4096, +16*blocks)   done records, one journalCell per block
-//	then                 undo slot headers, one journalCell per slot
+//	page-aligned         undo slot headers, 32 bytes per slot
 //	page-aligned         undo slots, each a block's bytes rounded up to 4096
 //
 // A journalCell is two uint64s, a value and a check derived from the
 // journal's random nonce, the cell's kind and index and the value. All
-// zeros means "not done" (a record), "free" (a slot) or "not complete"; any
-// other pair whose check does not match makes the journal damaged. A
-// damaged, truncated or mismatched journal is refused before anything
-// changes, with an error wrapping ErrInterrupted.
+// zeros means "not done" (a record) or "not complete"; any other pair
+// whose check does not match makes the journal damaged. A slot header is
+// a block number plus one, the CRC-32 (IEEE) of the saved bytes, a check
+// of the same kind and a zero uint64; all zeros means the slot is free.
+// Cells and slot headers are aligned to their size, so that a pwrite of
+// one never spans two pages: a kill can cut a write short between pages,
+// never inside one. A damaged, truncated or mismatched journal is refused
+// before anything changes, with an error wrapping ErrInterrupted.
 
 // journalMagic starts every journal.
 var journalMagic = [8]byte{'W', 'M', 'J', 'R', 'N', 'L', '\r', '\n'}
@@ -78,6 +83,7 @@ const (
 	journalPage      = 4096     // alignment of the regions
 	journalDoneAt    = 2048     // offset of the complete marker
 	journalCellSize  = 16       // bytes of a journalCell
+	journalSlotSize  = 32       // bytes of an undo slot header
 	journalHashLimit = 64 << 10 // bytes before the audio hashed into the identity
 	journalNoteMax   = 256
 	journalSuffix    = ".wavemap-journal"
@@ -131,8 +137,8 @@ func (h *journalHeader) layout() (journalLayout, bool) {
 	if hi != 0 || n > math.MaxInt64/4 {
 		return l, false
 	}
-	l.slotHeads = l.records + int64(n)
-	l.slotData = roundPage(l.slotHeads + int64(h.Slots)*journalCellSize)
+	l.slotHeads = roundPage(l.records + int64(n))
+	l.slotData = roundPage(l.slotHeads + int64(h.Slots)*journalSlotSize)
 	if h.BlockBytes < 0 || h.BlockBytes > math.MaxInt64/4 {
 		return l, false
 	}
@@ -234,10 +240,11 @@ type journal struct {
 	osf    *os.File
 	h      journalHeader
 	l      journalLayout
-	done   []int64 // per block: its clipped count once done, else -1
-	slots  []int64 // per slot: the block it holds, else -1 (as loaded)
-	finish bool    // the complete marker is set
-	boot   bool    // written in this boot of the system (or unknown)
+	done   []int64  // per block: its clipped count once done, else -1
+	slots  []int64  // per slot: the block it holds, else -1 (as loaded)
+	crcs   []uint32 // per slot: the CRC-32 of the bytes it holds (as loaded)
+	finish bool     // the complete marker is set
+	boot   bool     // written in this boot of the system (or unknown)
 	free   chan int
 }
 
@@ -335,13 +342,19 @@ func loadJournal(path string, jf *os.File) (*journal, error) {
 		}
 	}
 	j.slots = make([]int64, h.Slots)
+	j.crcs = make([]uint32, h.Slots)
 	for s := range j.slots {
 		j.slots[s] = -1
-		v, c := cellAt(meta, l.slotHeads-l.records+int64(s)*journalCellSize)
+	}
+	for s := range j.slots {
+		off := l.slotHeads - l.records + int64(s)*journalSlotSize
+		v, crc := cellAt(meta, off)
+		c, zero := cellAt(meta, off+journalCellSize)
 		switch {
-		case v == 0 && c == 0:
-		case c == cellCheck(h.Nonce, cellSlot, int64(s), v) && v >= 1 && v <= uint64(h.Blocks) && !j.busy(int64(v)-1):
-			j.slots[s] = int64(v) - 1
+		case v == 0 && crc == 0 && c == 0 && zero == 0:
+		case c == slotCheck(h.Nonce, s, v, crc) && zero == 0 && crc <= math.MaxUint32 &&
+			v >= 1 && v <= uint64(h.Blocks) && !j.busy(int64(v)-1):
+			j.slots[s], j.crcs[s] = int64(v)-1, uint32(crc)
 		default:
 			return nil, damaged(path, "undo slot %d", s)
 		}
@@ -363,6 +376,12 @@ func loadJournal(path string, jf *os.File) (*journal, error) {
 	return j, nil
 }
 
+// slotCheck is the check of the header of slot s holding block v-1
+// whose bytes have this CRC.
+func slotCheck(nonce uint64, s int, v, crc uint64) uint64 {
+	return cellCheck(nonce, cellSlot, int64(s), journalMix(v)^crc)
+}
+
 // cellAt decodes the journalCell at off in b.
 func cellAt(b []byte, off int64) (v, check uint64) {
 	return binary.LittleEndian.Uint64(b[off:]), binary.LittleEndian.Uint64(b[off+8:])
@@ -373,7 +392,25 @@ func (j *journal) putCell(off int64, v, check uint64) error {
 	var b [journalCellSize]byte
 	binary.LittleEndian.PutUint64(b[:], v)
 	binary.LittleEndian.PutUint64(b[8:], check)
-	if _, err := j.osf.WriteAt(b[:], off); err != nil {
+	return j.put(b[:], off)
+}
+
+// putSlot writes the header of slot s: holding block k with bytes of
+// this CRC, or free if k < 0.
+func (j *journal) putSlot(s int, k int64, crc uint32) error {
+	var b [journalSlotSize]byte
+	if k >= 0 {
+		v := uint64(k + 1)
+		binary.LittleEndian.PutUint64(b[:], v)
+		binary.LittleEndian.PutUint64(b[8:], uint64(crc))
+		binary.LittleEndian.PutUint64(b[16:], slotCheck(j.h.Nonce, s, v, uint64(crc)))
+	}
+	return j.put(b[:], j.l.slotHeads+int64(s)*journalSlotSize)
+}
+
+// put writes b at off in the journal.
+func (j *journal) put(b []byte, off int64) error {
+	if _, err := j.osf.WriteAt(b, off); err != nil {
 		return fmt.Errorf("wavemap: writing journal %s: %w", j.path, err)
 	}
 	return nil

@@ -3,6 +3,7 @@ package wavemap
 import (
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"math"
 	"math/rand/v2"
@@ -187,7 +188,8 @@ func createJournal(p *passRun, f *File, factor float64) (*journal, error) {
 		return nil, fmt.Errorf("wavemap: writing journal %s: %w", path, err)
 	}
 	p.opts.BlockFrames = int(n)
-	j := &journal{path: path, osf: jf, h: h, l: l, done: make([]int64, blocks), slots: make([]int64, h.Slots), boot: true}
+	j := &journal{path: path, osf: jf, h: h, l: l, done: make([]int64, blocks), slots: make([]int64, h.Slots),
+		crcs: make([]uint32, h.Slots), boot: true}
 	for k := range j.done {
 		j.done[k] = -1
 	}
@@ -196,9 +198,6 @@ func createJournal(p *passRun, f *File, factor float64) (*journal, error) {
 	}
 	return j, nil
 }
-
-// slotCell returns the offset of the header of slot s.
-func (j *journal) slotCell(s int) int64 { return j.l.slotHeads + int64(s)*journalCellSize }
 
 // recordCell returns the offset of the record of block k.
 func (j *journal) recordCell(k int64) int64 { return j.l.records + k*journalCellSize }
@@ -210,7 +209,8 @@ func journalBlock[T Sample](j *journal, k int64, b Frames[T], kernel func([]T) i
 		return nil
 	}
 	s := <-j.free
-	if _, err := j.osf.WriteAt(sampleBytes(b.Data), j.l.slotData+int64(s)*j.l.slotStride); err != nil {
+	orig := sampleBytes(b.Data)
+	if _, err := j.osf.WriteAt(orig, j.l.slotData+int64(s)*j.l.slotStride); err != nil {
 		j.free <- s
 		return fmt.Errorf("wavemap: writing journal %s: %w", j.path, err)
 	}
@@ -218,7 +218,7 @@ func journalBlock[T Sample](j *journal, k int64, b Frames[T], kernel func([]T) i
 	if crashAt(stepCopied, k) {
 		return errJournalCrash
 	}
-	if err := j.putCell(j.slotCell(s), uint64(k+1), cellCheck(j.h.Nonce, cellSlot, int64(s), uint64(k+1))); err != nil {
+	if err := j.putSlot(s, k, crc32.ChecksumIEEE(orig)); err != nil {
 		return err
 	}
 	if crashAt(stepBusy, k) {
@@ -239,7 +239,7 @@ func journalBlock[T Sample](j *journal, k int64, b Frames[T], kernel func([]T) i
 	if crashAt(stepRecorded, k) {
 		return errJournalCrash
 	}
-	if err := j.putCell(j.slotCell(s), 0, 0); err != nil {
+	if err := j.putSlot(s, -1, 0); err != nil {
 		return err
 	}
 	j.free <- s
@@ -279,11 +279,14 @@ func restoreSlots[T Sample](j *journal, m Frames[T], kernel func([]T) int64) err
 					}
 					j.done[k] = -1
 				}
-				if err := j.putCell(j.slotCell(s), 0, 0); err != nil {
+				if err := j.putSlot(s, -1, 0); err != nil {
 					return err
 				}
 				j.slots[s] = -1
 				continue
+			}
+			if crc32.ChecksumIEEE(sb) != j.crcs[s] {
+				return damaged(j.path, "the bytes of undo slot %d do not match their checksum", s)
 			}
 			edited := slices.Clone(saved)
 			kernel(edited)
