@@ -366,3 +366,101 @@ func TestJournalDamaged(t *testing.T) {
 	}
 	t.Logf("%d of %d damaged journals refused, %d accepted with the right result", refused, tries, harmless)
 }
+
+// rewriteHeader applies change to the header of the journal at path and
+// writes it back with a valid checksum.
+func rewriteHeader(t *testing.T, path string, change func(h *journalHeader)) {
+	t.Helper()
+	jf, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer jf.Close()
+	j, err := loadJournal(path, jf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change(&j.h)
+	if _, err := jf.WriteAt(j.h.encode(), 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestJournalRestart: a journal written before the system restarted is
+// not trusted (its progress may not have reached the disk), unless it
+// was marked complete after the audio was flushed.
+func TestJournalRestart(t *testing.T) {
+	if bootID() == "" {
+		t.Skip("no boot id on this system")
+	}
+	format := Format{Encoding: EncodingInt16, Channels: 1, SampleRate: 8000}
+	path, orig := crashFile(t, t.TempDir(), format, 5000, 9)
+	want, _ := wantGain(t, path, 0.5)
+	otherBoot := func(h *journalHeader) { copy(h.BootID[:], "00000000-0000-0000-0000-000000000000") }
+
+	crashOn(t, stepHalf, 2, 1)
+	if _, err := gainOnce(path, 0.5, PassOptions{BlockFrames: 1000}); !errors.Is(err, errJournalCrash) {
+		t.Fatal(err)
+	}
+	journalCrash = nil
+	rewriteHeader(t, JournalPath(path), otherBoot)
+	if info, err := ReadJournal(JournalPath(path)); err != nil || !info.Restarted || info.Complete {
+		t.Fatalf("ReadJournal: %+v, %v", info, err)
+	}
+	before := audioOf(t, path)
+	if _, err := gainOnce(path, 0.5, PassOptions{}); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("after a restart: %v, want ErrInterrupted", err)
+	} else {
+		t.Log(err)
+	}
+	if !bytes.Equal(audioOf(t, path), before) {
+		t.Fatal("the refusal changed the audio")
+	}
+
+	// Complete and flushed before the restart: the rerun only removes the
+	// journal.
+	restore(t, path, orig)
+	crashOn(t, stepComplete, -1, 1)
+	if _, err := gainOnce(path, 0.5, PassOptions{BlockFrames: 1000, Sync: true}); !errors.Is(err, errJournalCrash) {
+		t.Fatal(err)
+	}
+	journalCrash = nil
+	rewriteHeader(t, JournalPath(path), otherBoot)
+	if info, err := ReadJournal(JournalPath(path)); err != nil || info.Restarted || !info.Complete || info.Done != info.Blocks {
+		t.Fatalf("ReadJournal: %+v, %v", info, err)
+	}
+	if _, err := gainOnce(path, 0.5, PassOptions{}); err != nil || !bytes.Equal(audioOf(t, path), want) {
+		t.Fatalf("complete journal after a restart: %v", err)
+	}
+	if _, err := os.Stat(JournalPath(path)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("journal left: %v", err)
+	}
+}
+
+// TestJournalFileChangedMidBlock: a block that was being edited when the
+// edit stopped, and that something else changed since, is not
+// "restored" over the change: the rerun refuses.
+func TestJournalFileChangedMidBlock(t *testing.T) {
+	format := Format{Encoding: EncodingInt24, Channels: 2, SampleRate: 8000}
+	path, _ := crashFile(t, t.TempDir(), format, 5000, 10)
+	crashOn(t, stepHalf, 3, 1)
+	if _, err := gainOnce(path, 0.5, PassOptions{BlockFrames: 1000}); !errors.Is(err, errJournalCrash) {
+		t.Fatal(err)
+	}
+	journalCrash = nil
+	f, err := Open(path, ReadWrite, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Bytes()[3*1000*6+4000] ^= 0x55 // a byte of block 3, in its second half
+	changed := bytes.Clone(f.Bytes())
+	f.Close()
+	if _, err := gainOnce(path, 0.5, PassOptions{}); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("rerun over a changed block: %v, want ErrInterrupted", err)
+	} else {
+		t.Log(err)
+	}
+	if !bytes.Equal(audioOf(t, path), changed) {
+		t.Fatal("the refusal changed the audio")
+	}
+}
