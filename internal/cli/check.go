@@ -18,6 +18,8 @@ type checkJSON struct {
 	Error     string        `json:"error,omitempty"`
 	Warnings  []warningJSON `json:"warnings"`
 	NonFinite *int64        `json:"nonfinite,omitempty"` // --data on float files: NaN and infinite samples
+	// The journal of an interrupted gain or normalize lies beside the file.
+	Interrupted string `json:"interrupted_edit,omitempty"`
 }
 
 // runCheck opens each file as the library does and lists what it had to
@@ -73,6 +75,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		if j.NonFinite != nil && *j.NonFinite > 0 {
 			fmt.Fprintf(e.stdout, "%s: %d samples are NaN or infinite\n", name, *j.NonFinite)
 		}
+		if j.Interrupted != "" {
+			fmt.Fprintf(e.stdout, "%s: %s\n", name, j.Interrupted)
+		}
 	}
 	if !clean {
 		return errSilentFailure
@@ -83,7 +88,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 // checkFile checks one file. The error is not nil only when ctx was
 // cancelled: every problem with the file goes into the result.
 func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (checkJSON, error) {
-	j := checkJSON{File: name, Warnings: []warningJSON{}}
+	j := checkJSON{File: name, Warnings: []warningJSON{}, Interrupted: interruptedEdit(name)}
 	f, err := wavemap.Open(name, wavemap.ReadOnly, &wavemap.Options{Advice: wavemap.AdviseSequential})
 	if err != nil {
 		j.Error = oneLine(err)
@@ -103,7 +108,7 @@ func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (chec
 			j.NonFinite = &n
 		}
 	}
-	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0)
+	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0) && j.Interrupted == ""
 	return j, nil
 }
 
