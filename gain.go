@@ -52,8 +52,9 @@ import (
 // the file's identity, the block size), and as it goes it records which
 // blocks are done and keeps the original bytes of the blocks being
 // changed. A later Gain with the same Journal and factor on the same file
-// puts back the blocks that were half done, changes those not done, in
-// blocks of the size the journal records, and returns the clipped count
+// puts back the blocks that were half done, changes those not done (in
+// blocks of the size the journal records, with at most as many workers as
+// the first call), and returns the clipped count
 // of the whole edit: f ends up exactly as after one uninterrupted call,
 // whatever the moment of the interruption, and even if that call is
 // interrupted too. The journal is removed once the edit is complete; it

@@ -179,13 +179,25 @@ func createJournal(p *passRun, f *File, factor float64) (*journal, error) {
 		jf.Close()
 		return nil, errJournalCrash
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fail(err)
+	// Closed while renamed, as Windows wants.
+	if err := jf.Close(); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("wavemap: writing journal %s: %w", tmp, err)
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		jf.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("wavemap: creating the journal of %s: %w", f.name, err)
+	}
+	jf, err = os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		if jf != nil {
+			jf.Close()
+		}
 		os.Remove(path)
-		return nil, fmt.Errorf("wavemap: writing journal %s: %w", path, err)
+		return nil, fmt.Errorf("wavemap: creating the journal of %s: %w", f.name, err)
 	}
 	p.opts.BlockFrames = int(n)
 	j := &journal{path: path, osf: jf, h: h, l: l, done: make([]int64, blocks), slots: make([]int64, h.Slots),

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -92,8 +93,11 @@ func audioOf(t *testing.T, path string) []byte {
 // step in block k (k < 0: any block), and returns a function that says
 // whether it did.
 func crashOn(t *testing.T, step journalStep, k int64, n int) func() bool {
+	var mu sync.Mutex
 	seen, hit := 0, false
 	journalCrash = func(s journalStep, b int64) bool {
+		mu.Lock()
+		defer mu.Unlock()
 		if s != step || (k >= 0 && b != k) || hit {
 			return false
 		}
@@ -102,7 +106,11 @@ func crashOn(t *testing.T, step journalStep, k int64, n int) func() bool {
 		return hit
 	}
 	t.Cleanup(func() { journalCrash = nil })
-	return func() bool { return hit }
+	return func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return hit
+	}
 }
 
 // TestJournalCrashAtEveryStep interrupts a journaled Gain at each step of

@@ -476,3 +476,23 @@ func seedJournal(f *testing.F, path string) []byte {
 	}
 	return b
 }
+
+// BenchmarkGainJournal is BenchmarkGain with a journal: the price of an
+// edit that can be finished after a kill (one copy of every block into
+// the journal's reused pages, and the journal's creation, fsync included).
+func BenchmarkGainJournal(b *testing.B) {
+	for _, enc := range []wavemap.Encoding{wavemap.EncodingInt16, wavemap.EncodingFloat32} {
+		b.Run(enc.String(), func(b *testing.B) {
+			f := passFile(b, enc, wavemap.ReadWrite)
+			b.SetBytes(int64(len(f.Bytes())))
+			opts := &wavemap.PassOptions{Journal: wavemap.JournalPath(f.Name())}
+			factor := 0.5
+			for b.Loop() {
+				if _, err := wavemap.Gain(context.Background(), f, factor, opts); err != nil {
+					b.Fatal(err)
+				}
+				factor = 1 / factor
+			}
+		})
+	}
+}
