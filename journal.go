@@ -1,7 +1,6 @@
 package wavemap
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/wavemap/wavemap/internal/mmap"
 )
 
 // The journal of an in-place edit.
@@ -28,51 +29,56 @@ import (
 //     the block size and the identity of the audio file (size, data
 //     offset, frames, format, device and inode, a hash of the bytes before
 //     the audio) and the boot of the system that wrote it;
-//   - then, for each block of the pass (the blocks of filePass), the
-//     worker copies the block's original bytes into a free undo slot,
-//     marks the slot as holding that block (with a CRC-32 of the bytes),
-//     edits the block in the mapping,
-//     writes the block's done record (with its clipped count) and frees the
-//     slot. There is one slot per worker, reused block after block, so the
-//     journal stays small and its pages stay in the page cache;
-//   - a rerun restores every busy slot's original bytes into its block
-//     (undoing an edit cut short, or one whose slot was not yet freed),
-//     edits every block without a done record, and on completion removes
-//     the journal.
+//   - each block of the pass (the blocks of filePass) is edited under one
+//     of the journal's undo slots, one per worker, in chunks of 4 KiB: the
+//     worker copies the chunk's original bytes into one of the slot's two
+//     buffers (with their CRC-32 and the clipped count of the block so
+//     far), then switches the slot's state word to that chunk, then edits
+//     the chunk in the audio mapping. Once the block is done, its done
+//     record (with its clipped count) is stored and the slot freed;
+//   - a rerun first puts the saved bytes of the chunk each busy slot names
+//     back into the audio (undoing an edit cut short) and finishes that
+//     block from there, then edits every block without a done record, and
+//     on completion removes the journal.
 //
-// A process that dies (SIGKILL, a crash, an out-of-memory kill) loses
-// nothing it wrote: writes through the mapping and pwrites to the journal
-// are both in the page cache, in the order each worker made them, so the
-// journal is always right about the file and no write needs to be forced
-// to disk. A power loss is different: the page cache is lost and its
-// pages reach the disk in any order. The journal header is on disk before
-// any sample changes, so an edit cut short by a power loss is never silent:
-// a rerun finds the journal, sees that the system restarted since (the
-// boot id, on Linux), and refuses, since the progress on disk may be
-// stale. With PassOptions.Sync, the audio is flushed before the journal is
-// marked complete and removed, so that a power loss at any moment leaves
-// either the whole edit on disk or the journal beside it; without Sync, a
-// power loss soon after a finished edit can leave unwritten blocks without
-// a journal, as with any program that leaves write-back to the kernel.
+// The journal is mapped read-write, like the audio, and the state words
+// and records are stored atomically after the bytes they describe. A
+// process that dies (SIGKILL, a crash, an out-of-memory kill) loses none
+// of its stores: both mappings are the page cache, which keeps each
+// worker's stores in the order it made them, so the journal is always
+// right about the audio and nothing needs to be forced to disk. The chunks
+// are small enough to stay in the CPU's cache between the copy and the
+// edit, so the copy costs little more than its cache traffic, and the
+// journal stays small (12 KiB a worker). A power loss is different: the
+// page cache is lost and its pages reach the disk in any order. The
+// journal header is on disk before any sample changes, so an edit cut
+// short by a power loss is never silent: a rerun finds the journal, sees
+// that the system restarted since (the boot id, on Linux), and refuses,
+// since the progress on disk may be stale. With PassOptions.Sync the
+// audio is flushed before the journal is marked complete and removed, so
+// that a power loss at any moment leaves either the whole edit on disk or
+// the journal beside it; without Sync, a power loss soon after a finished
+// edit can leave unwritten blocks without a journal, as with any program
+// that leaves write-back to the kernel.
 //
 // The file, little-endian:
 //
-//	[0, 4096)            header (journalHeader), CRC-protected
-//	2048                 complete marker (journalCell)
-//	[4096, +16*blocks)   done records, one journalCell per block
-//	page-aligned         undo slot headers, 32 bytes per slot
-//	page-aligned         undo slots, each a block's bytes rounded up to 4096
+//	[0, 4096)       header page: journalHeader at 0, CRC-protected;
+//	                the complete word at 2048
+//	[4096, R)       done records, one word per block (R page-aligned)
+//	[R, end)        undo slots, journalSlot bytes each:
+//	                  +0     state word: the chunk in flight
+//	                  +8     CRC words of buffers 0 and 1
+//	                  +24    clipped-so-far words of buffers 0 and 1
+//	                  +4096  buffer 0; +8192 buffer 1 (journalChunk bytes)
 //
-// A journalCell is two uint64s, a value and a check derived from the
-// journal's random nonce, the cell's kind and index and the value. All
-// zeros means "not done" (a record) or "not complete"; any other pair
-// whose check does not match makes the journal damaged. A slot header is
-// a block number plus one, the CRC-32 (IEEE) of the saved bytes, a check
-// of the same kind and a zero uint64; all zeros means the slot is free.
-// Cells and slot headers are aligned to their size, so that a pwrite of
-// one never spans two pages: a kill can cut a write short between pages,
-// never inside one. A damaged, truncated or mismatched journal is refused
-// before anything changes, with an error wrapping ErrInterrupted.
+// A word is a value of up to 40 bits (never 0) and a 24-bit check of the
+// journal's random nonce, the word's kind and index and the value; 0
+// means "not done", "free" or "not complete". A CRC word holds the CRC-32
+// (IEEE) of a buffer's bytes and a check binding it to the chunk. Any word
+// whose check fails makes the journal damaged: a damaged, truncated or
+// mismatched journal is refused before anything changes, with an error
+// wrapping ErrInterrupted.
 
 // journalMagic starts every journal.
 var journalMagic = [8]byte{'W', 'M', 'J', 'R', 'N', 'L', '\r', '\n'}
@@ -81,73 +87,82 @@ const (
 	journalVersion   = 1
 	journalOpGain    = 1        // the only operation so far
 	journalPage      = 4096     // alignment of the regions
-	journalDoneAt    = 2048     // offset of the complete marker
-	journalCellSize  = 16       // bytes of a journalCell
-	journalSlotSize  = 32       // bytes of an undo slot header
+	journalDoneAt    = 2048     // offset of the complete word
+	journalChunk     = 4096     // bytes of audio saved at a time (at most)
+	journalSlot      = 3 * 4096 // bytes of an undo slot
 	journalHashLimit = 64 << 10 // bytes before the audio hashed into the identity
 	journalNoteMax   = 256
+	journalMaxValue  = 1<<40 - 1 // the largest value of a word
 	journalSuffix    = ".wavemap-journal"
 )
 
-// Kinds of journalCell, mixed into their checks.
+// Offsets in an undo slot.
 const (
-	cellRecord   = 'R'
-	cellSlot     = 'S'
-	cellComplete = 'C'
+	slotState = 0
+	slotCRC   = 8  // + 8 * buffer
+	slotRun   = 24 // + 8 * buffer
+	slotBuf   = journalPage
+)
+
+// Kinds of word, mixed into their checks.
+const (
+	wordRecord   = 'R'
+	wordState    = 'S'
+	wordCRC      = 'C'
+	wordRun      = 'N'
+	wordComplete = 'D'
 )
 
 // journalHeader is the header of a journal file, encoded little-endian
 // with encoding/binary at offset 0.
 type journalHeader struct {
-	Magic       [8]byte  // journalMagic
-	Version     uint32   // journalVersion
-	CRC         uint32   // CRC-32 (IEEE) of the encoded header with this field zero
-	Nonce       uint64   // random: ties records and slots to this journal
-	Op          uint32   // journalOpGain
-	Slots       uint32   // number of undo slots (the workers of the first run)
-	Factor      float64  // the gain factor
-	BlockFrames int64    // frames per block
-	Blocks      int64    // ceil(Frames / BlockFrames)
-	BlockBytes  int64    // BlockFrames * frame size
-	FileSize    int64    // the audio file's size in bytes
-	DataOffset  int64    // offset of the audio in it
-	Frames      int64    // frames of audio
-	Encoding    uint32   // Format.Encoding
-	Channels    uint32   // Format.Channels
-	ValidBits   uint32   // Format.ValidBits
-	SampleRate  uint32   // Format.SampleRate
-	Dev, Ino    uint64   // device and inode of the audio file (0 where unknown)
-	HeaderHash  [32]byte // SHA-256 of the file's first min(DataOffset, 64 KiB) bytes
-	BootID      [40]byte // the system's boot id when the journal was made ("" where unknown)
-	NoteLen     uint32   // bytes of Note used
-	Note        [journalNoteMax]byte
+	Magic        [8]byte  // journalMagic
+	Version      uint32   // journalVersion
+	CRC          uint32   // CRC-32 (IEEE) of the encoded header with this field zero
+	Nonce        uint64   // random: ties the words to this journal
+	Op           uint32   // journalOpGain
+	Slots        uint32   // number of undo slots (the workers of the first run)
+	Factor       float64  // the gain factor
+	BlockFrames  int64    // frames per block
+	Blocks       int64    // ceil(Frames / BlockFrames)
+	ChunkSamples int64    // samples per chunk: journalChunk / sample size
+	FileSize     int64    // the audio file's size in bytes
+	DataOffset   int64    // offset of the audio in it
+	Frames       int64    // frames of audio
+	Encoding     uint32   // Format.Encoding
+	Channels     uint32   // Format.Channels
+	ValidBits    uint32   // Format.ValidBits
+	SampleRate   uint32   // Format.SampleRate
+	Dev, Ino     uint64   // device and inode of the audio file (0 where unknown)
+	HeaderHash   [32]byte // SHA-256 of the file's first min(DataOffset, 64 KiB) bytes
+	BootID       [40]byte // the system's boot id when the journal was made ("" where unknown)
+	NoteLen      uint32   // bytes of Note used
+	Note         [journalNoteMax]byte
 }
 
-// journalLayout is where the regions of a journal lie.
+// journalLayout is where the regions of a journal lie, and how its
+// blocks divide into chunks.
 type journalLayout struct {
-	records, slotHeads, slotData, slotStride, size int64
+	slots, size    int64 // offset of the first slot, size of the journal
+	blockSamples   int64 // samples of a whole block
+	chunksPerBlock int64 // chunks of a whole block (the last block may have fewer)
 }
 
 // layout returns the regions of the journal h describes, or false when
-// they overflow.
+// its numbers are out of range. h's format must be valid.
 func (h *journalHeader) layout() (journalLayout, bool) {
 	var l journalLayout
-	l.records = journalPage
-	hi, n := bits.Mul64(uint64(h.Blocks), journalCellSize)
-	if hi != 0 || n > math.MaxInt64/4 {
+	ch := int64(h.Channels)
+	if h.BlockFrames < 1 || h.Blocks < 1 || h.Slots < 1 || h.ChunkSamples < 1 || h.BlockFrames > journalMaxValue/ch {
 		return l, false
 	}
-	l.slotHeads = roundPage(l.records + int64(n))
-	l.slotData = roundPage(l.slotHeads + int64(h.Slots)*journalSlotSize)
-	if h.BlockBytes < 0 || h.BlockBytes > math.MaxInt64/4 {
+	l.blockSamples = h.BlockFrames * ch
+	l.chunksPerBlock = (l.blockSamples-1)/h.ChunkSamples + 1
+	if hi, n := bits.Mul64(uint64(h.Blocks), uint64(l.chunksPerBlock)); hi != 0 || n > journalMaxValue {
 		return l, false
 	}
-	l.slotStride = roundPage(h.BlockBytes)
-	hi, n = bits.Mul64(uint64(h.Slots), uint64(l.slotStride))
-	if hi != 0 || n > math.MaxInt64/2 {
-		return l, false
-	}
-	l.size = l.slotData + int64(n)
+	l.slots = roundPage(journalPage + 8*h.Blocks) // Blocks <= 2^40: no overflow
+	l.size = l.slots + int64(h.Slots)*journalSlot
 	return l, true
 }
 
@@ -181,14 +196,40 @@ func journalMix(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-// cellCheck is the check of a cell of the given kind and index holding v
-// in the journal with this nonce; it is never 0.
-func cellCheck(nonce uint64, kind byte, index int64, v uint64) uint64 {
-	c := journalMix(journalMix(journalMix(nonce^uint64(kind)<<56)^uint64(index)) ^ v)
-	if c == 0 {
-		c = 1
+// check mixes the nonce, a kind of word, an index and a value.
+func check(nonce uint64, kind byte, index int64, v uint64) uint64 {
+	return journalMix(journalMix(journalMix(nonce^uint64(kind)<<56)^uint64(index)) ^ v)
+}
+
+// word returns the word of the given kind and index holding v (1 to
+// journalMaxValue).
+func word(nonce uint64, kind byte, index int64, v uint64) uint64 {
+	return v<<24 | check(nonce, kind, index, v)&0xFFFFFF
+}
+
+// unword returns the value of w, a word of the given kind and index: 0
+// for the zero word, and false if its check fails.
+func unword(nonce uint64, kind byte, index int64, w uint64) (uint64, bool) {
+	if w == 0 {
+		return 0, true
 	}
-	return c
+	v := w >> 24
+	return v, v != 0 && word(nonce, kind, index, v) == w
+}
+
+// crcWord returns the CRC word of a buffer with this CRC holding the
+// chunk at position pos.
+func crcWord(nonce uint64, pos int64, crc uint32) uint64 {
+	return uint64(uint32(check(nonce, wordCRC, pos, uint64(crc))))<<32 | uint64(crc)
+}
+
+// le64 converts between host and little-endian byte order for words
+// stored through the mapping.
+func le64(v uint64) uint64 {
+	if hostLittleEndian {
+		return v
+	}
+	return bits.ReverseBytes64(v)
 }
 
 // JournalPath returns the path of the journal the wavemap command keeps
@@ -234,17 +275,25 @@ func ReadJournal(path string) (*JournalInfo, error) {
 	return j.info(), nil
 }
 
+// slotInFlight is what an undo slot says: the block and chunk in flight,
+// with the clipped count of the block before that chunk and the CRC-32 of
+// the chunk's saved bytes.
+type slotInFlight struct {
+	block, chunk, clipped int64 // block < 0: the slot is free
+	crc                   uint32
+}
+
 // journal is an open journal file.
 type journal struct {
 	path   string
 	osf    *os.File
+	mp     *mmap.Mapping // the journal mapped read-write, while Gain runs
 	h      journalHeader
 	l      journalLayout
-	done   []int64  // per block: its clipped count once done, else -1
-	slots  []int64  // per slot: the block it holds, else -1 (as loaded)
-	crcs   []uint32 // per slot: the CRC-32 of the bytes it holds (as loaded)
-	finish bool     // the complete marker is set
-	boot   bool     // written in this boot of the system (or unknown)
+	done   []int64        // per block: its clipped count once done, else -1
+	slots  []slotInFlight // per slot, as loaded
+	finish bool           // the complete word is set
+	boot   bool           // written in this boot of the system (or unknown)
 	free   chan int
 }
 
@@ -261,12 +310,17 @@ func (j *journal) info() *JournalInfo {
 
 // busy reports whether a slot holds block k.
 func (j *journal) busy(k int64) bool {
-	for _, b := range j.slots {
-		if b == k {
+	for _, s := range j.slots {
+		if s.block == k {
 			return true
 		}
 	}
 	return false
+}
+
+// blockSamples returns the samples of block k.
+func (j *journal) blockSamples(k int64) int64 {
+	return min(j.l.blockSamples, j.h.Frames*int64(j.h.Channels)-k*j.l.blockSamples)
 }
 
 // damaged returns the error for a journal that cannot be trusted.
@@ -275,21 +329,21 @@ func damaged(path, format string, args ...any) error {
 		path, fmt.Sprintf(format, args...), ErrInterrupted)
 }
 
-// loadJournal reads and checks the whole journal in jf (not its undo
-// slots' bytes, which are checked against the audio when restored).
+// loadJournal reads and checks the whole journal in jf (the saved bytes
+// of a busy slot are checked against their CRC when restored).
 func loadJournal(path string, jf *os.File) (*journal, error) {
 	st, err := jf.Stat()
 	if err != nil {
 		return nil, err
 	}
-	j := &journal{path: path, osf: jf}
-	page := make([]byte, journalPage)
 	if st.Size() < journalPage {
 		return nil, damaged(path, "%d bytes, shorter than its header", st.Size())
 	}
+	page := make([]byte, journalPage)
 	if _, err := jf.ReadAt(page, 0); err != nil {
 		return nil, fmt.Errorf("wavemap: reading journal %s: %w", path, err)
 	}
+	j := &journal{path: path, osf: jf}
 	h := &j.h
 	if _, err := binary.Decode(page, binary.LittleEndian, h); err != nil {
 		return nil, damaged(path, "header: %v", err)
@@ -305,124 +359,79 @@ func loadJournal(path string, jf *os.File) (*journal, error) {
 		return nil, damaged(path, "header checksum %#08x does not match its contents", crc)
 	}
 	f := h.format()
+	if err := f.Validate(); err != nil {
+		return nil, damaged(path, "format: %v", err)
+	}
 	l, ok := h.layout()
 	switch {
 	case h.Op != journalOpGain:
 		return nil, damaged(path, "unknown operation %d", h.Op)
 	case math.IsNaN(h.Factor) || math.IsInf(h.Factor, 0):
 		return nil, damaged(path, "factor %v", h.Factor)
-	case f.Validate() != nil:
-		return nil, damaged(path, "format: %v", f.Validate())
-	case h.BlockFrames < 1 || int64(int(h.BlockFrames)) != h.BlockFrames || h.Frames < 1 || h.Slots < 1:
-		return nil, damaged(path, "%d frames in blocks of %d, %d undo slots", h.Frames, h.BlockFrames, h.Slots)
-	case h.Blocks != (h.Frames-1)/h.BlockFrames+1 || int64(h.Slots) > h.Blocks:
-		return nil, damaged(path, "%d blocks, %d undo slots for %d frames in blocks of %d", h.Blocks, h.Slots, h.Frames, h.BlockFrames)
-	case h.BlockBytes/h.BlockFrames != int64(f.FrameSize()) || h.BlockBytes%h.BlockFrames != 0:
-		return nil, damaged(path, "blocks of %d bytes for %d frames of %s", h.BlockBytes, h.BlockFrames, f)
+	case !ok || int64(int(h.BlockFrames)) != h.BlockFrames || h.Frames < 1 || h.Blocks != (h.Frames-1)/h.BlockFrames+1 ||
+		int64(h.Slots) > h.Blocks || h.ChunkSamples != int64(journalChunk/f.Encoding.Size()):
+		return nil, damaged(path, "%d frames in %d blocks of %d, %d undo slots, chunks of %d samples",
+			h.Frames, h.Blocks, h.BlockFrames, h.Slots, h.ChunkSamples)
 	case h.NoteLen > journalNoteMax:
 		return nil, damaged(path, "note of %d bytes", h.NoteLen)
-	case !ok || l.size != st.Size():
+	case l.size != st.Size():
 		return nil, damaged(path, "%d bytes where its header asks for %d", st.Size(), l.size)
 	}
 	j.l = l
-	meta := make([]byte, l.slotData-l.records) // bounded by the file's size, checked above
-	if _, err := jf.ReadAt(meta, l.records); err != nil {
+	rest := make([]byte, l.size-journalPage) // as large as the file, checked above
+	if _, err := jf.ReadAt(rest, journalPage); err != nil {
 		return nil, fmt.Errorf("wavemap: reading journal %s: %w", path, err)
 	}
+	at := func(off int64) uint64 { return binary.LittleEndian.Uint64(rest[off-journalPage:]) }
 	j.done = make([]int64, h.Blocks)
 	for k := range j.done {
-		v, c := cellAt(meta, int64(k)*journalCellSize)
-		switch {
-		case v == 0 && c == 0:
-			j.done[k] = -1
-		case c == cellCheck(h.Nonce, cellRecord, int64(k), v) && v <= uint64(h.BlockBytes):
-			j.done[k] = int64(v)
-		default:
+		v, ok := unword(h.Nonce, wordRecord, int64(k), at(journalPage+8*int64(k)))
+		if !ok || v > uint64(j.blockSamples(int64(k)))+1 {
 			return nil, damaged(path, "the record of block %d", k)
 		}
+		j.done[k] = int64(v) - 1
 	}
-	j.slots = make([]int64, h.Slots)
-	j.crcs = make([]uint32, h.Slots)
+	j.slots = make([]slotInFlight, h.Slots)
 	for s := range j.slots {
-		j.slots[s] = -1
+		j.slots[s].block = -1
 	}
 	for s := range j.slots {
-		off := l.slotHeads - l.records + int64(s)*journalSlotSize
-		v, crc := cellAt(meta, off)
-		c, zero := cellAt(meta, off+journalCellSize)
-		switch {
-		case v == 0 && crc == 0 && c == 0 && zero == 0:
-		case c == slotCheck(h.Nonce, s, v, crc) && zero == 0 && crc <= math.MaxUint32 &&
-			v >= 1 && v <= uint64(h.Blocks) && !j.busy(int64(v)-1):
-			j.slots[s], j.crcs[s] = int64(v)-1, uint32(crc)
-		default:
-			return nil, damaged(path, "undo slot %d", s)
+		base := l.slots + int64(s)*journalSlot
+		v, ok := unword(h.Nonce, wordState, int64(s), at(base+slotState))
+		if !ok {
+			return nil, damaged(path, "the state of undo slot %d", s)
 		}
+		if v == 0 {
+			continue
+		}
+		pos := int64(v - 1)
+		k, c := pos/l.chunksPerBlock, pos%l.chunksPerBlock
+		if k >= h.Blocks || c*h.ChunkSamples >= j.blockSamples(k) || j.busy(k) {
+			return nil, damaged(path, "undo slot %d holds chunk %d of block %d", s, c, k)
+		}
+		b := int64(c % 2)
+		cw := at(base + slotCRC + 8*b)
+		run, ok := unword(h.Nonce, wordRun, pos, at(base+slotRun+8*b))
+		if cw != crcWord(h.Nonce, pos, uint32(cw)) || !ok || run == 0 || run > uint64(c*h.ChunkSamples)+1 {
+			return nil, damaged(path, "the saved chunk of undo slot %d", s)
+		}
+		j.slots[s] = slotInFlight{block: k, chunk: c, clipped: int64(run) - 1, crc: uint32(cw)}
 	}
-	switch v, c := cellAt(page, journalDoneAt); {
-	case v == 0 && c == 0:
-	case v == 1 && c == cellCheck(h.Nonce, cellComplete, 0, 1):
+	switch v, ok := unword(h.Nonce, wordComplete, 0, binary.LittleEndian.Uint64(page[journalDoneAt:])); {
+	case !ok || v > 1:
+		return nil, damaged(path, "the complete marker")
+	case v == 1:
 		for k, d := range j.done {
 			if d < 0 || j.busy(int64(k)) {
 				return nil, damaged(path, "marked complete, but block %d is not done", k)
 			}
 		}
 		j.finish = true
-	default:
-		return nil, damaged(path, "the complete marker")
 	}
-	boot := bootID()
-	j.boot = boot == "" || bytes.Equal(h.BootID[:], padBootID(boot)) || h.BootID == [40]byte{}
+	var boot [40]byte
+	copy(boot[:], bootID())
+	j.boot = boot == [40]byte{} || h.BootID == [40]byte{} || boot == h.BootID
 	return j, nil
-}
-
-// slotCheck is the check of the header of slot s holding block v-1
-// whose bytes have this CRC.
-func slotCheck(nonce uint64, s int, v, crc uint64) uint64 {
-	return cellCheck(nonce, cellSlot, int64(s), journalMix(v)^crc)
-}
-
-// cellAt decodes the journalCell at off in b.
-func cellAt(b []byte, off int64) (v, check uint64) {
-	return binary.LittleEndian.Uint64(b[off:]), binary.LittleEndian.Uint64(b[off+8:])
-}
-
-// putCell writes a journalCell at off.
-func (j *journal) putCell(off int64, v, check uint64) error {
-	var b [journalCellSize]byte
-	binary.LittleEndian.PutUint64(b[:], v)
-	binary.LittleEndian.PutUint64(b[8:], check)
-	return j.put(b[:], off)
-}
-
-// putSlot writes the header of slot s: holding block k with bytes of
-// this CRC, or free if k < 0.
-func (j *journal) putSlot(s int, k int64, crc uint32) error {
-	var b [journalSlotSize]byte
-	if k >= 0 {
-		v := uint64(k + 1)
-		binary.LittleEndian.PutUint64(b[:], v)
-		binary.LittleEndian.PutUint64(b[8:], uint64(crc))
-		binary.LittleEndian.PutUint64(b[16:], slotCheck(j.h.Nonce, s, v, uint64(crc)))
-	}
-	return j.put(b[:], j.l.slotHeads+int64(s)*journalSlotSize)
-}
-
-// put writes b at off in the journal.
-func (j *journal) put(b []byte, off int64) error {
-	if _, err := j.osf.WriteAt(b, off); err != nil {
-		return fmt.Errorf("wavemap: writing journal %s: %w", j.path, err)
-	}
-	return nil
-}
-
-// clipped returns the clipped samples of the blocks done.
-func (j *journal) clipped() int64 {
-	var n int64
-	for _, d := range j.done {
-		n += max(d, 0)
-	}
-	return n
 }
 
 // identity fills in the fields of h that identify f: its format and
@@ -482,13 +491,6 @@ func bootID() string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
-}
-
-// padBootID returns id in the 40 bytes of journalHeader.BootID.
-func padBootID(id string) []byte {
-	var b [40]byte
-	copy(b[:], id)
-	return b[:]
 }
 
 // syncDir forces the entries of directory dir to stable storage, where

@@ -9,8 +9,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
+	"sync/atomic"
 	"unsafe"
+
+	"github.com/wavemap/wavemap/internal/mmap"
 )
 
 // Gain under a journal: the protocol that journal.go describes.
@@ -20,19 +22,19 @@ type journalStep int
 
 const (
 	stepCreated  journalStep = iota // the journal is on disk under its temporary name
-	stepCopied                      // a block's bytes are in a slot, the slot not yet marked busy
-	stepBusy                        // the slot is busy, the block not yet edited
-	stepHalf                        // half of the block is edited
-	stepEdited                      // the block is edited, its record not yet written
-	stepRecorded                    // the record is written, the slot not yet freed
-	stepRestored                    // (rerun) a slot's bytes are back in the audio, the slot not yet freed
-	stepComplete                    // (Sync) the complete marker is on disk, the journal not yet removed
+	stepCopied                      // a chunk is saved, the slot's state not yet switched to it
+	stepBusy                        // the state names the chunk, not yet edited
+	stepHalf                        // half of the chunk is edited
+	stepEdited                      // the chunk is edited, the next not yet saved
+	stepRecorded                    // the block's record is stored, its slot not yet freed
+	stepRestored                    // (rerun) a saved chunk is back in the audio, its block not yet finished
+	stepComplete                    // (Sync) the complete word is on disk, the journal not yet removed
 )
 
 // journalCrash, when a test sets it, is asked at each step of the
 // protocol whether the process dies there: if so, the code returns
 // errJournalCrash at once and leaves the files as a kill at that moment
-// would (stepHalf edits half of the block first).
+// would (stepHalf edits half of the chunk first).
 var journalCrash func(step journalStep, block int64) bool
 
 var errJournalCrash = errors.New("wavemap: simulated crash")
@@ -54,9 +56,9 @@ func journaledGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, k
 	}
 	p.opts.BlockFrames = int(j.h.BlockFrames)
 	p.opts.Workers = min(p.opts.Workers, int(j.h.Slots))
-	if err := restoreSlots(j, m, kernel); err != nil {
-		j.osf.Close()
-		return 0, err
+	if err := Guard(func() error { return finishSlots(j, m, kernel) }); err != nil {
+		j.close()
+		return j.clipped(), err
 	}
 	j.free = make(chan int, len(j.slots))
 	for s := range j.slots {
@@ -64,10 +66,19 @@ func journaledGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, k
 	}
 	n := int64(p.opts.BlockFrames)
 	err = filePassMode(p, f, m, true, func(start int, b Frames[T]) error {
-		return journalBlock(j, int64(start)/n, b, kernel)
+		k := int64(start) / n
+		if j.done[k] >= 0 {
+			return nil
+		}
+		s := <-j.free
+		if err := journalBlock(j, s, k, b.Data, 0, 0, kernel); err != nil {
+			return err // the slot is not given back: it may be busy
+		}
+		j.free <- s
+		return nil
 	})
 	if err != nil {
-		j.osf.Close()
+		j.close()
 		return j.clipped(), err
 	}
 	return j.clipped(), j.complete(f, p.opts.Sync)
@@ -76,7 +87,7 @@ func journaledGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, k
 // openGainJournal opens the journal at p.opts.Journal and checks that it
 // records a gain by factor of f, or creates one if there is none. It
 // returns nil (and no error) when f has no frames: there is nothing to
-// journal.
+// journal. The journal is mapped on return.
 func openGainJournal(p *passRun, f *File, factor float64) (*journal, error) {
 	path := p.opts.Journal
 	jf, err := os.OpenFile(path, os.O_RDWR, 0)
@@ -93,11 +104,40 @@ func openGainJournal(p *passRun, f *File, factor float64) (*journal, error) {
 	if err == nil {
 		err = j.matches(f, factor)
 	}
+	if err == nil {
+		err = j.mapRW()
+	}
 	if err != nil {
 		jf.Close()
 		return nil, err
 	}
 	return j, nil
+}
+
+// mapRW maps the journal read-write.
+func (j *journal) mapRW() error {
+	mp, err := mmap.Map(j.osf, 0, j.l.size, mmap.ReadWrite)
+	if err != nil {
+		return fmt.Errorf("wavemap: mapping journal %s: %w", j.path, err)
+	}
+	j.mp = mp
+	return nil
+}
+
+// close unmaps and closes the journal, leaving it in place.
+func (j *journal) close() error {
+	var err error
+	if j.mp != nil {
+		err = j.mp.Unmap()
+		j.mp = nil
+	}
+	if cerr := j.osf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("wavemap: closing journal %s: %w", j.path, err)
+	}
+	return nil
 }
 
 // matches returns nil if j records a gain by factor of f that can be
@@ -127,17 +167,14 @@ func createJournal(p *passRun, f *File, factor float64) (*journal, error) {
 	if len(p.opts.JournalNote) > journalNoteMax {
 		return nil, fmt.Errorf("%w: a journal note of %d bytes (at most %d)", ErrArgument, len(p.opts.JournalNote), journalNoteMax)
 	}
+	fm := f.Format()
 	frames := f.hdr.Frames
 	n := min(int64(p.opts.BlockFrames), frames)
-	fsz := int64(f.Format().FrameSize())
-	if n > math.MaxInt64/fsz {
-		return nil, fmt.Errorf("%w: blocks of %d frames", ErrArgument, n)
-	}
 	blocks := (frames-1)/n + 1
 	h := journalHeader{
 		Magic: journalMagic, Version: journalVersion, Nonce: rand.Uint64(), Op: journalOpGain,
-		Slots:  uint32(max(1, min(int64(p.opts.Workers), blocks, math.MaxUint16))),
-		Factor: factor, BlockFrames: n, Blocks: blocks, BlockBytes: n * fsz,
+		Slots:  uint32(max(1, min(int64(p.opts.Workers), blocks, 1<<16))),
+		Factor: factor, BlockFrames: n, Blocks: blocks, ChunkSamples: int64(journalChunk / fm.Encoding.Size()),
 		NoteLen: uint32(len(p.opts.JournalNote)),
 	}
 	copy(h.Note[:], p.opts.JournalNote)
@@ -147,7 +184,7 @@ func createJournal(p *passRun, f *File, factor float64) (*journal, error) {
 	}
 	l, ok := h.layout()
 	if !ok {
-		return nil, fmt.Errorf("%w: a journal for %d blocks of %d bytes is too large", ErrArgument, blocks, h.BlockBytes)
+		return nil, fmt.Errorf("%w: %d frames in blocks of %d are too many for a journal", ErrArgument, frames, n)
 	}
 	st, err := f.osf.Stat()
 	if err != nil {
@@ -159,168 +196,161 @@ func createJournal(p *passRun, f *File, factor float64) (*journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wavemap: creating the journal of %s: %w", f.name, err)
 	}
-	fail := func(err error) (*journal, error) {
-		jf.Close()
-		os.Remove(tmp)
-		return nil, fmt.Errorf("wavemap: writing journal %s: %w", tmp, err)
+	all := make([]byte, l.size) // all of it allocated on disk: stores through the mapping cannot fault
+	copy(all, h.encode())
+	_, err = jf.WriteAt(all, 0)
+	if err == nil {
+		err = jf.Sync()
 	}
-	meta := make([]byte, l.slotData) // header, records and slot headers, allocated on disk
-	copy(meta, h.encode())
-	if _, err := jf.WriteAt(meta, 0); err != nil {
-		return fail(err)
-	}
-	if err := jf.Truncate(l.size); err != nil { // the undo slots: a hole until used
-		return fail(err)
-	}
-	if err := jf.Sync(); err != nil {
-		return fail(err)
-	}
-	if crashAt(stepCreated, -1) {
+	if err == nil && crashAt(stepCreated, -1) {
 		jf.Close()
 		return nil, errJournalCrash
 	}
-	// Closed while renamed, as Windows wants.
-	if err := jf.Close(); err != nil {
-		os.Remove(tmp)
-		return nil, fmt.Errorf("wavemap: writing journal %s: %w", tmp, err)
+	if cerr := jf.Close(); err == nil { // closed while renamed, as Windows wants
+		err = cerr
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return nil, fmt.Errorf("wavemap: creating the journal of %s: %w", f.name, err)
-	}
-	jf, err = os.OpenFile(path, os.O_RDWR, 0)
 	if err == nil {
-		err = syncDir(filepath.Dir(path))
+		err = os.Rename(tmp, path)
 	}
 	if err != nil {
-		if jf != nil {
-			jf.Close()
-		}
-		os.Remove(path)
-		return nil, fmt.Errorf("wavemap: creating the journal of %s: %w", f.name, err)
+		os.Remove(tmp)
+		return nil, fmt.Errorf("wavemap: writing journal %s: %w", path, err)
 	}
-	p.opts.BlockFrames = int(n)
-	j := &journal{path: path, osf: jf, h: h, l: l, done: make([]int64, blocks), slots: make([]int64, h.Slots),
-		crcs: make([]uint32, h.Slots), boot: true}
+	j := &journal{path: path, h: h, l: l, done: make([]int64, blocks), slots: make([]slotInFlight, h.Slots), boot: true}
 	for k := range j.done {
 		j.done[k] = -1
 	}
 	for s := range j.slots {
-		j.slots[s] = -1
+		j.slots[s].block = -1
 	}
+	j.osf, err = os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+		if err == nil {
+			err = j.mapRW()
+		}
+		if err != nil {
+			j.osf.Close()
+		}
+	}
+	if err != nil {
+		os.Remove(path)
+		return nil, fmt.Errorf("wavemap: creating the journal of %s: %w", f.name, err)
+	}
+	p.opts.BlockFrames = int(n)
 	return j, nil
 }
 
-// recordCell returns the offset of the record of block k.
-func (j *journal) recordCell(k int64) int64 { return j.l.records + k*journalCellSize }
+// ptr returns the word at off in the mapped journal.
+func (j *journal) ptr(off int64) *uint64 { return (*uint64)(unsafe.Pointer(&j.mp.Bytes()[off])) }
 
-// journalBlock edits block k, b, with kernel under the journal j, unless
-// the journal says it is done.
-func journalBlock[T Sample](j *journal, k int64, b Frames[T], kernel func([]T) int64) error {
-	if j.done[k] >= 0 {
-		return nil
+// store stores the word w at off in the mapped journal, atomically and
+// after every store before it.
+func (j *journal) store(off int64, w uint64) { atomic.StoreUint64(j.ptr(off), le64(w)) }
+
+// clipped returns the clipped samples of the blocks done.
+func (j *journal) clipped() int64 {
+	var n int64
+	for _, d := range j.done {
+		n += max(d, 0)
 	}
-	s := <-j.free
-	orig := sampleBytes(b.Data)
-	if _, err := j.osf.WriteAt(orig, j.l.slotData+int64(s)*j.l.slotStride); err != nil {
-		j.free <- s
-		return fmt.Errorf("wavemap: writing journal %s: %w", j.path, err)
+	return n
+}
+
+// journalBlock edits the samples b of block k with kernel under slot s of
+// the journal j, from chunk c0 on, the chunks before it being done with
+// clipped samples clipped. It stores the block's record and frees the slot
+// at the end.
+func journalBlock[T Sample](j *journal, s int, k int64, b []T, c0, clipped int64, kernel func([]T) int64) error {
+	cs := j.h.ChunkSamples
+	base := j.l.slots + int64(s)*journalSlot
+	data := j.mp.Bytes()
+	for c := c0; c*cs < int64(len(b)); c++ {
+		chunk := b[c*cs : min((c+1)*cs, int64(len(b)))]
+		src := sampleBytes(chunk)
+		pos := k*j.l.chunksPerBlock + c
+		buf := base + slotBuf + (c%2)*journalPage
+		copy(data[buf:buf+int64(len(src))], src)
+		j.store(base+slotCRC+8*(c%2), crcWord(j.h.Nonce, pos, crc32.ChecksumIEEE(src)))
+		j.store(base+slotRun+8*(c%2), word(j.h.Nonce, wordRun, pos, uint64(clipped+1)))
+		if crashAt(stepCopied, k) {
+			return errJournalCrash
+		}
+		j.store(base+slotState, word(j.h.Nonce, wordState, int64(s), uint64(pos+1)))
+		if crashAt(stepBusy, k) {
+			return errJournalCrash
+		}
+		if crashAt(stepHalf, k) {
+			kernel(chunk[:len(chunk)/2])
+			return errJournalCrash
+		}
+		clipped += kernel(chunk)
+		if crashAt(stepEdited, k) {
+			return errJournalCrash
+		}
 	}
-	// From here on an error keeps the slot: it may be marked busy.
-	if crashAt(stepCopied, k) {
-		return errJournalCrash
-	}
-	if err := j.putSlot(s, k, crc32.ChecksumIEEE(orig)); err != nil {
-		return err
-	}
-	if crashAt(stepBusy, k) {
-		return errJournalCrash
-	}
-	if crashAt(stepHalf, k) {
-		kernel(b.Data[:len(b.Data)/2])
-		return errJournalCrash
-	}
-	n := kernel(b.Data)
-	if crashAt(stepEdited, k) {
-		return errJournalCrash
-	}
-	if err := j.putCell(j.recordCell(k), uint64(n), cellCheck(j.h.Nonce, cellRecord, k, uint64(n))); err != nil {
-		return err
-	}
-	j.done[k] = n
+	j.store(journalPage+8*k, word(j.h.Nonce, wordRecord, k, uint64(clipped+1)))
+	j.done[k] = clipped
 	if crashAt(stepRecorded, k) {
 		return errJournalCrash
 	}
-	if err := j.putSlot(s, -1, 0); err != nil {
-		return err
-	}
-	j.free <- s
+	j.store(base+slotState, 0)
 	return nil
 }
 
-// restoreSlots puts the saved bytes of every busy slot of j back into
-// its block of m, after checking every one of them against the block:
-// each sample must be either as saved or as kernel makes it from the saved
-// value, or nothing is restored and the error wraps ErrInterrupted.
-func restoreSlots[T Sample](j *journal, m Frames[T], kernel func([]T) int64) error {
+// finishSlots puts the saved chunk of every busy slot of j back into the
+// audio m, and finishes its block. It first checks every saved chunk
+// against its CRC and against the audio (each sample must be either as
+// saved or as kernel makes it from the saved value), and refuses, with
+// nothing changed and an error wrapping ErrInterrupted, if one fails.
+func finishSlots[T Sample](j *journal, m Frames[T], kernel func([]T) int64) error {
 	var z T
-	size := int(unsafe.Sizeof(z))
-	n := j.h.BlockFrames
-	for restore := range 2 {
-		for s, k := range j.slots {
-			if k < 0 {
-				continue
-			}
-			blk := m.Slice(int(k*n), int(min((k+1)*n, j.h.Frames))).Data
-			saved := make([]T, len(blk))
-			sb := sampleBytes(saved)
-			if _, err := j.osf.ReadAt(sb, j.l.slotData+int64(s)*j.l.slotStride); err != nil {
-				return fmt.Errorf("wavemap: reading journal %s: %w", j.path, err)
-			}
-			cur := sampleBytes(blk)
-			if restore == 1 {
-				if err := Guard(func() error { copy(cur, sb); return nil }); err != nil {
-					return err
-				}
-				if crashAt(stepRestored, k) {
-					return errJournalCrash
-				}
-				if j.done[k] >= 0 {
-					if err := j.putCell(j.recordCell(k), 0, 0); err != nil {
-						return err
-					}
-					j.done[k] = -1
-				}
-				if err := j.putSlot(s, -1, 0); err != nil {
-					return err
-				}
-				j.slots[s] = -1
-				continue
-			}
-			if crc32.ChecksumIEEE(sb) != j.crcs[s] {
-				return damaged(j.path, "the bytes of undo slot %d do not match their checksum", s)
-			}
-			edited := slices.Clone(saved)
-			kernel(edited)
-			eb := sampleBytes(edited)
-			bad := -1
-			if err := Guard(func() error {
-				for i := 0; i < len(cur) && bad < 0; i += size {
-					c := cur[i : i+size]
-					if string(c) != string(sb[i:i+size]) && string(c) != string(eb[i:i+size]) {
-						bad = i / size
-					}
-				}
-				return nil
-			}); err != nil {
-				return err
-			}
-			if bad >= 0 {
+	size := int64(unsafe.Sizeof(z))
+	cs := j.h.ChunkSamples
+	data := j.mp.Bytes()
+	type saved struct {
+		s     int
+		block []T    // the block's samples in the audio
+		chunk []T    // the chunk's samples in the audio
+		orig  []byte // the saved bytes, in the journal
+	}
+	var busy []saved
+	for s, st := range j.slots {
+		if st.block < 0 {
+			continue
+		}
+		lo := st.block * j.l.blockSamples
+		blk := m.Data[lo : lo+j.blockSamples(st.block)]
+		chunk := blk[st.chunk*cs : min((st.chunk+1)*cs, int64(len(blk)))]
+		buf := j.l.slots + int64(s)*journalSlot + slotBuf + (st.chunk%2)*journalPage
+		orig := data[buf : buf+int64(len(chunk))*size]
+		if crc32.ChecksumIEEE(orig) != st.crc {
+			return damaged(j.path, "the saved chunk of undo slot %d does not match its checksum", s)
+		}
+		edited := make([]T, len(chunk))
+		copy(sampleBytes(edited), orig)
+		kernel(edited)
+		eb, cur := sampleBytes(edited), sampleBytes(chunk)
+		for i := int64(0); i < int64(len(cur)); i += size {
+			if c := string(cur[i : i+size]); c != string(orig[i:i+size]) && c != string(eb[i:i+size]) {
 				return fmt.Errorf("wavemap: sample %d of block %d of the audio is neither as journal %s saved it nor as the gain makes it: "+
 					"the file changed since the edit was interrupted, or the journal is damaged; nothing changed: %w",
-					bad, k, j.path, ErrInterrupted)
+					st.chunk*cs+i/size, st.block, j.path, ErrInterrupted)
 			}
 		}
+		busy = append(busy, saved{s, blk, chunk, orig})
+	}
+	for _, b := range busy {
+		st := j.slots[b.s]
+		copy(sampleBytes(b.chunk), b.orig)
+		if crashAt(stepRestored, st.block) {
+			return errJournalCrash
+		}
+		j.done[st.block] = -1
+		if err := journalBlock(j, b.s, st.block, b.block, st.chunk, st.clipped, kernel); err != nil {
+			return err
+		}
+		j.slots[b.s].block = -1
 	}
 	return nil
 }
@@ -332,21 +362,19 @@ func (j *journal) complete(f *File, sync bool) error {
 	if sync {
 		err := f.Flush()
 		if err == nil {
-			err = j.putCell(journalDoneAt, 1, cellCheck(j.h.Nonce, cellComplete, 0, 1))
-		}
-		if err == nil {
-			err = j.osf.Sync()
+			j.store(journalDoneAt, word(j.h.Nonce, wordComplete, 0, 1))
+			err = j.mp.Sync()
 		}
 		if err == nil && crashAt(stepComplete, -1) {
 			err = errJournalCrash
 		}
 		if err != nil {
-			j.osf.Close()
+			j.close()
 			return err
 		}
 	}
-	if err := j.osf.Close(); err != nil {
-		return fmt.Errorf("wavemap: closing journal %s: %w", j.path, err)
+	if err := j.close(); err != nil {
+		return err
 	}
 	if err := os.Remove(j.path); err != nil {
 		return fmt.Errorf("wavemap: removing the journal of a finished edit: %w", err)

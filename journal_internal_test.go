@@ -127,7 +127,7 @@ func TestJournalCrashAtEveryStep(t *testing.T) {
 		{Encoding: EncodingMuLaw, Channels: 1, SampleRate: 8000},
 		{Encoding: EncodingInt32, Channels: 2, SampleRate: 8000, ValidBits: 20},
 	}
-	const frames, block = 10007, 1000 // 11 blocks, the last one short
+	const frames, block = 20011, 3000 // 7 blocks of 1 to 24 chunks, the last one short
 	steps := []journalStep{stepCreated, stepCopied, stepBusy, stepHalf, stepEdited, stepRecorded}
 	for i, format := range formats {
 		dir := t.TempDir()
@@ -136,34 +136,42 @@ func TestJournalCrashAtEveryStep(t *testing.T) {
 		want, wantClipped := wantGain(t, path, factor)
 		for _, workers := range []int{1, 3} {
 			for _, step := range steps {
-				ks := []int64{0, 5, 10}
+				ks := []int64{0, 3, 6}
 				if step == stepCreated {
 					ks = []int64{-1}
 				}
 				for _, k := range ks {
-					what := fmt.Sprintf("%s x%v workers %d: crash at step %d of block %d", format, factor, workers, step, k)
-					restore(t, path, orig)
-					hit := crashOn(t, step, k, 1)
-					opts := PassOptions{Workers: workers, BlockFrames: block}
-					if _, err := gainOnce(path, factor, opts); !errors.Is(err, errJournalCrash) || !hit() {
-						t.Fatalf("%s: Gain returned %v", what, err)
-					}
-					journalCrash = nil
-					// The rerun asks for other blocks and workers: the
-					// journal's block size wins.
-					n, err := gainOnce(path, factor, PassOptions{Workers: 2, BlockFrames: 333})
-					if err != nil {
-						t.Fatalf("%s: rerun: %v", what, err)
-					}
-					if got := audioOf(t, path); !bytes.Equal(got, want) || n != wantClipped {
-						t.Fatalf("%s: rerun gives other samples (equal: %v) or %d clipped, want %d",
-							what, bytes.Equal(got, want), n, wantClipped)
-					}
-					if _, err := os.Stat(JournalPath(path)); !errors.Is(err, os.ErrNotExist) {
-						t.Fatalf("%s: journal left after the rerun: %v", what, err)
-					}
-					if _, err := os.Stat(JournalPath(path) + ".new"); step != stepCreated && !errors.Is(err, os.ErrNotExist) {
-						t.Fatalf("%s: temporary journal left: %v", what, err)
+					for _, nth := range []int{1, 2, 5} { // the chunk, for the steps of every chunk
+						what := fmt.Sprintf("%s x%v workers %d: crash at step %d of block %d (%d)", format, factor, workers, step, k, nth)
+						restore(t, path, orig)
+						hit := crashOn(t, step, k, nth)
+						opts := PassOptions{Workers: workers, BlockFrames: block}
+						n, err := gainOnce(path, factor, opts)
+						journalCrash = nil
+						if hit() {
+							if !errors.Is(err, errJournalCrash) {
+								t.Fatalf("%s: Gain returned %v", what, err)
+							}
+							// The rerun asks for other blocks and workers: the
+							// journal's wins.
+							n, err = gainOnce(path, factor, PassOptions{Workers: 2, BlockFrames: 333})
+						}
+						if err != nil {
+							t.Fatalf("%s: rerun: %v", what, err)
+						}
+						if got := audioOf(t, path); !bytes.Equal(got, want) || n != wantClipped {
+							t.Fatalf("%s: rerun gives other samples (equal: %v) or %d clipped, want %d",
+								what, bytes.Equal(got, want), n, wantClipped)
+						}
+						if _, err := os.Stat(JournalPath(path)); !errors.Is(err, os.ErrNotExist) {
+							t.Fatalf("%s: journal left after the rerun: %v", what, err)
+						}
+						if _, err := os.Stat(JournalPath(path) + ".new"); !errors.Is(err, os.ErrNotExist) {
+							t.Fatalf("%s: temporary journal left: %v", what, err)
+						}
+						if !hit() && nth > 1 || step == stepCreated {
+							break
+						}
 					}
 				}
 			}
@@ -304,16 +312,24 @@ func TestJournalDamaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	busy := slices.IndexFunc(j.slots, func(k int64) bool { return k == 4 })
+	busy := slices.IndexFunc(j.slots, func(s slotInFlight) bool { return s.block == 4 })
 	if busy < 0 {
 		t.Fatalf("no slot holds block 4: %v", j.slots)
 	}
+	st := j.slots[busy]
+	base := j.l.slots + int64(busy)*journalSlot
+	b := st.chunk % 2
 	meaning := [][2]int64{
 		{0, int64(binary.Size(journalHeader{}))},
-		{journalDoneAt, journalDoneAt + journalCellSize},
-		{j.l.records, j.l.records + j.h.Blocks*journalCellSize},
-		{j.l.slotHeads, j.l.slotHeads + int64(j.h.Slots)*journalSlotSize},
-		{j.l.slotData + int64(busy)*j.l.slotStride, j.l.slotData + int64(busy)*j.l.slotStride + 2000},
+		{journalDoneAt, journalDoneAt + 8},
+		{journalPage, journalPage + 8*j.h.Blocks},
+		{base + slotCRC + 8*b, base + slotCRC + 8*b + 8},
+		{base + slotRun + 8*b, base + slotRun + 8*b + 8},
+		{base + slotBuf + b*journalPage, base + slotBuf + b*journalPage + 2000},
+	}
+	for s := range j.slots {
+		o := j.l.slots + int64(s)*journalSlot + slotState
+		meaning = append(meaning, [2]int64{o, o + 8})
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	refused, harmless := 0, 0
