@@ -141,12 +141,16 @@
 //
 // Every pass takes a context.Context first: when it is cancelled (Ctrl-C
 // in a command, a request that went away) the pass starts no new block
-// and returns an error wrapping ctx.Err(). Gain then leaves the samples
-// before the stop changed and the rest as they were; Transcode and
-// TranscodeTo leave a partial output for the caller to throw away (with
+// and returns an error wrapping ctx.Err(). Gain then leaves some blocks
+// changed and the rest as they were; with PassOptions.Journal it keeps a
+// journal beside the file, so that calling it again (after a cancel, a
+// kill or a crash) finishes the edit exactly once, and refuses, with
+// ErrInterrupted, any other edit first. Transcode and TranscodeTo leave a
+// partial output for the caller to throw away (with
 // Discard, for a File from Create). Options
 // come last in a *PassOptions (nil for the defaults): workers, block size,
-// progress reports, a dry run and the scaling of conversions.
+// progress reports, a dry run, the scaling of conversions, and Gain's
+// journal and flush.
 //
 // # Large files
 //

@@ -32,6 +32,11 @@ var (
 	ErrTypeMismatch = errors.New("wavemap: sample type does not match the encoding")
 	// ErrReadOnly: a change was asked of a file not opened for writing.
 	ErrReadOnly = errors.New("wavemap: file not opened for writing")
+	// ErrInterrupted: the journal of an interrupted in-place edit (see
+	// PassOptions.Journal) stands in the way of the edit asked for: it
+	// records another edit or another file, it is damaged, or the system
+	// restarted since it was written. Nothing was changed.
+	ErrInterrupted = errors.New("wavemap: an interrupted edit is not finished")
 	// ErrClosed: the File was already closed.
 	ErrClosed = errors.New("wavemap: file already closed")
 	// ErrTooLarge: the mapping does not fit in this process's address space

@@ -27,6 +27,18 @@ type PassOptions struct {
 	// the passes that convert (Transcode, TranscodeTo), as in
 	// ConvertScaled; the default is PowerOfTwo.
 	Scaling Scaling
+	// Journal, if not empty, is the path of the journal that makes an
+	// in-place Gain safe to interrupt and to finish by calling it again
+	// (see Gain; JournalPath gives the conventional path). Other passes
+	// ignore it, as does a dry run.
+	Journal string
+	// JournalNote is a short text (at most 256 bytes, such as the command
+	// that asked for the edit) stored in a new journal for ReadJournal to
+	// report.
+	JournalNote string
+	// Sync makes Gain flush the file (File.Flush) before it returns, and,
+	// with a Journal, before it removes the journal: see Gain.
+	Sync bool
 }
 
 // passRun is one call of a pass: its context and its options, with the

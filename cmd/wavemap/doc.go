@@ -100,8 +100,8 @@ clipped, samples}]; dBFS of silence and non-finite values are null.
 
 # gain and normalize
 
-	wavemap gain --db DB | --factor X [--dry-run] FILE
-	wavemap normalize [--peak DBFS] [--dry-run] FILE
+	wavemap gain --db DB | --factor X [--dry-run] [--no-journal] [--discard-journal] FILE
+	wavemap normalize [--peak DBFS] [--dry-run] [--no-journal] [--discard-journal] FILE
 
 Change the level of FILE in place (a read-write map: no copy is made),
 counting the samples that clip; integer results are rounded to nearest,
@@ -111,6 +111,24 @@ and ffmpeg they leave writing the changed pages to disk to the kernel;
 --sync waits until they are on stable storage (msync + fsync) and reports
 write-back errors. --json keys: file, format, factor, db, clipped, dry_run
 (normalize adds peak_before_dbfs, target_dbfs and silent).
+
+While they change FILE they keep a journal beside it, .FILE.wavemap-journal
+(the command, its factor, which blocks are done and a copy of the blocks
+being changed), removed when the edit is complete. If the command is
+killed, crashes or is interrupted, the file is left partly edited with its
+journal, and running the same command again finishes the edit exactly
+once, saying so ("resuming an interrupted gain of -6 dB: 40 of 275 blocks
+were done"); the clipped count is that of the whole edit, and normalize
+uses the factor it measured the first time. Any other gain or normalize
+of the file is refused (exit 1) with a message saying what was
+interrupted and how to proceed, as is a journal that is damaged, belongs
+to another file, or was cut short by a restart of the system (after a
+power loss the progress it records may never have reached the disk).
+--discard-journal first removes the journal, accepting the file as it is
+(gain --discard-journal FILE does only that); --no-journal edits without
+one, a little faster, but then an interrupted edit can neither be
+finished nor noticed. With --sync the journal is removed only once the
+edit is on disk.
 
 # convert
 
@@ -178,7 +196,9 @@ work around, one line each ("FILE: warning KIND at byte N: what was
 found"), or "FILE: ok". With --data it also reads every sample, reporting
 unreadable data and NaN or infinite float samples. The exit code is 0 when
 every file is clean and 1 otherwise; a file that cannot be opened at all
-is reported on standard error.
+is reported on standard error. A file with the journal of an interrupted
+gain or normalize beside it is reported as an "interrupted edit", with
+what was interrupted and how to finish it.
 
 A temporary file that a killed command left (see Conventions) is reported
 as the unfinished output of an interrupted run, whether it is given

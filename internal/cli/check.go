@@ -20,6 +20,8 @@ type checkJSON struct {
 	Error     string        `json:"error,omitempty"`
 	Warnings  []warningJSON `json:"warnings"`
 	NonFinite *int64        `json:"nonfinite,omitempty"` // --data on float files: NaN and infinite samples
+	// The journal of an interrupted gain or normalize lies beside the file.
+	Interrupted string `json:"interrupted_edit,omitempty"`
 	// UnfinishedOutputOf is set when the file is a partial file: the
 	// output it was to become.
 	UnfinishedOutputOf string `json:"unfinished_output_of,omitempty"`
@@ -122,6 +124,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 					name, l.File, l.Bytes, l.Modified)
 			}
 		}
+		if j.Interrupted != "" {
+			fmt.Fprintf(e.stdout, "%s: %s\n", name, j.Interrupted)
+		}
 	}
 	if !clean {
 		return errSilentFailure
@@ -178,7 +183,7 @@ func leftovers(name string, cleanUp bool) []leftoverJSON {
 // checkFile checks one file. The error is not nil only when ctx was
 // cancelled: every problem with the file goes into the result.
 func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (checkJSON, error) {
-	j := checkJSON{File: name, Warnings: []warningJSON{}}
+	j := checkJSON{File: name, Warnings: []warningJSON{}, Interrupted: interruptedEdit(name)}
 	f, err := wavemap.Open(name, wavemap.ReadOnly, &wavemap.Options{Advice: wavemap.AdviseSequential})
 	if err != nil {
 		j.Error = oneLine(err)
@@ -198,7 +203,7 @@ func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (chec
 			j.NonFinite = &n
 		}
 	}
-	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0)
+	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0) && j.Interrupted == ""
 	return j, nil
 }
 

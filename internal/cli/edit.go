@@ -36,18 +36,16 @@ func openForEdit(e *env, cmd, name string, dry bool) (*wavemap.File, error) {
 
 // syncFlag adds --sync, which makes an in-place edit wait until the
 // changed pages are on stable storage (msync + fsync) and report write-back
-// errors. Without it, as with cp, sox or ffmpeg, the kernel writes them back
-// in its own time: the file is valid either way, since only samples change.
+// errors (wavemap.PassOptions.Sync), before its journal is removed. Without
+// it, as with cp, sox or ffmpeg, the kernel writes them back in its own
+// time: the file is valid either way, since only samples change.
 func syncFlag(fs *flag.FlagSet) *bool {
 	return fs.Bool("sync", false, "wait until the changes are on disk (msync + fsync) before exiting")
 }
 
-// finishEdit closes f after an edit that returned err, flushing it to
-// stable storage first if sync is set, and returns the first error.
-func finishEdit(f *wavemap.File, sync bool, err error) error {
-	if err == nil && sync {
-		err = f.Flush()
-	}
+// finishEdit closes f after an edit that returned err and returns the
+// first error.
+func finishEdit(f *wavemap.File, err error) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -97,6 +97,7 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	fs.Var(&factor, "factor", "gain as a factor, such as 0.5 (negative inverts the polarity)")
 	dry := fs.Bool("dry-run", false, "only count the samples that would clip; change nothing")
 	sync := syncFlag(fs)
+	jo := journalFlags(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap gain --db -6 take.wav")
@@ -107,23 +108,42 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want exactly one file")
 	}
-	if db.set == factor.set {
-		return usagef("give exactly one of --db and --factor")
+	onlyDiscard := *jo.discard && !db.set && !factor.set && !*dry
+	if db.set == factor.set && !onlyDiscard {
+		return usagef("give exactly one of --db and --factor (or --discard-journal alone)")
 	}
 	k := factor.v
 	if db.set {
 		k = math.Pow(10, db.v/20)
 	}
 	name := pos[0]
+	if *dry {
+		noteDryRun(e, "gain", name)
+	} else {
+		if err := refuseReadOnly(name); err != nil {
+			return err
+		}
+	}
+	var journal string
+	if !*dry {
+		journal, _, err = prepareJournal(e, "gain", name, jo, func(i *wavemap.JournalInfo) bool {
+			return !onlyDiscard && i.Factor == k && !strings.HasPrefix(i.Note, "normalize")
+		})
+		if err != nil || onlyDiscard {
+			return err
+		}
+	}
 	f, err := openForEdit(e, "gain", name, *dry)
 	if err != nil {
 		return err
 	}
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-	clipped, err := wavemap.Gain(ctx, f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize())})
+	clipped, err := wavemap.Gain(ctx, f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize()),
+		Journal: journal, JournalNote: gainNote(db, factor), Sync: *sync})
 	p.Done()
-	if err = finishEdit(f, *sync, err); err != nil {
+	if err = finishEdit(f, err); err != nil {
+		keptJournal(e, "gain", name, journal)
 		return fileError(name, err)
 	}
 	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry}
@@ -140,6 +160,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	fs.Var(&peak, "peak", "peak level to reach, in dBFS")
 	dry := fs.Bool("dry-run", false, "only measure and count the samples that would clip; change nothing")
 	sync := syncFlag(fs)
+	jo := journalFlags(fs)
 	asJSON := fs.Bool("json", false, "print a JSON object")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap normalize --peak -1dB take.wav")
@@ -151,28 +172,53 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 		return usagef("want exactly one file")
 	}
 	name := pos[0]
+	var journal string
+	var resume *wavemap.JournalInfo
+	if *dry {
+		noteDryRun(e, "normalize", name)
+	} else {
+		if err := refuseReadOnly(name); err != nil {
+			return err
+		}
+		// A rerun finishes the gain with the factor measured the first
+		// time: the file it would measure now is partly scaled.
+		journal, resume, err = prepareJournal(e, "normalize", name, jo, func(i *wavemap.JournalInfo) bool {
+			return i.Note == normalizeNote(peak.v)
+		})
+		if err != nil {
+			return err
+		}
+	}
 	f, err := openForEdit(e, "normalize", name, *dry)
 	if err != nil {
 		return err
 	}
 	fm := f.Format()
 	size := f.Frames() * int64(fm.FrameSize())
-	p := e.progress(name, *quiet, 2*size)
+	passes := int64(2)
+	if resume != nil {
+		passes = 1
+	}
+	p := e.progress(name, *quiet, passes*size)
 	defer p.Done()
 
 	// Pass 1: the peak over all channels.
-	st, err := wavemap.Measure(ctx, f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
-	if err != nil {
-		f.Close()
-		return fileError(name, err)
-	}
 	top := 0.0
-	for _, s := range st {
-		if math.IsNaN(s.Peak) || math.IsInf(s.Peak, 0) {
+	if resume != nil {
+		top = math.Pow(10, peak.v/20) / resume.Factor
+	} else {
+		st, err := wavemap.Measure(ctx, f, &wavemap.PassOptions{Progress: p.Frames(fm.FrameSize())})
+		if err != nil {
 			f.Close()
-			return fileError(name, fmt.Errorf("holds NaN or infinite samples: its peak is undefined, nothing changed"))
+			return fileError(name, err)
 		}
-		top = max(top, s.Peak)
+		for _, s := range st {
+			if math.IsNaN(s.Peak) || math.IsInf(s.Peak, 0) {
+				f.Close()
+				return fileError(name, fmt.Errorf("holds NaN or infinite samples: its peak is undefined, nothing changed"))
+			}
+			top = max(top, s.Peak)
+		}
 	}
 	before := jsonFloat(20 * math.Log10(top))
 	target := jsonFloat(peak.v)
@@ -192,14 +238,19 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	// Pass 2: the gain. Not begun if the command was interrupted while
 	// measuring (Measure then fails), so that the file is then unchanged.
 	j.Factor = math.Pow(10, peak.v/20) / top
+	if resume != nil {
+		j.Factor = resume.Factor
+	}
 	j.DB = jsonFloat(20 * math.Log10(j.Factor))
 	var prog func(done, total int64)
 	if p != nil {
-		prog = func(done, _ int64) { p.Update(size + done*int64(fm.FrameSize())) }
+		prog = func(done, _ int64) { p.Update((passes-1)*size + done*int64(fm.FrameSize())) }
 	}
-	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog})
+	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog,
+		Journal: journal, JournalNote: normalizeNote(peak.v), Sync: *sync})
 	p.Done()
-	if err = finishEdit(f, *sync, err); err != nil {
+	if err = finishEdit(f, err); err != nil {
+		keptJournal(e, "normalize", name, journal)
 		return fileError(name, err)
 	}
 	if *asJSON {

@@ -29,18 +29,6 @@ func needLocks(t *testing.T) {
 // started together overlap.
 const contestedFrames = 16 << 20
 
-// copyFile copies src to dst.
-func copyFile(t *testing.T, src, dst string) {
-	t.Helper()
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, b, 0o666); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // together runs every command line at once, in process (released at the
 // same moment), and returns their results in order.
 func together(t *testing.T, lines ...[]string) []result {
@@ -87,11 +75,11 @@ func TestConcurrentGain(t *testing.T) {
 	orig := filepath.Join(dir, "orig.wav")
 	mustRun(t, "gen", "--type", "s16", "--channels", "2", "--signal", "noise", "--amp", "0.9", "--frames", strconv.Itoa(contestedFrames), orig)
 	once := filepath.Join(dir, "once.wav")
-	copyFile(t, orig, once)
+	copyFile(t, once, orig)
 	mustRun(t, "gain", "--factor", "0.5", once)
 	wantOnce := readS16(t, once)
 	twice := filepath.Join(dir, "twice.wav")
-	copyFile(t, once, twice)
+	copyFile(t, twice, once)
 	mustRun(t, "gain", "--factor", "0.5", twice)
 	wantTwice := readS16(t, twice)
 	if slices.Equal(wantOnce, wantTwice) {
@@ -102,7 +90,7 @@ func TestConcurrentGain(t *testing.T) {
 
 	path := filepath.Join(dir, "take.wav")
 	for attempt := 1; attempt <= 3; attempt++ {
-		copyFile(t, orig, path)
+		copyFile(t, path, orig)
 		gain := []string{"gain", "--factor", "0.5", path}
 		res := together(t, gain, gain)
 		got := readS16(t, path)
@@ -146,7 +134,7 @@ func TestConvertDuringGain(t *testing.T) {
 	mustRun(t, "convert", "--to", "f32", orig, ref)
 	wantOld := wavtest.HashFile(t, ref)
 	gained := filepath.Join(dir, "gained.wav")
-	copyFile(t, orig, gained)
+	copyFile(t, gained, orig)
 	mustRun(t, "gain", "--factor", "0.5", gained)
 	wantGained := wavtest.HashFile(t, gained)
 	mustRun(t, "convert", "--to", "f32", gained, ref)
@@ -160,7 +148,7 @@ func TestConvertDuringGain(t *testing.T) {
 	path := filepath.Join(dir, "take.wav")
 	out := filepath.Join(dir, "out.wav")
 	for attempt := 1; attempt <= 3; attempt++ {
-		copyFile(t, orig, path)
+		copyFile(t, path, orig)
 		os.Remove(out)
 		res := together(t, []string{"gain", "--factor", "0.5", path}, []string{"convert", "--to", "f32", path, out})
 		gain, conv := res[0], res[1]
