@@ -32,22 +32,33 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, e *env, args []string) error
+	// makes says what an interrupted run leaves, for the message.
+	makes effect
 }
+
+// effect is what a command does to files.
+type effect uint8
+
+const (
+	readsOnly    effect = iota // info, stats, check: nothing changes
+	makesFiles                 // its outputs are written under a temporary name, removed when unfinished
+	editsInPlace               // gain, normalize, fix: the input is changed in place
+)
 
 // commands lists every command, in the order 'wavemap help' prints them.
 var commands = []*command{
-	{"cat", "join WAVE files of the same format into a new file", runCat},
-	{"check", "check WAVE files for header defects (and with --data unreadable or non-finite samples)", runCheck},
-	{"convert", "write a copy of a file in another sample encoding", runConvert},
-	{"cut", "copy a time range of a WAVE file into a new file", runCut},
-	{"fix", "repair wrong header sizes of WAVE files in place (--dry-run: only say what would change)", runFix},
-	{"gain", "change the level of a file in place (--db or --factor)", runGain},
-	{"gen", "create a file of any size with a sine, noise or silence", runGen},
-	{"info", "print format, size, chunks, tags and warnings of WAVE files", runInfo},
-	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize},
-	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot},
-	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw},
-	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats},
+	{"cat", "join WAVE files of the same format into a new file", runCat, makesFiles},
+	{"check", "check WAVE files for header defects (and with --data unreadable or non-finite samples)", runCheck, readsOnly},
+	{"convert", "write a copy of a file in another sample encoding", runConvert, makesFiles},
+	{"cut", "copy a time range of a WAVE file into a new file", runCut, makesFiles},
+	{"fix", "repair wrong header sizes of WAVE files in place (--dry-run: only say what would change)", runFix, editsInPlace},
+	{"gain", "change the level of a file in place (--db or --factor)", runGain, editsInPlace},
+	{"gen", "create a file of any size with a sine, noise or silence", runGen, makesFiles},
+	{"info", "print format, size, chunks, tags and warnings of WAVE files", runInfo, readsOnly},
+	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize, editsInPlace},
+	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot, makesFiles},
+	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw, makesFiles},
+	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats, readsOnly},
 }
 
 // lookup returns the command called name, or nil.
@@ -86,7 +97,14 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		fmt.Fprintf(stderr, "\nwavemap %s: interrupted (%s); unfinished output files removed\n", c.name, interruptCause(ctx))
+		msg := ""
+		switch c.makes {
+		case makesFiles:
+			msg = "; the unfinished output was removed, nothing changed at its name"
+		}
+		// An in-place edit says itself what it leaves (a journal to
+		// finish it with, or nothing changed).
+		fmt.Fprintf(stderr, "\nwavemap %s: interrupted (%s)%s\n", c.name, interruptCause(ctx), msg)
 		return exitInterrupted
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "wavemap %s: %v\n", c.name, err)

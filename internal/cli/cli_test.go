@@ -102,7 +102,7 @@ func TestInterruptedInProcess(t *testing.T) {
 		{"fix", damaged},
 	} {
 		r := runCLIContext(t, cancelled(), args...)
-		want := "\nwavemap " + args[0] + ": interrupted (interrupt); unfinished output files removed\n"
+		want := "\nwavemap " + args[0] + ": interrupted (interrupt)" + interruptSuffix(args[0]) + "\n"
 		if r.code != exitInterrupted || r.stdout != "" || r.stderr != want {
 			t.Errorf("%q interrupted: exit %d, stdout %q, stderr %q; want 130 and %q", args, r.code, r.stdout, r.stderr, want)
 		}
@@ -258,13 +258,21 @@ func TestOutputFileErrors(t *testing.T) {
 	if again := fileError("other.wav", err); again != err {
 		t.Errorf("fileError renamed an error already named: %q", again)
 	}
+	// A fault in an input's mapping (the input truncated while a command
+	// copies it, as raw --extract does) is the input's error, said once.
+	in := filepath.Join(dir, "in.wav")
+	fault := &wavemap.FaultError{Addr: 0x1000, Name: in, Cause: "the file was truncated to 44 bytes while mapped (the fault is at byte 4096)"}
+	err = o.errorf(fault)
+	if msg := oneLine(err); strings.Contains(msg, name) || !strings.Contains(msg, in) || strings.Count(msg, "wavemap:") > 0 || !errors.Is(err, fault) {
+		t.Errorf("errorf of a fault in the input: %q", msg)
+	}
 	if o.errorf(nil) != nil || fileError(name, nil) != nil {
 		t.Error("a nil error became an error")
 	}
 
 	// The output's directory is a file, or cannot be written: every
 	// command that creates a file fails naming it and leaves nothing.
-	in := filepath.Join(dir, "in.wav")
+	in = filepath.Join(dir, "in.wav")
 	mustRun(t, "gen", "--frames", "1000", in)
 	notDir := filepath.Join(dir, "file")
 	if err := os.WriteFile(notDir, nil, 0o666); err != nil {
@@ -433,4 +441,13 @@ func TestGainInterruptedMidPass(t *testing.T) {
 	if changed == 0 || changed == blocks {
 		t.Errorf("%d of %d blocks changed by an interrupted gain, want some but not all", changed, blocks)
 	}
+}
+
+// interruptSuffix is what the interrupt message adds for cmd: what its
+// unfinished output became (nothing for commands that make none).
+func interruptSuffix(cmd string) string {
+	if lookup(cmd).makes == makesFiles {
+		return "; the unfinished output was removed, nothing changed at its name"
+	}
+	return ""
 }

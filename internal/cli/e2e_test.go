@@ -103,7 +103,7 @@ func checkInterrupted(t *testing.T, dir, cmd string, code int, stderr string, ke
 	if code != exitInterrupted {
 		t.Errorf("exit code %d after SIGINT, want 130", code)
 	}
-	if want := "\nwavemap " + cmd + ": interrupted (interrupt); unfinished output files removed\n"; stderr != want {
+	if want := "\nwavemap " + cmd + ": interrupted (interrupt)" + interruptSuffix(cmd) + "\n"; stderr != want {
 		t.Errorf("stderr after SIGINT: %q, want %q", stderr, want)
 	}
 	entries, _ := os.ReadDir(dir)

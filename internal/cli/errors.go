@@ -25,7 +25,10 @@ func oneLine(err error) string {
 	for strings.HasPrefix(msg, "wavemap: ") {
 		msg = msg[len("wavemap: "):]
 	}
-	return msg
+	// A chain of library errors repeats the package's prefix at every
+	// link ("out.wav: wavemap: memory fault ..."): the command's own
+	// prefix says it once.
+	return strings.ReplaceAll(msg, ": wavemap: ", ": ")
 }
 
 // interruptCause says what cancelled ctx, for the "interrupted (...)"

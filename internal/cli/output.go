@@ -115,7 +115,12 @@ func (o *outputFile) errorf(err error) error {
 	}
 	var nr *atomicfile.NotRegularError
 	var ro *atomicfile.ReadOnlyError
+	var fe *wavemap.FaultError
 	switch {
+	case errors.As(err, &fe) && fe.Name != "" && !o.tmp.MatchString(fe.Name) && fe.Name != o.name:
+		// A fault in an input's mapping (truncated while read) is the
+		// input's error, not the output's.
+		return fileError(fe.Name, err)
 	case errors.As(err, &nr):
 		return &namedError{fmt.Sprintf("%s is %s: wavemap writes regular files only", o.name, atomicfile.Kind(nr.Mode)), err}
 	case errors.As(err, &ro):
