@@ -77,6 +77,24 @@ func TestBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		{name: "dangling-symlink", make: func(t *testing.T, path string) {
+			if err := os.Symlink(filepath.Join(filepath.Dir(path), "nowhere.wav"), path); err != nil {
+				t.Skipf("no symlinks here: %v", err)
+			}
+		}},
+		{name: "symlink-loop", make: func(t *testing.T, path string) {
+			if err := os.Symlink(filepath.Base(path), path); err != nil {
+				t.Skipf("no symlinks here: %v", err)
+			}
+		}},
+		{name: "symlink-to-directory", make: func(t *testing.T, path string) {
+			if err := os.Mkdir(path+".d", 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Base(path)+".d", path); err != nil {
+				t.Skipf("no symlinks here: %v", err)
+			}
+		}},
 		{name: "empty", make: write(nil)},
 		{name: "truncated-header", needsWAVE: true, make: write(validBytes[:30])},
 		{name: "text", needsWAVE: true, make: write([]byte("This is a text file, not audio.\nIt has two lines.\n"))},

@@ -177,6 +177,13 @@ func readS16(t *testing.T, path string) []int16 {
 // of what is at path when it is not a regular file.
 func digest(t *testing.T, path string) string {
 	t.Helper()
+	if lst, err := os.Lstat(path); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "symlink to " + target
+	}
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
