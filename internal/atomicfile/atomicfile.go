@@ -52,7 +52,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -329,13 +328,56 @@ type Partial struct {
 	InUse bool
 }
 
-// NamePattern returns a regular expression that matches the path of
-// every partial file of target (as its name is written in messages:
-// target's directory, joined).
-func NamePattern(target string) *regexp.Regexp {
+// NamePattern returns what matches the path of every partial file of
+// target (as its name is written in messages: target's directory,
+// joined). It works on bytes, not a regular expression, so any file name
+// will do, valid UTF-8 or not.
+func NamePattern(target string) Names {
 	dir, base := filepath.Split(target)
-	prefix := filepath.Join(dir, "."+cutBase(base))
-	return regexp.MustCompile(regexp.QuoteMeta(prefix+Marker) + "[0-9a-f]{8}" + regexp.QuoteMeta(Suffix))
+	return Names{prefix: filepath.Join(dir, "."+cutBase(base)) + Marker}
+}
+
+// Names matches the paths of one target's partial files.
+type Names struct{ prefix string }
+
+// at returns the length of the partial file's path at the start of s,
+// or 0 when none starts there.
+func (n Names) at(s string) int {
+	if !strings.HasPrefix(s, n.prefix) {
+		return 0
+	}
+	rest := s[len(n.prefix):]
+	if len(rest) < 8+len(Suffix) || strings.Trim(rest[:8], "0123456789abcdef") != "" || !strings.HasPrefix(rest[8:], Suffix) {
+		return 0
+	}
+	return len(n.prefix) + 8 + len(Suffix)
+}
+
+// MatchString reports whether s holds the path of one of the target's
+// partial files.
+func (n Names) MatchString(s string) bool {
+	for i := range len(s) {
+		if n.at(s[i:]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ReplaceAllLiteralString returns s with every path of one of the
+// target's partial files replaced by repl.
+func (n Names) ReplaceAllLiteralString(s, repl string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if k := n.at(s[i:]); k > 0 {
+			b.WriteString(repl)
+			i += k
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }
 
 // ParseName reports whether path's base name is a partial file's name,

@@ -509,3 +509,24 @@ func TestKilledWriter(t *testing.T) {
 	}
 	only(t, dir, "out.wav")
 }
+
+// NamePattern works on any file name: one that is not valid UTF-8 (a
+// regular expression built from it panicked, found by FuzzMain) and one
+// whose bytes are regexp syntax.
+func TestNamePatternAnyName(t *testing.T) {
+	for _, target := range []string{"/d/c.\x88av", "/d/a+b(1).wav", "/d/take.wav"} {
+		n := NamePattern(target)
+		dir, base := filepath.Split(target)
+		partial := filepath.Join(dir, "."+base+Marker+"0123abcd"+Suffix)
+		msg := "write " + partial + ": no space left on device"
+		if !n.MatchString(msg) || n.MatchString("write "+target+": x") {
+			t.Errorf("%q: MatchString of %q or of the target is wrong", target, msg)
+		}
+		if got := n.ReplaceAllLiteralString(msg, target); got != "write "+target+": no space left on device" {
+			t.Errorf("%q: ReplaceAllLiteralString gives %q", target, got)
+		}
+		if bad := filepath.Join(dir, "."+base+Marker+"0123abcz"+Suffix); n.MatchString(bad) {
+			t.Errorf("%q: %q is not a partial file's name", target, bad)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/wavemap/wavemap"
@@ -25,7 +24,7 @@ type outputFile struct {
 	name string
 	perm fs.FileMode      // the input's bits, for an output that replaces no file
 	af   *atomicfile.File // createPlain's file
-	tmp  *regexp.Regexp   // matches the names of this output's temporary files
+	tmp  atomicfile.Names // matches the names of this output's temporary files
 }
 
 // refuseStdio refuses "-" among the inputs and the output: pipes are not
