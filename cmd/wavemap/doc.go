@@ -211,7 +211,7 @@ removed}]) for an output.
 
 # fix
 
-	wavemap fix [--dry-run] FILE...
+	wavemap fix [--dry-run] [--trailing-audio] FILE...
 
 Repairs wrong size fields in the header in place: a RIFF size that does
 not match the file, a data size past the end of the file, left at a
@@ -219,9 +219,13 @@ streaming placeholder (0 or 0xFFFFFFFF) by a recorder that crashed, or
 stopping short of audio that the file holds, RF64 ds64 sizes and fact
 frame counts. It never shrinks a size over bytes the file holds: where
 the data size is stale, the audio is taken to go on when the bytes after
-it start no chunk and either the RIFF (ds64, Wave64) size counts them or
-they run to the end of the file (a recorder that rewrites its header
-every few seconds); a partial frame at the end stays out of the audio.
+it start no chunk and the RIFF (ds64, Wave64) size counts them. Bytes
+that no size counts but that run to the end of the file in whole frames
+(a recorder that rewrites its header every few seconds, killed before
+the next rewrite) are taken as audio only with --trailing-audio: sox,
+ffmpeg and libsndfile read them as junk, and real files do carry junk
+after correctly sized audio; without the flag, fix leaves them and says
+how to take them. A partial frame at the end stays out of the audio.
 It prints each change (offset, old and new value, why: which reading of
 the file it chose) before making it, then each problem that no size can
 remove ("left as is: warning KIND at byte N: ... (why)"), which check
