@@ -73,7 +73,7 @@ type RepairOptions struct {
 // known to follow audio) and either the container's size counts them, or
 // they run to the end of the file and are at least a chunk header and a
 // frame long (a recorder that rewrites its header every few seconds
-// leaves this); a partial frame at the end stays out of the audio, with a
+// leaves this) and opts.TrailingAudio asks for it; a partial frame at the end stays out of the audio, with a
 // warning. The Reason of the data size's Fix says which of these was
 // chosen.
 //
