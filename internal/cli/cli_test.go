@@ -18,6 +18,7 @@ import (
 
 	"github.com/wavemap/wavemap"
 	"github.com/wavemap/wavemap/internal/atomicfile"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // TestUsage checks the command list, help, unknown commands and every
@@ -450,4 +451,25 @@ func interruptSuffix(cmd string) string {
 		return "; the unfinished output was removed, nothing changed at its name"
 	}
 	return ""
+}
+
+// A header whose sample rate opens but cannot be written back (4294967295
+// Hz: the byte rate passes 32 bits) makes convert fail with one line that
+// names the output, says "wavemap" once and leaves nothing behind.
+func TestConvertUnwritableRate(t *testing.T) {
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "rate.wav"), filepath.Join(dir, "out.wav")
+	fmtChunk := wavtest.Cat(wavtest.LE16(1), wavtest.LE16(1), wavtest.LE32(4294967295), wavtest.LE32(4294967294), wavtest.LE16(2), wavtest.LE16(16))
+	if err := os.WriteFile(in, wavtest.RIFF(wavtest.Chunk("fmt ", fmtChunk), wavtest.Chunk("data", wavtest.S16(1, 2, 3, 4))), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "convert", "--to", "f32", in, out)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	last := lines[len(lines)-1]
+	if r.code != exitFailure || !strings.HasPrefix(last, "wavemap convert: ") || strings.Count(last, "wavemap") != 1 || !strings.Contains(last, out) {
+		t.Errorf("convert of a 4294967295 Hz file: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if names := dirNames(t, dir); len(names) != 1 {
+		t.Errorf("convert left %q", names)
+	}
 }
