@@ -103,6 +103,26 @@ type reservation struct {
 	file       *os.File
 	sizeBefore int64 // the file's length before Reserve
 	end        int64 // the announced end of the file
+	kicked     int64 // the offset up to which write-back has been started
+}
+
+// writebackStep is how many newly written bytes start their write-back to
+// disk at a time, so that the sync before a new file is renamed into
+// place (see Create and the CLI's outputs) finds little left to write.
+const writebackStep = 32 << 20
+
+// wrote records that the file holds the Writer's bytes up to end, and
+// starts the write-back of each writebackStep of them (a hint: errors
+// are left to the final sync to report).
+func (r *reservation) wrote(end int64) {
+	if end-r.kicked < writebackStep {
+		return
+	}
+	if r.kicked == 0 {
+		r.kicked = r.sizeBefore
+	}
+	startWriteback(r.file, r.kicked, end-r.kicked)
+	r.kicked = end
 }
 
 // finish cuts the file back to end (never below its length before

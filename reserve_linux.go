@@ -57,3 +57,11 @@ func appendOnly(f *os.File) bool {
 	}
 	return flags&unix.O_APPEND != 0
 }
+
+// startWriteback starts writing the dirty pages of [off, off+n) of f to
+// disk without waiting for them (sync_file_range SYNC_FILE_RANGE_WRITE).
+func startWriteback(f *os.File, off, n int64) {
+	if conn, err := f.SyscallConn(); err == nil {
+		conn.Control(func(fd uintptr) { unix.SyncFileRange(int(fd), off, n, unix.SYNC_FILE_RANGE_WRITE) })
+	}
+}

@@ -114,6 +114,9 @@ func (w *Writer) write(p []byte) (int, error) {
 	if err != nil {
 		w.err = err
 	}
+	if w.res != nil {
+		w.res.wrote(w.start + w.head + w.n - int64(w.bw.Buffered()))
+	}
 	return n, err
 }
 
