@@ -144,7 +144,7 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	p.Done()
 	if err = finishEdit(f, err); err != nil {
 		keptJournal(e, "gain", name, journal)
-		return fileError(name, err)
+		return fileError(name, journalHint(err, journal))
 	}
 	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry}
 	if *asJSON {
@@ -251,7 +251,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	p.Done()
 	if err = finishEdit(f, err); err != nil {
 		keptJournal(e, "normalize", name, journal)
-		return fileError(name, err)
+		return fileError(name, journalHint(err, journal))
 	}
 	if *asJSON {
 		return printJSON(e, j)

@@ -159,4 +159,24 @@ func TestUnprivileged(t *testing.T) {
 	if now := dirNames(t, dir); strings.Join(now, "/") != strings.Join(before, "/") {
 		t.Errorf("the folder holds %q, held %q", now, before)
 	}
+
+	// A file nobody may write, in a folder it may not write: no journal
+	// can be made beside it, so gain refuses and says how to go on; with
+	// --no-journal it edits.
+	if err := os.Chmod(in, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := run("gain", "--db", "-6", in)
+	if code != exitFailure || !strings.Contains(stderr, "--no-journal") || digest(t, in) == "" {
+		t.Errorf("gain in a folder nobody may write: exit %d, stderr %q", code, stderr)
+	}
+	if d := digest(t, in); d[:64] != inDigest[:64] {
+		t.Error("the refused gain changed the file")
+	}
+	if code, stderr := run("gain", "--no-journal", "--db", "-6", in); code != 0 {
+		t.Errorf("gain --no-journal as nobody: exit %d: %s", code, stderr)
+	}
+	if d := digest(t, in); d[:64] == inDigest[:64] {
+		t.Error("gain --no-journal changed nothing")
+	}
 }

@@ -149,6 +149,19 @@ func noteDryRun(e *env, cmd, name string) {
 	}
 }
 
+// journalHint adds to err, when the journal of an edit could not be
+// written beside the file (a folder the user may not write), how to edit
+// without one.
+func journalHint(err error, journal string) error {
+	if err == nil || journal == "" || !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	if _, serr := os.Stat(journal); serr == nil {
+		return err // the journal is there: the failure is elsewhere
+	}
+	return fmt.Errorf("%w (no journal can be written beside the file: add --no-journal to edit without one, which an interruption then leaves partly edited)", err)
+}
+
 // keptJournal adds to a failed edit's error that its journal was kept,
 // when it was: the same command then finishes the edit.
 func keptJournal(e *env, cmd, name, path string) {
