@@ -50,7 +50,7 @@ type File struct {
 // blocking on a named pipe.
 func Open(name string, mode Mode, opts *Options) (*File, error) {
 	opts = opts.orDefault()
-	osf, size, rh, err := openParsed(name, mode, opts.Strict, !opts.NoLock)
+	osf, size, rh, err := openParsed(name, mode, riff.Options{Strict: opts.Strict}, !opts.NoLock)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func ReadHeader(r io.ReaderAt, size int64, opts *Options) (*Header, error) {
 }
 
 func readHeader(name string, r io.ReaderAt, size int64, opts *Options) (*Header, error) {
-	rh, err := parseHeader(name, r, size, opts.Strict)
+	rh, err := parseHeader(name, r, size, riff.Options{Strict: opts.Strict})
 	if err != nil {
 		return nil, err
 	}
@@ -79,8 +79,8 @@ func readHeader(name string, r io.ReaderAt, size int64, opts *Options) (*Header,
 
 // parseHeader parses the header of the file name of the given size read
 // through r, with the error a *FormatError.
-func parseHeader(name string, r io.ReaderAt, size int64, strict bool) (*riff.Header, error) {
-	rh, err := riff.Parse(r, size, riff.Options{Strict: strict})
+func parseHeader(name string, r io.ReaderAt, size int64, ro riff.Options) (*riff.Header, error) {
+	rh, err := riff.Parse(r, size, ro)
 	if err != nil {
 		return nil, fromRIFFError(name, err)
 	}
@@ -88,14 +88,14 @@ func parseHeader(name string, r io.ReaderAt, size int64, strict bool) (*riff.Hea
 }
 
 // openParsed opens (and locks) name as openFile does and parses its
-// header: the part of opening that Open and Repair share. The file is
-// closed on failure.
-func openParsed(name string, mode Mode, strict, lock bool) (*os.File, int64, *riff.Header, error) {
+// header with the parser options ro: the part of opening that Open and
+// Repair share. The file is closed on failure.
+func openParsed(name string, mode Mode, ro riff.Options, lock bool) (*os.File, int64, *riff.Header, error) {
 	osf, size, err := openFile(name, mode, lock)
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	rh, err := parseHeader(name, osf, size, strict)
+	rh, err := parseHeader(name, osf, size, ro)
 	if err != nil {
 		closeFile(osf)
 		return nil, 0, nil, err

@@ -96,16 +96,11 @@ func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 	if opts.DryRun {
 		mode = ReadOnly
 	}
-	osf, size, rh, err := openParsed(name, mode, false, !opts.NoLock)
+	osf, size, rh, err := openParsed(name, mode, riff.Options{TrailingAudio: opts.TrailingAudio}, !opts.NoLock)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFile(osf)
-	if opts.TrailingAudio {
-		if rh, err = riff.Parse(osf, size, riff.Options{TrailingAudio: true}); err != nil {
-			return nil, fromRIFFError(name, err)
-		}
-	}
 	if opts.Warn != nil {
 		for _, w := range rh.Warnings {
 			opts.Warn(fromRIFFWarning(w))
