@@ -1,0 +1,315 @@
+package wavemap_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
+)
+
+// infoList builds a LIST/INFO payload from id, value pairs straight from
+// the RIFF layout (each value NUL-terminated, padded to even), without the
+// library's code.
+func infoList(kv ...string) []byte {
+	b := []byte("INFO")
+	for i := 0; i+1 < len(kv); i += 2 {
+		v := append([]byte(kv[i+1]), 0)
+		b = append(b, kv[i]...)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
+		b = append(b, v...)
+		if len(v)%2 == 1 {
+			b = append(b, 0)
+		}
+	}
+	return b
+}
+
+func audioHash(t *testing.T, path string) [32]byte {
+	t.Helper()
+	f, err := wavemap.Open(path, wavemap.ReadOnly, &wavemap.Options{Strict: true})
+	if err != nil {
+		t.Fatalf("open %s strictly: %v", path, err)
+	}
+	defer f.Close()
+	return sha256.Sum256(f.Bytes())
+}
+
+func readMeta(t *testing.T, path string) *wavemap.Metadata {
+	t.Helper()
+	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := f.Metadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// ffprobeTags returns the format tags ffprobe reads from path.
+func ffprobeTags(t *testing.T, path string) map[string]string {
+	t.Helper()
+	out := wavtest.Run(t, "ffprobe", "-v", "error", "-of", "json", "-show_entries", "format_tags", path)
+	var v struct {
+		Format struct {
+			Tags map[string]string `json:"tags"`
+		} `json:"format"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("ffprobe json: %v\n%s", err, out)
+	}
+	return v.Format.Tags
+}
+
+// TestWriteMetadataFFmpegFile retags a file written by ffmpeg (bext and
+// LIST/INFO before the data, no room around them): both chunks grow, so
+// they move after the audio; ffprobe (which shows the bext description
+// as comment, the originator as encoded_by), sox and a strict wavemap open read
+// the new tags and the same audio. A second, third and fourth edit reuse
+// the room the first left.
+func TestWriteMetadataFFmpegFile(t *testing.T) {
+	wavtest.Need(t, "ffmpeg")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ff.wav")
+	wavtest.Run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=d=2:r=48000", "-ac", "2",
+		"-write_bext", "1", "-metadata", "title=Old", "-metadata", "artist=A",
+		"-metadata", "description=OldDesc", "-metadata", "originator=Orig", "-metadata", "time_reference=48000", path)
+	before := audioHash(t, path)
+	if tags := ffprobeTags(t, path); tags["title"] != "Old" || tags["comment"] != "OldDesc" {
+		t.Fatalf("ffmpeg's file: tags %v", tags)
+	}
+	var sizes []int64
+	for round, title := range []string{"A much longer new title", "Short", "Another title, longer again than the first one", "x"} {
+		m := readMeta(t, path)
+		i := m.IndexList(wavemap.FourCC([]byte("INFO")))
+		j := m.Index(wavemap.FourCC([]byte("bext")))
+		if i < 0 || j < 0 {
+			t.Fatalf("round %d: metadata %+v lacks INFO or bext", round, m)
+		}
+		m.Chunks[i].Data = infoList("INAM", title, "IART", "B", "IGNR", strings.Repeat("c", 10*round))
+		bext := append([]byte(nil), m.Chunks[j].Data...)
+		copy(bext[:256], make([]byte, 256))
+		copy(bext, "New description "+title)
+		m.Chunks[j].Data = bext
+		rep, err := wavemap.WriteMetadata(path, m, nil)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		t.Logf("round %d: %d bytes written, grew %d: %s", round, rep.Written, rep.Grew, strings.Join(rep.Notes, "; "))
+		if !rep.Changed || rep.Written > 4096 {
+			t.Errorf("round %d: report %+v", round, rep)
+		}
+		if round == 0 && len(rep.Moved) != 2 {
+			t.Errorf("round 0: moved %v, want bext and LIST", rep.Moved)
+		}
+		if got := audioHash(t, path); got != before {
+			t.Fatalf("round %d: the audio changed", round)
+		}
+		tags := ffprobeTags(t, path)
+		if tags["title"] != title || tags["artist"] != "B" || tags["comment"] != "New description "+title || tags["encoded_by"] != "Orig" || tags["time_reference"] != "48000" {
+			t.Errorf("round %d: ffprobe reads %v", round, tags)
+		}
+		wavtest.Run(t, "sox", "--i", path)
+		if s := wavtest.SoxFloat64(t, path); len(s) != 2*96000 {
+			t.Errorf("round %d: sox decodes %d samples", round, len(s))
+		}
+		got := readMeta(t, path)
+		if !sameMeta(got, m) {
+			t.Errorf("round %d: metadata read back differs", round)
+		}
+		st, _ := os.Stat(path)
+		sizes = append(sizes, st.Size())
+	}
+	// The last edit reuses room: the file does not grow without bound.
+	if sizes[3] > sizes[0]+2048 {
+		t.Errorf("file sizes over four edits: %v", sizes)
+	}
+	// Writing the same metadata again writes nothing.
+	m := readMeta(t, path)
+	rep, err := wavemap.WriteMetadata(path, m, nil)
+	if err != nil || rep.Changed || rep.Written != 0 {
+		t.Errorf("rewriting the same metadata: %+v, %v", rep, err)
+	}
+}
+
+// sameMeta compares two Metadata kind by kind, in order (a chunk may
+// change side when it has to move).
+func sameMeta(a, b *wavemap.Metadata) bool {
+	key := func(c wavemap.RawChunk) string { return c.ID.String() + c.ListType().String() }
+	seq := func(m *wavemap.Metadata) map[string][]string {
+		s := map[string][]string{}
+		for _, c := range m.Chunks {
+			s[key(c)] = append(s[key(c)], string(c.Data))
+		}
+		return s
+	}
+	x, y := seq(a), seq(b)
+	if len(x) != len(y) {
+		return false
+	}
+	for k, v := range x {
+		w := y[k]
+		if len(v) != len(w) {
+			return false
+		}
+		for i := range v {
+			if v[i] != w[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestWriteMetadataInRoom rewrites a LIST/INFO that has a JUNK chunk
+// after it: the new list goes into the JUNK chunk, the file keeps its
+// length, and the chunks keep their side of the data.
+func TestWriteMetadataInRoom(t *testing.T) {
+	file := wavtest.RIFF(
+		wavtest.Chunk("JUNK", make([]byte, 28)),
+		wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 48000, 16, 4)),
+		wavtest.Chunk("LIST", infoList("INAM", "Old")),
+		wavtest.Chunk("JUNK", make([]byte, 1000)),
+		wavtest.Chunk("data", wavtest.S16(1, 2, 3, 4, 5, 6, 7, 8)),
+		wavtest.Chunk("zzzz", []byte("after")),
+	)
+	path := wavtest.WriteTemp(t, file)
+	before := audioHash(t, path)
+	m := readMeta(t, path)
+	m.Set(wavemap.RawChunk{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "A new title", "IART", "Someone")})
+	m.Set(wavemap.RawChunk{ID: wavemap.FourCC([]byte("iXML")), Data: []byte("<BWFXML><PROJECT>p</PROJECT></BWFXML>")})
+	rep, err := wavemap.WriteMetadata(path, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Grew != 0 || len(rep.InPlace) != 2 || len(rep.Moved) != 0 || len(rep.Tail) != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	if st, _ := os.Stat(path); st.Size() != int64(len(file)) {
+		t.Errorf("file is %d bytes, was %d", st.Size(), len(file))
+	}
+	if audioHash(t, path) != before {
+		t.Fatal("the audio changed")
+	}
+	got := readMeta(t, path)
+	if !sameMeta(got, m) {
+		t.Fatalf("read back %+v, want %+v", got, m)
+	}
+	for _, c := range got.Chunks {
+		if c.AfterData != (c.ID.String() == "zzzz") {
+			t.Errorf("chunk %s on the wrong side of the data", c.ID)
+		}
+	}
+	if wavtest.Have(t, "ffprobe") {
+		if tags := ffprobeTags(t, path); tags["title"] != "A new title" || tags["artist"] != "Someone" {
+			t.Errorf("ffprobe reads %v", tags)
+		}
+	}
+}
+
+// TestWriteMetadataRefuses: files whose chunk walk is in doubt, Wave64,
+// a dry run, a locked file and a read-only one are left byte for byte as
+// they were.
+func TestWriteMetadataRefuses(t *testing.T) {
+	fmtc := wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2))
+	data := wavtest.Chunk("data", wavtest.S16(1, 2, 3))
+	badSize := wavtest.Wave("RIFF", 1000, fmtc, data)
+	w64 := wavtest.W64File(wavtest.W64Chunk(wavtest.W64GUID("fmt "), wavtest.FmtPCM(1, 1, 8000, 16, 2)), wavtest.W64Chunk(wavtest.W64GUID("data"), wavtest.S16(1, 2, 3)))
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "x")}}}
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want error
+	}{
+		{"riff-size", badSize, wavemap.ErrInvalid},
+		{"wave64", w64, wavemap.ErrUnsupported},
+	} {
+		path := wavtest.WriteTemp(t, tc.file)
+		if _, err := wavemap.WriteMetadata(path, m, nil); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+		if b, _ := os.ReadFile(path); !bytes.Equal(b, tc.file) {
+			t.Errorf("%s: file changed", tc.name)
+		}
+	}
+	good := wavtest.RIFF(fmtc, data)
+	path := wavtest.WriteTemp(t, good)
+	rep, err := wavemap.WriteMetadata(path, m, &wavemap.WriteMetadataOptions{DryRun: true})
+	if err != nil || !rep.Changed || rep.Written == 0 {
+		t.Errorf("dry run: %+v, %v", rep, err)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, good) {
+		t.Error("dry run changed the file")
+	}
+	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wavemap.WriteMetadata(path, m, nil); !errors.Is(err, wavemap.ErrLocked) {
+		t.Errorf("while open: %v, want ErrLocked", err)
+	}
+	if _, err := f.WriteMetadata(m); !errors.Is(err, wavemap.ErrReadOnly) {
+		t.Errorf("File opened r: %v, want ErrReadOnly", err)
+	}
+	f.Close()
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, good) {
+		t.Error("refused writes changed the file")
+	}
+	if os.Getuid() != 0 {
+		os.Chmod(path, 0o444)
+		if _, err := wavemap.WriteMetadata(path, m, nil); !errors.Is(err, os.ErrPermission) {
+			t.Errorf("read-only file: %v", err)
+		}
+	}
+}
+
+// TestFileWriteMetadata writes metadata through a File open read-write:
+// its view of the samples stays valid and its header lists the new chunks.
+func TestFileWriteMetadata(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.wav")
+	f, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 8000}, 1000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := wavemap.Samples[int16](f)
+	for i := range s {
+		s[i] = int16(i)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err = wavemap.Open(path, wavemap.ReadWrite, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "t"), AfterData: true}}}
+	if _, err := f.WriteMetadata(m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Header().Chunk(wavemap.FourCC([]byte("LIST"))); !ok {
+		t.Error("header does not list the new LIST chunk")
+	}
+	if v, ok := f.Header().Tag("INAM"); !ok || v != "t" {
+		t.Errorf("header tag INAM %q %v", v, ok)
+	}
+	s, _ = wavemap.Samples[int16](f)
+	s[999] = 7
+	if err := f.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.Metadata()
+	if err != nil || !sameMeta(got, m) {
+		t.Errorf("Metadata after write: %+v, %v", got, err)
+	}
+}
