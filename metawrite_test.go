@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/riff"
 	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
@@ -311,5 +312,76 @@ func TestFileWriteMetadata(t *testing.T) {
 	got, err := f.Metadata()
 	if err != nil || !sameMeta(got, m) {
 		t.Errorf("Metadata after write: %+v, %v", got, err)
+	}
+}
+
+// TestWriteMetadataEveryCrashState applies the plan for moving the bext
+// and LIST chunks of an ffmpeg file one write at a time, as a crash after
+// each write would leave the file, and reads every state with ffprobe,
+// sox and wavemap: each opens, with the same audio and the old or the new
+// title and description.
+func TestWriteMetadataEveryCrashState(t *testing.T) {
+	wavtest.Need(t, "ffmpeg")
+	wavtest.Need(t, "sox")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ff.wav")
+	wavtest.Run(t, "ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=d=1:r=48000", "-write_bext", "1",
+		"-metadata", "title=Old", "-metadata", "description=OldDesc", path)
+	orig, _ := os.ReadFile(path)
+	before := audioHash(t, path)
+	m := readMeta(t, path)
+	i, j := m.IndexList(wavemap.FourCC([]byte("INFO"))), m.Index(wavemap.FourCC([]byte("bext")))
+	m.Chunks[i].Data = infoList("INAM", "A new and much longer title")
+	bext := append([]byte(nil), m.Chunks[j].Data...)
+	copy(bext[:256], append([]byte("NewDesc"), make([]byte, 249)...))
+	m.Chunks[j].Data = bext
+	rh, err := riff.Parse(bytes.NewReader(orig), int64(len(orig)), riff.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []riff.MetaChunk
+	for _, c := range m.Chunks {
+		want = append(want, riff.MetaChunk{ID: riff.FourCC(c.ID), Data: c.Data, After: c.AfterData})
+	}
+	plan, err := riff.PlanMetadata(rh, int64(len(orig)), bytes.NewReader(orig), want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := append([]byte(nil), orig...)
+	n := 0
+	for _, s := range plan.Steps {
+		for _, w := range s.Writes {
+			if end := w.Offset + int64(len(w.Data)); end > int64(len(state)) {
+				state = append(state, make([]byte, end-int64(len(state)))...)
+			}
+			copy(state[w.Offset:], w.Data)
+			n++
+			p := filepath.Join(dir, "state.wav")
+			if err := os.WriteFile(p, state, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := wavemap.Open(p, wavemap.ReadOnly, nil)
+			if err != nil {
+				t.Fatalf("after write %d (%s): %v", n, s.What, err)
+			}
+			if sha256.Sum256(f.Bytes()) != before {
+				t.Errorf("after write %d: audio changed", n)
+			}
+			f.Close()
+			wavtest.Run(t, "sox", "--i", p)
+			if out := wavtest.RunStderr(t, "ffprobe", "-v", "error", p); len(out) > 0 {
+				t.Errorf("after write %d: ffprobe: %s", n, out)
+			}
+			tags := ffprobeTags(t, p)
+			if title := tags["title"]; title != "Old" && title != "A new and much longer title" {
+				t.Errorf("after write %d (%s): title %q", n, s.What, title)
+			}
+			if d := tags["comment"]; d != "OldDesc" && d != "NewDesc" {
+				t.Errorf("after write %d (%s): description %q", n, s.What, d)
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("only %d writes: the plan did not move the chunks", n)
 	}
 }
