@@ -123,11 +123,11 @@ func (m *Metadata) InfoValue(id string) (string, bool) {
 // SetInfoValue sets the LIST/INFO entry with the given id to value
 // (stored as its UTF-8 bytes): it replaces the first entry with that id in
 // place and drops any later ones, or appends an entry. An empty value
-// deletes every entry with that id. The id must be four bytes long, or
-// SetInfoValue panics.
-func (m *Metadata) SetInfoValue(id, value string) {
+// deletes every entry with that id. An id that is not four bytes long is
+// an error wrapping ErrArgument, and m is left as it was.
+func (m *Metadata) SetInfoValue(id, value string) error {
 	if len(id) != 4 {
-		panic(fmt.Sprintf("wavemap: SetInfoValue: INFO id %q is not four bytes", id))
+		return fmt.Errorf("%w: INFO id %q is not four bytes", ErrArgument, id)
 	}
 	key := FourCC([]byte(id))
 	tags := m.Info()
@@ -146,4 +146,5 @@ func (m *Metadata) SetInfoValue(id, value string) {
 		out = append(out, InfoTag{ID: key, Value: TextOf(value)})
 	}
 	m.SetInfo(out)
+	return nil
 }

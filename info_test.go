@@ -2,6 +2,7 @@ package wavemap_test
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -141,12 +142,13 @@ func TestInfoValueEdit(t *testing.T) {
 	if ids := mdIDs(m); !reflect.DeepEqual(ids, []string{"LIST/INFO", "bext"}) {
 		t.Errorf("chunks after the edits: %v, want the first INFO list in its place and the second gone", ids)
 	}
-	defer func() {
-		if recover() == nil {
-			t.Error("SetInfoValue with a 3-byte id did not panic")
-		}
-	}()
-	m.SetInfoValue("NAM", "x")
+	before := m.Clone()
+	if err := m.SetInfoValue("NAM", "x"); !errors.Is(err, wavemap.ErrArgument) {
+		t.Errorf("SetInfoValue with a 3-byte id: %v, want ErrArgument", err)
+	}
+	if !reflect.DeepEqual(m, before) {
+		t.Error("a refused SetInfoValue changed the metadata")
+	}
 }
 
 // TestInfoText checks Text decoding: UTF-8 as it is, anything else as
