@@ -25,3 +25,7 @@ func (m *Metadata) AppendCues(other *Metadata, offset int64) []string {
 func (m *Metadata) AudioChanged() []string {
 	return nil
 }
+
+// idINFO (metadata.go) is for the real implementations; the stub uses it
+// only so that staticcheck does not report it unused meanwhile.
+var _ = idINFO
