@@ -504,3 +504,21 @@ func TestMetadataHugeRF64(t *testing.T) {
 		t.Errorf("ffprobe -show_format does not show the title:\n%s", probe)
 	}
 }
+
+// TestReaderMetadataBound: the Reader keeps the first 16 MiB of a stream
+// for Metadata, no more: a chunk that ends past them is left out, the
+// ones before it are kept, and the audio is read all the same.
+func TestReaderMetadataBound(t *testing.T) {
+	small := []byte("small chunk")
+	big := bytes.Repeat([]byte{7}, 17<<20)
+	file := wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)), wavtest.Chunk("aaaa", small), wavtest.Chunk("bbbb", big),
+		wavtest.Chunk("data", wavtest.S16(1, 2, 3)))
+	r, err := wavemap.NewReader(bytes.NewReader(file), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wavtest.SameChunks(t, "Reader.Metadata", asMeta(r.Metadata()), []wavtest.MetaChunk{{ID: "aaaa", Data: small}})
+	if got := streamAll[int16](t, r, 10); len(got) != 3 || got[2] != 3 {
+		t.Errorf("stream: %v", got)
+	}
+}
