@@ -42,6 +42,19 @@ import (
 // The container is plain RIFF with a JUNK chunk reserving room for an RF64
 // ds64 chunk; when the data passes 4 GiB the file is written as RF64
 // instead (opts.Container can force RIFF, RF64, BW64 or Wave64).
+//
+// opts.Metadata gives the file other chunks (LIST, bext, iXML, cue ...),
+// each written byte for byte in the order given: those without AfterData
+// between fmt (and fact) and the data, followed by a JUNK chunk of at
+// least 1 KiB that makes the data start at a multiple of 4096 (room for
+// the chunks to grow in place later); those with AfterData after the
+// audio and its pad byte, when Close commits the file (so Resize and
+// Append work until then), with the container's sizes counting them. A
+// Wave64 file gets the AfterData chunks before its data instead, after
+// the others: libsndfile (sox) reads every byte that follows a Wave64 data
+// chunk as audio. A chunk that frames the audio (fmt, fact, ds64, data,
+// JUNK and the other padding chunks) is refused with ErrArgument: Create
+// writes those itself.
 func Create(name string, format Format, frames int64, opts *Options) (*File, error) {
 	opts = opts.orDefault()
 	if err := format.Validate(); err != nil {
@@ -54,6 +67,18 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	spec, err := specFor(format, n, opts.Container)
 	if err != nil {
 		return nil, err
+	}
+	// Chunks after the data are written at Close: until then the data
+	// chunk is the last, so that Resize and Append can move its end.
+	// Wave64 readers (sox) take every byte after the data for audio, so
+	// Wave64 gets them before it.
+	before, after, err := opts.Metadata.layout(spec.Container != riff.ContainerWave64)
+	if err != nil {
+		return nil, err
+	}
+	spec.Before, spec.Spare = before, opts.Metadata.spare()
+	for i, c := range after { // kept until Close: the caller may change m meanwhile
+		after[i].Data = append([]byte(nil), c.Data...)
 	}
 	head, err := riff.Encode(spec)
 	if err != nil {
@@ -69,6 +94,18 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	if total < n {
 		return nil, fmt.Errorf("%w: %d bytes of audio", ErrSizeLimit, n)
 	}
+	if len(after) > 0 {
+		tr, err := riff.Trailer(spec.Container, n, after)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrArgument, err)
+		}
+		if opts.Container == RIFF && int64(len(head))+n+int64(len(tr))-8 > math.MaxUint32-1 {
+			return nil, fmt.Errorf("%w: %d bytes of audio and %d of chunks after it do not fit a RIFF file (use RF64 or AutoContainer)",
+				ErrSizeLimit, n, len(tr))
+		}
+	} else if opts.Container == RIFF && total-8 > math.MaxUint32-1 {
+		return nil, fmt.Errorf("%w: %d bytes of audio and a header of %d do not fit a RIFF file (use RF64 or AutoContainer)", ErrSizeLimit, n, len(head))
+	}
 	af, err := atomicfile.Create(name, &atomicfile.Options{Perm: opts.Perm, NoClobber: opts.NoClobber})
 	if err != nil {
 		if errors.As(err, new(*atomicfile.NotRegularError)) {
@@ -77,7 +114,7 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 		return nil, err
 	}
 	osf := af.File()
-	f := &File{name: name, mode: ReadWrite, osf: osf, size: total, syncFile: true, sparse: opts.Sparse, pending: af}
+	f := &File{name: name, mode: ReadWrite, osf: osf, size: total, syncFile: true, sparse: opts.Sparse, pending: af, after: after}
 	fail := func(err error) (*File, error) {
 		f.discard()
 		return nil, err
@@ -132,6 +169,9 @@ func (f *File) commit() error {
 	if uerr := f.mp.Unmap(); err == nil {
 		err = uerr
 	}
+	if err == nil && len(f.after) > 0 {
+		err = f.writeAfter()
+	}
 	if err != nil {
 		af.Abort()
 		return fmt.Errorf("wavemap: close %s: %w (the new file was removed; nothing changed at %s)", f.name, err, f.name)
@@ -139,6 +179,35 @@ func (f *File) commit() error {
 	if err := af.Commit(); err != nil {
 		return fmt.Errorf("wavemap: close %s: %w", f.name, err)
 	}
+	return nil
+}
+
+// writeAfter writes the chunks that follow the data of a File made by
+// Create (Options.Metadata), after its audio and pad byte, and then the
+// header's sizes, which count them: the RIFF size (ds64's too; a RIFF
+// header that these chunks take past 4 GiB becomes RF64, as in Resize).
+func (f *File) writeAfter() error {
+	n, err := f.hdr.Format.dataBytes(f.hdr.Frames)
+	if err != nil {
+		return err
+	}
+	s := f.hdr.riffSizes()
+	tr, err := riff.Trailer(s.Container, n, f.after)
+	if err != nil {
+		return err
+	}
+	end := f.hdr.DataOffset + n + int64(len(tr))
+	_, fields, err := s.Fields(n, end)
+	if err != nil {
+		return fmt.Errorf("%w: the chunks after the audio take the file to %d bytes: %w", ErrSizeLimit, end, err)
+	}
+	if _, err := f.osf.WriteAt(tr, f.hdr.DataOffset+n); err != nil {
+		return err
+	}
+	if err := writeFields(f.osf, fields); err != nil {
+		return err
+	}
+	f.size = end
 	return nil
 }
 
@@ -238,26 +307,57 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 // CreateLike makes a new file with the format of src and the given number
 // of frames (a negative count means as many as src has), as Create does:
 // it takes its name at Close. The samples are not copied: see CopyTo for
-// that.
+// that. The new file gets src's metadata chunks (see File.Metadata),
+// each on its side of the data, unless opts.Metadata says otherwise (a
+// non-nil empty Metadata gives it none).
 func CreateLike(name string, src *File, frames int64, opts *Options) (*File, error) {
 	if frames < 0 {
 		frames = src.Frames()
 	}
+	opts, err := src.withMetadata(opts)
+	if err != nil {
+		return nil, err
+	}
 	return Create(name, src.Format(), frames, opts)
+}
+
+// withMetadata returns opts with f's metadata chunks when opts.Metadata
+// is nil (a copy: opts is not changed).
+func (f *File) withMetadata(opts *Options) (*Options, error) {
+	if opts != nil && opts.Metadata != nil {
+		return opts, nil
+	}
+	m, err := f.Metadata()
+	if err != nil {
+		return nil, err
+	}
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Metadata = m
+	return &o, nil
 }
 
 // CopyTo writes the frames [from, to) of f into a new file of the same
 // format, created as Create does, and returns it mapped read-write; Close
-// gives it its name. The file's other chunks (LIST, bext ...) are not
-// copied. name may be f's own name: f keeps mapping the old file, which
-// the new one replaces at Close (except on Windows, where that Close
-// fails while f is open).
+// gives it its name. The file's metadata chunks (LIST, bext, iXML, cue
+// ...) are copied byte for byte, each on its side of the data, unless
+// opts.Metadata says otherwise (a non-nil empty Metadata copies none):
+// positions in them (cue points, bext's time reference) are not moved to
+// the range, see Metadata.Excerpt for that. name may be f's own name: f
+// keeps mapping the old file, which the new one replaces at Close (except
+// on Windows, where that Close fails while f is open).
 func (f *File) CopyTo(name string, from, to int64, opts *Options) (*File, error) {
 	if f.closed {
 		return nil, ErrClosed
 	}
 	if from < 0 || to < from || to > f.hdr.Frames {
 		return nil, fmt.Errorf("%w: frames [%d, %d) out of range [0, %d)", ErrArgument, from, to, f.hdr.Frames)
+	}
+	opts, err := f.withMetadata(opts)
+	if err != nil {
+		return nil, err
 	}
 	dst, err := Create(name, f.hdr.Format, to-from, opts)
 	if err != nil {

@@ -35,6 +35,9 @@ type File struct {
 	// pending is the temporary file of a File made by Create, which Close
 	// renames into place (commit) and Discard removes; nil otherwise.
 	pending *atomicfile.File
+	// after holds the chunks that Create's Options.Metadata puts after
+	// the data, which commit writes.
+	after []riff.RawChunk
 }
 
 // Open maps the audio of an existing WAVE file (RIFF, RF64, BW64 or

@@ -210,7 +210,9 @@ func ReadMetadata(r io.ReaderAt, h *Header) (*Metadata, error) {
 }
 
 // Metadata reads the file's metadata chunks (see Metadata) from the file.
-// It reads them each time it is called; the audio is not read.
+// It reads them each time it is called; the audio is not read. For a File
+// made by Create, the chunks that Close will write after the data are
+// included.
 func (f *File) Metadata() (*Metadata, error) {
 	if f.closed {
 		return nil, ErrClosed
@@ -222,5 +224,51 @@ func (f *File) Metadata() (*Metadata, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wavemap: %s: %w", f.name, err)
 	}
+	for _, c := range f.after {
+		m.Chunks = append(m.Chunks, RawChunk{ID: FourCC(c.ID), Data: append([]byte(nil), c.Data...), AfterData: true})
+	}
 	return m, nil
+}
+
+// metadataSpare is the least payload of the padding chunk that Create and
+// NewWriter put right before the data of a file with metadata chunks (the
+// data then starts at a multiple of riff.SpareAlign, 4096): room for
+// WriteMetadata to let the chunks before the data grow in place.
+const metadataSpare = 1024
+
+// layout returns the chunks of m to write before the data and after it,
+// checked: a chunk that frames the audio is refused with ErrArgument.
+// When the chunks cannot follow the data (afterOK false: a Wave64 file, a
+// stream of unknown length), those marked AfterData are written before
+// it, after the others.
+func (m *Metadata) layout(afterOK bool) (before, after []riff.RawChunk, err error) {
+	if m == nil {
+		return nil, nil, nil
+	}
+	var moved []riff.RawChunk
+	for _, c := range m.Chunks {
+		if framing(c.ID) {
+			return nil, nil, fmt.Errorf("%w: the metadata holds a %s chunk, which wavemap writes itself", ErrArgument, c.ID)
+		}
+		rc := riff.RawChunk{ID: riff.FourCC(c.ID), Data: c.Data}
+		switch {
+		case !c.AfterData:
+			before = append(before, rc)
+		case afterOK:
+			after = append(after, rc)
+		default:
+			moved = append(moved, rc)
+		}
+	}
+	return append(before, moved...), after, nil
+}
+
+// spare returns the room to reserve before the data for m: metadataSpare
+// when m has chunks, else none (the layout of a file without metadata
+// stays as it was).
+func (m *Metadata) spare() int {
+	if m == nil || len(m.Chunks) == 0 {
+		return 0
+	}
+	return metadataSpare
 }

@@ -101,8 +101,8 @@ func (a Advice) mmap() (mmap.Advice, bool) {
 }
 
 // Options adjust Open, OpenRaw and Create; NewReader uses Warn and Strict,
-// NewWriter uses Container. A nil *Options means the defaults, and every
-// field's zero value is its default.
+// NewWriter uses Container and Metadata. A nil *Options means the
+// defaults, and every field's zero value is its default.
 type Options struct {
 	// Warn, if not nil, is called with each recoverable problem found
 	// while opening, in file order. The problems are also kept in
@@ -149,6 +149,27 @@ type Options struct {
 	// not on file systems where the lock is local or absent (some NFS
 	// mounts; where the system has no locks the file opens unlocked).
 	NoLock bool
+	// Metadata, if not nil, holds the chunks that Create (and CreateLike,
+	// CopyTo and NewWriter) write into the new file besides those that
+	// frame the audio: LIST, bext, iXML, cue, smpl ... (see Metadata),
+	// byte for byte and in their order. Chunks without AfterData go
+	// between fmt (and fact) and the data, followed by a JUNK chunk of at
+	// least 1 KiB, so that the data starts at a multiple of 4096 and the
+	// chunks can later grow in place; chunks with AfterData follow the
+	// audio, written when the file is finished (Close), and the RIFF,
+	// ds64 or Wave64 sizes count them. Where chunks cannot follow the
+	// audio they are written before it, after the others: in Wave64 files
+	// (libsndfile, and so sox, reads every byte after a Wave64 data chunk
+	// as audio) and in a Writer's stream that cannot seek. Chunks that
+	// frame the audio (fmt, fact, ds64, data, JUNK and the other padding
+	// chunks) are refused with ErrArgument.
+	//
+	// nil means none for Create and NewWriter, and the source's chunks
+	// for CreateLike and CopyTo; a non-nil empty Metadata writes none. A
+	// file without metadata chunks has the layout it had before this
+	// field existed: the data at a multiple of 16, no room reserved.
+	// Open and OpenRaw ignore the field.
+	Metadata *Metadata
 }
 
 func (o *Options) orDefault() *Options {

@@ -35,6 +35,7 @@ type Reader struct {
 	limit  int64 // audio bytes the data chunk declares; -1 if the stream runs to its end
 	pos    int64 // audio bytes delivered so far
 	err    error // sticky: the end of the audio or a read error
+	meta   *Metadata
 }
 
 // NewReader reads the header of the WAVE stream r (RIFF, RF64, BW64 or
@@ -64,6 +65,7 @@ func NewReader(r io.Reader, opts *Options) (*Reader, error) {
 		return nil, err
 	}
 	rd := &Reader{hdr: *h, warn: opts.Warn, strict: opts.Strict, fsz: int64(h.Format.FrameSize()), limit: rh.DataSize}
+	rd.meta = streamMetadata(h, sa.head)
 	if rh.DataSize < 0 {
 		rd.hdr.Frames = -1
 	}
@@ -92,6 +94,29 @@ func (r *Reader) Header() *Header { return &r.hdr }
 
 // Format returns the format of the samples.
 func (r *Reader) Format() Format { return r.hdr.Format }
+
+// Metadata returns the metadata chunks of the stream (see Metadata) that
+// come before its audio, with their payloads, which NewReader kept while
+// it read the header (the first 16 MiB of the stream at most: a chunk
+// that ends past them is left out). A stream is not read beyond its
+// audio, so the chunks after the data are not seen: a file read through
+// Open has them all. The caller may change the result: each call returns
+// a new copy.
+func (r *Reader) Metadata() *Metadata { return r.meta.Clone() }
+
+// streamMetadata returns the metadata chunks of h (the header of a
+// stream, whose chunks stop at the data) whose payloads lie within head,
+// the first bytes of the stream.
+func streamMetadata(h *Header, head []byte) *Metadata {
+	m := &Metadata{}
+	for _, c := range h.Chunks {
+		if framing(c.ID) || c.Size < 0 || c.DataOffset < 0 || c.DataOffset+c.Size > int64(len(head)) {
+			continue
+		}
+		m.Chunks = append(m.Chunks, RawChunk{ID: c.ID, Data: head[c.DataOffset : c.DataOffset+c.Size : c.DataOffset+c.Size]})
+	}
+	return m
+}
 
 // Offset returns the number of whole frames delivered so far by
 // ReadFrames, ReadBlocks and Read.
@@ -301,7 +326,15 @@ type seqReaderAt struct {
 	pos  int64  // bytes consumed from r
 	tail []byte // the last bytes consumed: [pos-len(tail), pos)
 	err  error  // the error that ended r
+	// head holds the first bytes consumed, [0, len(head)), up to
+	// streamMetadataBudget of them: the payloads of the chunks before
+	// the audio, for Reader.Metadata.
+	head []byte
 }
+
+// streamMetadataBudget bounds the header bytes a Reader keeps for
+// Metadata: chunks that end past it are left out.
+const streamMetadataBudget = 16 << 20
 
 // keepTail bounds the bytes kept for reads that step back.
 const keepTail = 64 << 10
@@ -358,8 +391,12 @@ func (s *seqReaderAt) skip(n int64) error {
 	return nil
 }
 
-// remember appends b to the tail, keeping at most keepTail bytes.
+// remember appends b to the tail, keeping at most keepTail bytes, and to
+// head while it is below streamMetadataBudget.
 func (s *seqReaderAt) remember(b []byte) {
+	if s.pos == int64(len(s.head)) && len(s.head) < streamMetadataBudget {
+		s.head = append(s.head, b[:min(len(b), streamMetadataBudget-len(s.head))]...)
+	}
 	s.pos += int64(len(b))
 	if len(b) >= keepTail {
 		s.tail = append(s.tail[:0], b[len(b)-keepTail:]...)

@@ -52,7 +52,10 @@ func (w *Writer) Reserve(frames int64) error {
 	}
 	audio := w.n + frames*fs
 	end := w.start + w.head + audio
-	if audio&1 == 1 && w.spec.Container != riff.ContainerWave64 {
+	switch {
+	case len(w.after) > 0:
+		end += audio&1 + w.tail // the pad byte and the chunks after the audio (never in Wave64)
+	case audio&1 == 1 && w.spec.Container != riff.ContainerWave64:
 		end++ // the pad byte
 	}
 	if end <= st.Size() {

@@ -15,6 +15,9 @@ import (
 // writable (Create or ReadWrite); opts.DryRun makes it count the clipped
 // samples without writing dst. When ctx is done the pass stops with an
 // error wrapping ctx.Err(), and dst holds the frames converted so far.
+//
+// Only samples are written: dst's metadata chunks are those it was
+// created with (CreateLike copies src's; see Options.Metadata).
 func Transcode(ctx context.Context, dst, src *File, opts *PassOptions) (clipped int64, err error) {
 	if dst == nil || src == nil {
 		return 0, fmt.Errorf("wavemap: Transcode: nil File: %w", ErrArgument)

@@ -24,6 +24,9 @@ const transcodeStreamBlock = 1 << 20
 // no further block is written and the error wraps ctx.Err(); w then holds
 // a prefix of the converted frames (close it and remove what it wrote).
 //
+// Only samples are written: w's metadata chunks are those given to
+// NewWriter in Options.Metadata (src.Metadata() to keep src's).
+//
 // Unless Reserve was called on w already, TranscodeTo first reserves room
 // for all of src's frames (see Writer.Reserve), so a disk too small for
 // the output fails before any conversion.

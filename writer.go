@@ -38,8 +38,10 @@ type Writer struct {
 	n      int64 // audio bytes written
 	err    error // sticky write error
 	closed bool
-	swap   []byte       // byte-order scratch for big-endian hosts
-	res    *reservation // set by Reserve
+	swap   []byte          // byte-order scratch for big-endian hosts
+	res    *reservation    // set by Reserve
+	after  []riff.RawChunk // Options.Metadata's chunks to write after the audio (seekable only)
+	tail   int64           // bytes of those chunks, after even audio
 }
 
 // writerBuffer is the Writer's buffer size.
@@ -54,6 +56,16 @@ const writerBuffer = 64 << 10
 //
 // NewWriter checks whether w can seek by asking it for its current offset
 // (Seek(0, io.SeekCurrent)); the header is written there.
+//
+// opts.Metadata gives the stream other chunks, as for Create: those
+// without AfterData go into the header, before the data (with a JUNK
+// chunk of at least 1 KiB after them, the data then starting at a
+// multiple of 4096 from the header's start). Those with AfterData follow
+// the audio, written by Close, when w can seek and the container is not
+// Wave64. A destination that cannot seek gets them in the header too,
+// after the others: its sizes stay the streaming placeholders, and a
+// reader of such a stream takes every byte after the data chunk's header
+// for audio, so nothing can follow the audio.
 func NewWriter(w io.Writer, format Format, opts *Options) (*Writer, error) {
 	opts = opts.orDefault()
 	if w == nil {
@@ -66,20 +78,39 @@ func NewWriter(w io.Writer, format Format, opts *Options) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	head, err := riff.Encode(spec)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrArgument, err)
-	}
-	wr := &Writer{dst: w, format: format, spec: spec, head: int64(len(head)), max: 1 << 62}
-	if opts.Container == RIFF {
-		// The RIFF size counts the header and the pad byte, minus 8.
-		wr.max = math.MaxUint32 - wr.head
-	}
+	wr := &Writer{dst: w, format: format}
 	if ws, ok := w.(io.WriteSeeker); ok {
 		if off, err := ws.Seek(0, io.SeekCurrent); err == nil && off >= 0 {
 			wr.seeker, wr.start = ws, off
 			wr.at, _ = w.(io.WriterAt)
 		}
+	}
+	// Chunks after the data need sizes that say where the audio ends:
+	// a stream that cannot seek gets them before it, as Wave64 does.
+	before, after, err := opts.Metadata.layout(wr.seeker != nil && spec.Container != riff.ContainerWave64)
+	if err != nil {
+		return nil, err
+	}
+	spec.Before, spec.Spare = before, opts.Metadata.spare()
+	for i, c := range after { // kept until Close: the caller may change m meanwhile
+		after[i].Data = append([]byte(nil), c.Data...)
+	}
+	head, err := riff.Encode(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrArgument, err)
+	}
+	wr.spec, wr.after, wr.head, wr.max = spec, after, int64(len(head)), 1<<62
+	if len(after) > 0 {
+		tr, err := riff.Trailer(spec.Container, 0, after)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrArgument, err)
+		}
+		wr.tail = int64(len(tr))
+	}
+	if opts.Container == RIFF {
+		// The RIFF size counts the header, the pad byte and the chunks
+		// after the audio, minus 8.
+		wr.max = math.MaxUint32 - wr.head - wr.tail
 	}
 	wr.bw = bufio.NewWriterSize(w, writerBuffer)
 	if _, err := wr.bw.Write(head); err != nil {
@@ -185,8 +216,9 @@ func (w *Writer) Flush() error {
 
 // Close finishes the file: it flushes the buffer and, when the destination
 // can seek, writes the pad byte that follows odd-sized audio (not in
-// Wave64), writes the final sizes into the header and leaves the
-// destination's offset at the end of the file. A stream of unknown length
+// Wave64) and the chunks of Options.Metadata that go after the audio,
+// writes the final sizes into the header and leaves the destination's
+// offset at the end of the file. A stream of unknown length
 // gets no pad byte, since its readers would take it for audio. It does not close the destination. If the
 // bytes written do not make whole frames, the file is finished all the same
 // (readers ignore the ragged tail) and Close reports it with an error
@@ -203,7 +235,18 @@ func (w *Writer) Close() error {
 	// byte to the end for audio: the pad byte is written only when the
 	// sizes will say where the audio ends.
 	end := w.start + w.head + w.n
-	if w.n&1 == 1 && w.seeker != nil && w.spec.Container != riff.ContainerWave64 {
+	switch {
+	case len(w.after) > 0:
+		// Only a destination that can seek has chunks after the audio.
+		tr, err := riff.Trailer(w.spec.Container, w.n, w.after)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrArgument, err)
+		}
+		if _, err := w.bw.Write(tr); err != nil {
+			return err
+		}
+		end += int64(len(tr))
+	case w.n&1 == 1 && w.seeker != nil && w.spec.Container != riff.ContainerWave64:
 		if err := w.bw.WriteByte(0); err != nil {
 			return err
 		}
@@ -232,7 +275,7 @@ func (w *Writer) Close() error {
 // the same length for every size, so the audio does not move.
 func (w *Writer) patch() error {
 	spec := w.spec
-	spec.DataSize = w.n
+	spec.DataSize, spec.After = w.n, w.after
 	head, err := riff.Encode(spec)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)

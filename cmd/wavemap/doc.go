@@ -52,6 +52,22 @@ temporary file behind, which looks like a WAVE file but is unfinished:
 the next command writing that output, and check, report it, and
 check --clean removes it.
 
+Metadata chunks survive: convert, cut, cat and raw write every chunk of
+the input that does not frame its audio (LIST, bext, iXML, cue, smpl,
+_PMX and chunks wavemap does not know) into the output byte for byte, in
+their order and on their side of the data chunk; only fmt, fact, ds64,
+the JUNK padding and data are written anew. An output with such chunks
+has its audio at a multiple of 4096 bytes, after a JUNK chunk of at least
+1 KiB (room for the chunks to grow in place). A Wave64 output gets the
+chunks that followed the audio before it: libsndfile, and so sox, reads
+every byte after a Wave64 data chunk as audio. What a command changes in
+them (cue points moved or dropped by cut, those of later inputs added by
+cat, an MD5 of the audio removed by convert) is said on standard error,
+one line each ("wavemap CMD: FILE: metadata: ..."), unless -q is given,
+and listed in --json as "metadata", an array of strings. gain and
+normalize change samples only: their notes name the chunks that the
+edit leaves describing the old samples. fix changes size fields only.
+
 The output must be a regular file or not exist: a FIFO, device, socket or
 directory (even through a symlink) is refused before anything is created,
 and so is a read-only file, which is kept. A symlink at the output's name
@@ -139,8 +155,11 @@ Writes a copy of IN in another sample encoding (never resampling, so
 scaling: integers to floats divide by 2^(bits-1), floats to integers round
 to nearest and clip, and the clipped samples are counted. The conversion
 runs on every core while the output is written. The container follows
---container (same, the default, keeps IN's RF64, BW64 or Wave64). --json
-keys: file, output, from, to, frames, clipped.
+--container (same, the default, keeps IN's RF64, BW64 or Wave64). The
+metadata chunks are kept, but for those that describe the old samples (an
+MD5 of the audio, a levl peak envelope), which are removed, and bext's
+loudness fields, which are cleared. --json keys: file, output, from, to,
+frames, clipped, metadata.
 
 # cut
 
@@ -151,15 +170,19 @@ Copies the frames from --from (default the start) up to, not including,
 ("1.5"), a count of frames followed by s as in sox ("72000s"), or
 [hh:]mm:ss.ms ("00:01:02.500"); seconds are rounded to the nearest frame.
 The output keeps an RF64, BW64 or Wave64 input's container (--container
-same, the default); otherwise it is RIFF, or RF64 past 4 GiB. Other chunks
-(LIST, bext ...) are not copied.
+same, the default); otherwise it is RIFF, or RF64 past 4 GiB. The
+metadata chunks are kept, with their positions moved to the range: cue
+points outside it dropped, the others and bext's time reference moved by
+--from.
 
 # cat
 
 	wavemap cat [--container C] [--json] IN... OUT
 
 Joins the inputs, which must have the same encoding, channels, sample
-rate, valid bits and channel mask, into OUT.
+rate, valid bits and channel mask, into OUT. OUT gets the metadata chunks
+of the first input, and the cue points of the others at the frames where
+their audio lands.
 
 # raw
 
@@ -169,7 +192,11 @@ rate, valid bits and channel mask, into OUT.
 The first form wraps headerless samples in a WAVE header: --offset bytes
 are skipped at the start of IN, --trailer bytes left at its end, and
 --frames limits the count; a partial frame at the end is reported and left
-out. The second form writes the samples of a WAVE file, without any
+out. When IN is itself a WAVE file whose header --offset skips exactly
+(its audio starts there, in frames of the same size, and the frames taken
+stay within its data chunk: give the chunks after it as --trailer), its
+metadata chunks are kept, with a note; otherwise a note says why they are
+left out. The second form writes the samples of a WAVE file, without any
 header, to OUT.raw.
 
 # gen

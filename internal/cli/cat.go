@@ -54,11 +54,27 @@ func runCat(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The first input's chunks are kept, with the cue points of the
+	// others added at the frames where their audio lands.
+	m, err := inputMetadata(srcs[0])
+	if err != nil {
+		return err
+	}
+	var notes []string
+	offset := srcs[0].Frames()
+	for _, f := range srcs[1:] {
+		mi, err := inputMetadata(f)
+		if err != nil {
+			return err
+		}
+		notes = append(notes, m.AppendCues(mi, offset)...)
+		offset += f.Frames()
+	}
 	out, err := newOutputFile(e, "cat", outName, ins...)
 	if err != nil {
 		return err
 	}
-	dst, err := out.create(srcs[0].Format(), frames, c)
+	dst, err := out.create(srcs[0].Format(), frames, c, m)
 	if err != nil {
 		return err
 	}
@@ -82,10 +98,11 @@ func runCat(ctx context.Context, e *env, args []string) error {
 	if err := out.commit(dst); err != nil {
 		return err
 	}
+	notes = metadataNotes(e, "cat", outName, *quiet, notes)
 	if *asJSON {
 		fm := srcs[0].Format()
 		return printJSON(e, outputJSON{File: outName, Container: made.String(), Encoding: fm.Encoding.String(),
-			Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: frames, To: frames, Inputs: ins})
+			Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: frames, To: frames, Inputs: ins, Metadata: notes})
 	}
 	return nil
 }

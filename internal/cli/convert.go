@@ -15,6 +15,8 @@ type convertJSON struct {
 	To      string `json:"to"`
 	Frames  int64  `json:"frames"`
 	Clipped int64  `json:"clipped"`
+	// Metadata holds the notes on the metadata chunks carried over.
+	Metadata []string `json:"metadata"`
 }
 
 func runConvert(ctx context.Context, e *env, args []string) error {
@@ -55,6 +57,14 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The chunks are kept; those that describe the samples as they were
+	// (an MD5 of the audio, a levl peak envelope, bext loudness) are
+	// removed or cleared.
+	m, err := inputMetadata(src)
+	if err != nil {
+		return err
+	}
+	notes := m.AudioChanged()
 	// The output is written under a temporary name and renamed into
 	// place when complete (see outputFile).
 	o, err := newOutputFile(e, "convert", out, in)
@@ -71,7 +81,7 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := wavemap.NewWriter(osf, df, &wavemap.Options{Container: c})
+	w, err := wavemap.NewWriter(osf, df, &wavemap.Options{Container: c, Metadata: m})
 	if err != nil {
 		return o.finish(err)
 	}
@@ -88,7 +98,8 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	if err := o.finish(w.Close()); err != nil { // syncs, closes and renames the file
 		return err
 	}
-	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped}
+	notes = metadataNotes(e, "convert", out, *quiet, notes)
+	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped, Metadata: notes}
 	if *asJSON {
 		return printJSON(e, j)
 	}

@@ -60,11 +60,18 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	m, err := inputMetadata(src)
+	if err != nil {
+		return err
+	}
+	// The chunks are kept, their positions moved to the range (cue
+	// points outside it dropped, bext's time reference advanced).
+	m, notes := m.Excerpt(a, b, rate)
 	out, err := newOutputFile(e, "cut", outName, in)
 	if err != nil {
 		return err
 	}
-	dst, err := out.create(src.Format(), b-a, c)
+	dst, err := out.create(src.Format(), b-a, c, m)
 	if err != nil {
 		return err
 	}
@@ -80,9 +87,10 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	if err := out.commit(dst); err != nil {
 		return err
 	}
+	notes = metadataNotes(e, "cut", outName, *quiet, notes)
 	if *asJSON {
 		return printJSON(e, outputJSON{File: outName, Container: made.String(), Encoding: src.Format().Encoding.String(),
-			Channels: src.Format().Channels, SampleRate: rate, Frames: b - a, From: a, To: b})
+			Channels: src.Format().Channels, SampleRate: rate, Frames: b - a, From: a, To: b, Metadata: notes})
 	}
 	return nil
 }

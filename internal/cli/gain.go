@@ -87,6 +87,26 @@ type gainJSON struct {
 	PeakBefore *jsonFloat `json:"peak_before_dbfs,omitempty"`
 	Target     *jsonFloat `json:"target_dbfs,omitempty"`
 	Silent     bool       `json:"silent,omitempty"`
+	// Metadata holds the notes on the file's metadata chunks that the
+	// edit made stale (see staleMetadata).
+	Metadata []string `json:"metadata"`
+}
+
+// staleMetadata returns, for a file whose samples an edit changed in
+// place, the notes on its metadata chunks m that describe the samples as
+// they were (what AudioChanged would change: an MD5 of the audio, a levl
+// peak envelope, bext loudness). They are reported, not rewritten: the
+// file's chunks stay as they were.
+//
+// TODO: write the updated chunks back in place with the in-place
+// metadata writer (WriteMetadata) once it exists, and report them as
+// updated instead of stale.
+func staleMetadata(m *wavemap.Metadata) []string {
+	var notes []string
+	for _, n := range m.AudioChanged() {
+		notes = append(notes, "stale after the edit, not updated in the file: "+n)
+	}
+	return notes
 }
 
 func runGain(ctx context.Context, e *env, args []string) error {
@@ -137,6 +157,11 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	m, err := inputMetadata(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
 	clipped, err := wavemap.Gain(ctx, f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize()),
@@ -146,7 +171,12 @@ func runGain(ctx context.Context, e *env, args []string) error {
 		keptJournal(e, "gain", name, journal)
 		return fileError(name, journalHint(err, journal))
 	}
-	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry}
+	var stale []string
+	if !*dry {
+		stale = staleMetadata(m)
+	}
+	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry,
+		Metadata: metadataNotes(e, "gain", name, *quiet, stale)}
 	if *asJSON {
 		return printJSON(e, j)
 	}
@@ -193,6 +223,11 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	m, err := inputMetadata(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
 	fm := f.Format()
 	size := f.Frames() * int64(fm.FrameSize())
 	passes := int64(2)
@@ -222,7 +257,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	}
 	before := jsonFloat(20 * math.Log10(top))
 	target := jsonFloat(peak.v)
-	j := gainJSON{File: name, Format: fm.String(), Factor: 1, DB: 0, DryRun: *dry, PeakBefore: &before, Target: &target}
+	j := gainJSON{File: name, Format: fm.String(), Factor: 1, DB: 0, DryRun: *dry, PeakBefore: &before, Target: &target, Metadata: []string{}}
 	if top == 0 {
 		j.Silent = true
 		if err := f.Close(); err != nil {
@@ -252,6 +287,9 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	if err = finishEdit(f, err); err != nil {
 		keptJournal(e, "normalize", name, journal)
 		return fileError(name, journalHint(err, journal))
+	}
+	if !*dry {
+		j.Metadata = metadataNotes(e, "normalize", name, *quiet, staleMetadata(m))
 	}
 	if *asJSON {
 		return printJSON(e, j)

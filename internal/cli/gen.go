@@ -59,7 +59,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := out.create(format, n, c)
+	f, err := out.create(format, n, c, nil)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type outputJSON struct {
 	From       int64    `json:"from"`
 	To         int64    `json:"to"`
 	Inputs     []string `json:"inputs,omitempty"` // cat only
+	// Metadata holds the notes on the metadata chunks carried over from
+	// the input: what was changed or left out (see metadataNotes).
+	Metadata []string `json:"metadata"`
 }
 
 // jsonFloat is a float64 that JSON encodes as null when it is infinite or

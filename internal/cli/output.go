@@ -84,9 +84,13 @@ func leftoverNote(p atomicfile.Partial) string {
 		p.Path, p.Size, p.ModTime.Format("2006-01-02 15:04:05"), p.Target)
 }
 
-// create makes the output WAVE file, which commit gives its name.
-func (o *outputFile) create(fm wavemap.Format, frames int64, c wavemap.Container) (*wavemap.File, error) {
-	f, err := wavemap.Create(o.name, fm, frames, &wavemap.Options{Container: c, Perm: o.perm})
+// create makes the output WAVE file, with the metadata chunks of m
+// (none if m is nil), which commit gives its name.
+func (o *outputFile) create(fm wavemap.Format, frames int64, c wavemap.Container, m *wavemap.Metadata) (*wavemap.File, error) {
+	if m == nil {
+		m = &wavemap.Metadata{}
+	}
+	f, err := wavemap.Create(o.name, fm, frames, &wavemap.Options{Container: c, Perm: o.perm, Metadata: m})
 	if err != nil {
 		return nil, o.errorf(err)
 	}
@@ -219,4 +223,30 @@ func parseContainer(s string) (wavemap.Container, error) {
 		return wavemap.Wave64, nil
 	}
 	return 0, usagef("unknown container %q (want auto, riff, rf64, bw64 or w64)", s)
+}
+
+// metadataNotes prints the notes on an output's (or an edited file's)
+// metadata chunks on standard error, one line each ("wavemap CMD: NAME:
+// metadata: NOTE"), unless quiet, and returns them for --json, never nil
+// (an empty array).
+func metadataNotes(e *env, cmd, name string, quiet bool, notes []string) []string {
+	if !quiet {
+		for _, n := range notes {
+			fmt.Fprintf(e.stderr, "wavemap %s: %s: metadata: %s\n", cmd, name, n)
+		}
+	}
+	if notes == nil {
+		return []string{}
+	}
+	return notes
+}
+
+// inputMetadata reads the metadata chunks of an input, as an error about
+// that input.
+func inputMetadata(f *wavemap.File) (*wavemap.Metadata, error) {
+	m, err := f.Metadata()
+	if err != nil {
+		return nil, fileError(f.Name(), err)
+	}
+	return m, nil
 }

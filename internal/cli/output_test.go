@@ -333,7 +333,7 @@ func TestKilledRunLeftovers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dst, err := o.create(src.Format(), src.Frames(), wavemap.AutoContainer)
+		dst, err := o.create(src.Format(), src.Frames(), wavemap.AutoContainer, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

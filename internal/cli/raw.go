@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/wavemap/wavemap"
 )
@@ -119,7 +120,9 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 		err = extractTo(ctx, out, data, p)
 	} else {
 		var dst *wavemap.File
-		dst, err = out.create(fm, src.Frames(), c)
+		m, notes := rawMetadata(in, src)
+		j.Metadata = notes
+		dst, err = out.create(fm, src.Frames(), c, m)
 		if err == nil {
 			j.Container = dst.Header().Container.String()
 			if err = copyChunked(ctx, dst.Bytes(), data, p, 0); err != nil {
@@ -134,10 +137,51 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	j.Metadata = metadataNotes(e, "raw", outName, *quiet, j.Metadata)
 	if *asJSON {
 		return printJSON(e, j)
 	}
 	return nil
+}
+
+// rawMetadata returns the metadata chunks to keep when the samples of
+// src, opened as headerless, are wrapped in a WAVE header: none, unless
+// the input is itself a WAVE file whose header the raw description skips
+// exactly (its data starts at --offset and holds the frames taken, of the
+// same size), as when a file with a wrong header is given the right
+// format. The chunks are then kept as they are, with a note; when they
+// cannot be, a note says why.
+func rawMetadata(in string, src *wavemap.File) (*wavemap.Metadata, []string) {
+	osf, err := os.Open(in)
+	if err != nil {
+		return nil, nil
+	}
+	defer osf.Close()
+	st, err := osf.Stat()
+	if err != nil {
+		return nil, nil
+	}
+	h, err := wavemap.ReadHeader(osf, st.Size(), nil)
+	if err != nil {
+		return nil, nil // not a WAVE file: nothing to keep
+	}
+	m, err := wavemap.ReadMetadata(osf, h)
+	if err != nil || len(m.Chunks) == 0 {
+		return nil, nil
+	}
+	fm := src.Format()
+	switch {
+	case h.DataOffset != src.Header().DataOffset:
+		return nil, []string{fmt.Sprintf("%d chunks of %s's WAVE header left out: its audio starts at byte %d, not at --offset %d",
+			len(m.Chunks), in, h.DataOffset, src.Header().DataOffset)}
+	case h.Format.FrameSize() != fm.FrameSize():
+		return nil, []string{fmt.Sprintf("%d chunks of %s's WAVE header left out: its frames are of %d bytes, not %d (positions in them would be wrong)",
+			len(m.Chunks), in, h.Format.FrameSize(), fm.FrameSize())}
+	case src.Frames() > h.Frames:
+		return nil, []string{fmt.Sprintf("%d chunks of %s's WAVE header left out: the %d frames taken run past its data chunk (%d frames; --trailer leaves the chunks after it out)",
+			len(m.Chunks), in, src.Frames(), h.Frames)}
+	}
+	return m, []string{fmt.Sprintf("kept the %d chunks of %s's WAVE header", len(m.Chunks), in)}
 }
 
 // extractTo writes data, read from a mapping, to the output as plain

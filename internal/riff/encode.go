@@ -38,6 +38,45 @@ type Spec struct {
 	// right after its data, odd or not: libsndfile (sox) and ffmpeg count
 	// any byte after it as audio.
 	DataSize int64
+	// Before are chunks written as they are between fmt (and fact) and
+	// the data: their ids (in Wave64 the GUID of each id, see
+	// W64GUID), their payloads and the pad byte of an odd payload (in
+	// Wave64, zeros to a multiple of 8).
+	Before []RawChunk
+	// After are chunks that follow the audio. Encode does not write them
+	// (Trailer does), but the container size it writes counts them when
+	// DataSize is known.
+	After []RawChunk
+	// Spare, when above zero, makes room for the chunks before the data
+	// to grow in place: a padding chunk (JUNK) of at least Spare bytes of
+	// payload right before the data chunk, which then starts at a
+	// multiple of SpareAlign.
+	Spare int
+}
+
+// RawChunk is a chunk that Encode and Trailer write as given.
+type RawChunk struct {
+	ID   FourCC
+	Data []byte
+}
+
+// SpareAlign is the multiple of which the audio starts when Spec.Spare
+// asks for room before it: a page, so that the audio of a file whose
+// chunks grow in place never moves.
+const SpareAlign = 4096
+
+// maxChunkPayload bounds the payload of a chunk of Before and After: a
+// 32-bit RIFF size below 0xFFFFFFFF (which RF64 reserves for ds64).
+const maxChunkPayload = 0xFFFFFFFE
+
+// reserved reports whether chunks with this id are written by Encode
+// itself and may not be among Before and After.
+func reserved(id FourCC) bool {
+	switch id {
+	case IDFmt, IDData, IDFact, IDDS64:
+		return true
+	}
+	return false
 }
 
 // layout is the shape of an encoded header.
@@ -46,7 +85,8 @@ type layout struct {
 	ext        bool      // fmt is WAVE_FORMAT_EXTENSIBLE
 	fmtLen     int       // fmt payload: 16, 18 or 40
 	fact       bool
-	pad        int // payload of the padding chunk before data; -1 for none
+	pad        int   // payload of the padding chunk before data; -1 for none
+	before     int64 // bytes of the Before chunks, headers and padding included
 	size       int64
 	blockAlign int
 	validBits  int
@@ -134,42 +174,85 @@ func (s Spec) plan() (layout, error) {
 	}
 	l.fact = s.Tag != TagPCM
 	l.container = c
-	if c == ContainerWave64 {
-		// riff+size+wave, fmt chunk aligned to 8, fact with a 64-bit count.
-		base := int64(40) + align8(int64(w64Header+l.fmtLen))
-		if l.fact {
-			base += w64Header + 8
-		}
-		l.pad = -1
-		if (base+w64Header)%16 != 0 {
-			// A junk chunk of 40 bytes moves the data by 8 modulo 16 (one
-			// of 24, the shortest, is rejected by ffmpeg).
-			l.pad = 16
-			base += w64Header + int64(l.pad)
-		}
-		l.size = base + w64Header
-	} else {
-		// RIFF header, JUNK or ds64 (8+28), fmt, fact.
-		base := int64(12 + 36 + 8 + l.fmtLen)
-		if l.fact {
-			base += 12
-		}
-		l.pad = -1
-		if r := (base + 8) % 16; r != 0 {
-			l.pad = int((16 + 8 - r) % 16) // chunk of 8+pad bytes
-			base += 8 + int64(l.pad)
-		}
-		l.size = base + 8
-	}
 	if s.DataSize > 1<<62 {
 		return l, specErr("data size %d is too large", s.DataSize)
 	}
+	if s.Spare < 0 || s.Spare > 1<<30 {
+		return l, specErr("spare room of %d bytes", s.Spare)
+	}
+	var extra int64 // payload bytes of Before and After
+	for _, list := range [][]RawChunk{s.Before, s.After} {
+		for _, ch := range list {
+			if reserved(ch.ID) {
+				return l, specErr("a %s chunk among the chunks to write as they are: Encode writes it itself", ch.ID)
+			}
+			if len(ch.Data) > maxChunkPayload {
+				return l, specErr("chunk %s of %d bytes (%d at most)", ch.ID, len(ch.Data), int64(maxChunkPayload))
+			}
+			extra += int64(len(ch.Data))
+			if extra > 1<<40 {
+				return l, specErr("more than 2^40 bytes of chunks to write as they are")
+			}
+		}
+	}
+	l.before = chunksSize(c, s.Before)
+	hdr := int64(8)
+	var base int64
+	if c == ContainerWave64 {
+		// riff+size+wave, fmt chunk aligned to 8, fact with a 64-bit count.
+		hdr = w64Header
+		base = int64(40) + align8(int64(w64Header+l.fmtLen))
+		if l.fact {
+			base += w64Header + 8
+		}
+	} else {
+		// RIFF header, JUNK or ds64 (8+28), fmt, fact.
+		base = int64(12 + 36 + 8 + l.fmtLen)
+		if l.fact {
+			base += 12
+		}
+	}
+	base += l.before
+	l.pad = -1
+	switch {
+	case s.Spare > 0:
+		// The data chunk's header ends at a multiple of SpareAlign,
+		// with a padding chunk of at least Spare bytes before it.
+		end := (base + hdr + int64(s.Spare) + hdr + SpareAlign - 1) / SpareAlign * SpareAlign
+		l.pad = int(end - hdr - hdr - base)
+		base += hdr + int64(l.pad)
+	case c == ContainerWave64 && (base+w64Header)%16 != 0:
+		// A junk chunk of 40 bytes moves the data by 8 modulo 16 (one
+		// of 24, the shortest, is rejected by ffmpeg).
+		l.pad = 16
+		base += w64Header + int64(l.pad)
+	case c != ContainerWave64 && (base+8)%16 != 0:
+		l.pad = int((16 + 8 - (base+8)%16) % 16) // chunk of 8+pad bytes
+		base += 8 + int64(l.pad)
+	}
+	l.size = base + hdr
 	return l, nil
 }
 
+// chunksSize returns the bytes that chunks take in container c: headers,
+// payloads and the pad byte of odd payloads, or the zeros up to a
+// multiple of 8 in Wave64.
+func chunksSize(c Container, chunks []RawChunk) int64 {
+	var n int64
+	for _, ch := range chunks {
+		if c == ContainerWave64 {
+			n += align8(w64Header + int64(len(ch.Data)))
+		} else {
+			n += 8 + int64(len(ch.Data)) + int64(len(ch.Data)&1)
+		}
+	}
+	return n
+}
+
 // HeaderSize returns the length of the header Encode writes for s: the
-// byte offset of the first audio byte. It is a multiple of 16 and does not
-// depend on s.DataSize.
+// byte offset of the first audio byte. It is a multiple of 16 (of
+// SpareAlign when s.Spare is set) and does not depend on s.DataSize or
+// s.After.
 func HeaderSize(s Spec) (int64, error) {
 	l, err := s.plan()
 	if err != nil {
@@ -189,7 +272,12 @@ func HeaderSize(s Spec) (int64, error) {
 // is written as RF64, its ds64 in place of the JUNK chunk, with the same
 // length: a file can be rewritten in place when it grows past 4 GiB.
 // Encode with any DataSize returns a header of the same length for a
-// given Spec otherwise.
+// given Spec otherwise. The chunks of s.Before come after fmt and fact,
+// before the padding chunk; with s.Spare the padding chunk holds at least
+// that many bytes and the data starts at a multiple of SpareAlign.
+//
+// The container size counts the bytes Trailer returns for s.After, which
+// the caller writes after the audio.
 //
 // fmt is the 16-byte PCMWAVEFORMAT for PCM of at most 2 channels and 16
 // bits with all bits valid and no channel mask, the 18-byte WAVEFORMATEX
@@ -212,7 +300,11 @@ func Encode(s Spec) ([]byte, error) {
 		return nil, fmt.Errorf("riff: internal error: header of %d bytes, planned %d", len(b), l.size)
 	}
 	sz := NewSizes(l.container, chunks, l.size, l.blockAlign)
-	_, fields, err := sz.Fields(s.DataSize, sz.End(s.DataSize))
+	end := sz.End(s.DataSize)
+	if s.DataSize >= 0 {
+		end = l.size + s.DataSize + trailerSize(l.container, s.DataSize, s.After)
+	}
+	_, fields, err := sz.Fields(s.DataSize, end)
 	if err != nil {
 		return nil, fmt.Errorf("riff: internal error: %w", err)
 	}
@@ -284,6 +376,12 @@ func encodeRIFF(s Spec, l layout) ([]byte, []Chunk) {
 	if l.fact {
 		chunk(IDFact, make([]byte, 4), 4)
 	}
+	for _, ch := range s.Before {
+		chunk(ch.ID, ch.Data, int64(len(ch.Data)))
+		if len(ch.Data)&1 == 1 {
+			b = append(b, 0)
+		}
+	}
 	if l.pad >= 0 {
 		chunk(IDJUNK, make([]byte, l.pad), int64(l.pad))
 	}
@@ -313,9 +411,64 @@ func encodeW64(s Spec, l layout) ([]byte, []Chunk) {
 	if l.fact {
 		chunk(w64Fact, make([]byte, 8), 8)
 	}
+	for _, ch := range s.Before {
+		chunk(W64GUID(ch.ID), ch.Data, int64(len(ch.Data)))
+	}
 	if l.pad >= 0 {
 		chunk(w64Junk, make([]byte, l.pad), int64(l.pad))
 	}
 	chunk(w64Data, nil, s.DataSize)
 	return b, chunks
+}
+
+// trailerSize returns the length of what Trailer returns.
+func trailerSize(c Container, n int64, chunks []RawChunk) int64 {
+	switch {
+	case c != ContainerWave64:
+		return n&1 + chunksSize(c, chunks)
+	case len(chunks) == 0:
+		return 0
+	}
+	return align8(n) - n + chunksSize(c, chunks)
+}
+
+// Trailer returns the bytes that follow n bytes of audio (n >= 0) in
+// container c, the chunks after it included: in RIFF, RF64 and BW64 the
+// pad byte of odd audio, then the chunks, each with the pad byte of an
+// odd payload; in Wave64, when there are chunks, zeros up to a multiple
+// of 8, then the chunks, each padded to a multiple of 8 (a Wave64 file
+// without chunks after its audio ends right after it). Encode's container
+// size counts these bytes for the chunks of Spec.After.
+func Trailer(c Container, n int64, chunks []RawChunk) ([]byte, error) {
+	if n < 0 {
+		return nil, specErr("a trailer after an unknown amount of audio")
+	}
+	for _, ch := range chunks {
+		if reserved(ch.ID) {
+			return nil, specErr("a %s chunk among the chunks to write as they are: Encode writes it itself", ch.ID)
+		}
+		if len(ch.Data) > maxChunkPayload {
+			return nil, specErr("chunk %s of %d bytes (%d at most)", ch.ID, len(ch.Data), int64(maxChunkPayload))
+		}
+	}
+	b := make([]byte, trailerSize(c, n, chunks)-chunksSize(c, chunks), trailerSize(c, n, chunks))
+	for _, ch := range chunks {
+		if c == ContainerWave64 {
+			g := W64GUID(ch.ID)
+			b = append(b, g[:]...)
+			b = le.AppendUint64(b, uint64(w64Header+len(ch.Data)))
+			b = append(b, ch.Data...)
+			for (n+int64(len(b)))%8 != 0 { // the audio starts at a multiple of 8
+				b = append(b, 0)
+			}
+			continue
+		}
+		b = append(b, ch.ID[:]...)
+		b = le.AppendUint32(b, uint32(len(ch.Data)))
+		b = append(b, ch.Data...)
+		if len(ch.Data)&1 == 1 {
+			b = append(b, 0)
+		}
+	}
+	return b, nil
 }

@@ -75,3 +75,30 @@ func align8(n int64) int64 {
 	}
 	return (n + 7) &^ 7
 }
+
+// W64GUID returns the Wave64 GUID that stands for the FourCC id, the
+// inverse of the mapping Parse applies: the GUIDs of fmt, data, fact,
+// JUNK, LIST, SUML (summarylist) and MARK (marker), and for any other id
+// the id followed by the suffix of the GUIDs defined with the format
+// (xxxxxxxx-ACF3-11D3-8CD1-00C04F8EDB8A), as bext and levl are. A GUID
+// outside that family, read from a Wave64 file, is reported by its first
+// four bytes: written back, it gets this suffix instead of its own.
+func W64GUID(id FourCC) [16]byte {
+	switch id {
+	case IDFmt:
+		return w64Fmt
+	case IDData:
+		return w64Data
+	case IDFact:
+		return w64Fact
+	case IDJUNK:
+		return w64Junk
+	case IDLIST:
+		return w64List
+	case FourCC{'S', 'U', 'M', 'L'}:
+		return w64Summary
+	case FourCC{'M', 'A', 'R', 'K'}:
+		return w64Marker
+	}
+	return w64GUID(string(id[:]), w64Suffix)
+}
