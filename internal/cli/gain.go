@@ -88,23 +88,29 @@ type gainJSON struct {
 	Target     *jsonFloat `json:"target_dbfs,omitempty"`
 	Silent     bool       `json:"silent,omitempty"`
 	// Metadata holds the notes on the file's metadata chunks that the
-	// edit made stale (see staleMetadata).
+	// edit made stale, removed or cleared before it began (see clearStale).
 	Metadata []string `json:"metadata"`
 }
 
-// staleMetadata returns, for a file whose samples an edit changed in
-// place, the notes on its metadata chunks m that describe the samples as
-// they were (what AudioChanged would change: an MD5 of the audio, a levl
-// peak envelope, bext loudness). They are reported, not rewritten: the
-// file's chunks stay as they were.
-//
-// TODO: write the updated chunks back in place with the in-place
-// metadata writer (WriteMetadata) once it exists, and report them as
-// updated instead of stale.
-func staleMetadata(m *wavemap.Metadata) []string {
-	var notes []string
-	for _, n := range m.AudioChanged() {
-		notes = append(notes, "stale after the edit, not updated in the file: "+n)
+// clearStale removes from the file f, opened for an in-place edit of its
+// samples, the metadata that describes the samples as they are (what
+// AudioChanged changes in m, its chunks: an MD5 of the audio, a levl peak
+// envelope, bext loudness values), before the edit begins, so that the
+// file never holds a checksum or a measurement that its samples
+// contradict, even if the edit is interrupted. It returns the notes to
+// report. A file whose chunks cannot be rewritten in place (Wave64, damaged
+// sizes) keeps them, and the notes say they are stale.
+func clearStale(f *wavemap.File, m *wavemap.Metadata) []string {
+	notes := m.AudioChanged()
+	if len(notes) == 0 {
+		return nil
+	}
+	if _, err := f.WriteMetadata(m); err != nil {
+		out := make([]string, len(notes))
+		for i, n := range notes {
+			out[i] = "stale after the edit, not updated in the file (" + oneLine(err) + "): " + n
+		}
+		return out
 	}
 	return notes
 }
@@ -162,6 +168,10 @@ func runGain(ctx context.Context, e *env, args []string) error {
 		f.Close()
 		return err
 	}
+	var stale []string
+	if !*dry {
+		stale = clearStale(f, m)
+	}
 	fm := f.Format()
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
 	clipped, err := wavemap.Gain(ctx, f, k, &wavemap.PassOptions{DryRun: *dry, Progress: p.Frames(fm.FrameSize()),
@@ -170,10 +180,6 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	if err = finishEdit(f, err); err != nil {
 		keptJournal(e, "gain", name, journal)
 		return fileError(name, journalHint(err, journal))
-	}
-	var stale []string
-	if !*dry {
-		stale = staleMetadata(m)
 	}
 	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry,
 		Metadata: metadataNotes(e, "gain", name, *quiet, stale)}
@@ -281,6 +287,10 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	if p != nil {
 		prog = func(done, _ int64) { p.Update((passes-1)*size + done*int64(fm.FrameSize())) }
 	}
+	var stale []string
+	if !*dry {
+		stale = clearStale(f, m)
+	}
 	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: *dry, Progress: prog,
 		Journal: journal, JournalNote: normalizeNote(peak.v), Sync: *sync})
 	p.Done()
@@ -289,7 +299,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 		return fileError(name, journalHint(err, journal))
 	}
 	if !*dry {
-		j.Metadata = metadataNotes(e, "normalize", name, *quiet, staleMetadata(m))
+		j.Metadata = metadataNotes(e, "normalize", name, *quiet, stale)
 	}
 	if *asJSON {
 		return printJSON(e, j)

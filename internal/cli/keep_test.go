@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"crypto/md5"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -398,6 +400,95 @@ func TestKeepGain(t *testing.T) {
 					t.Fatalf("gained sample %d: %v, want %v", i, got[i], want[i]/2)
 				}
 			}
+		}
+	}
+}
+
+// TestGainClearsComputedChunks: a file whose chunks describe its samples
+// (an MD5 of the audio, a levl peak envelope, a version-2 bext with
+// loudness values) loses them (MD5, levl) or has them cleared (loudness
+// 0x7FFF) before gain and normalize change the samples, so that it never
+// holds a checksum its samples contradict; every other chunk stays byte for
+// byte, and the notes say what was done.
+func TestGainClearsComputedChunks(t *testing.T) {
+	dir := t.TempDir()
+	for _, cmd := range [][]string{{"gain", "--factor", "0.5"}, {"normalize", "--peak", "-6"}} {
+		chunks := wavtest.RichChunks()
+		bext := append([]byte(nil), chunks[0].Data...)
+		binary.LittleEndian.PutUint16(bext[346:], 2) // version 2: loudness
+		for i, v := range []int16{-2300, 500, -100, -1800, -2000} {
+			binary.LittleEndian.PutUint16(bext[412+2*i:], uint16(v))
+		}
+		chunks[0].Data = bext
+		samples := wavtest.S16(keepSamples()...)
+		sum := md5.Sum(samples)
+		chunks = append(chunks,
+			wavtest.MetaChunk{ID: "MD5 ", Data: sum[:]},
+			wavtest.MetaChunk{ID: "levl", Data: make([]byte, 128), After: true})
+		in := filepath.Join(dir, cmd[0]+".wav")
+		if err := os.WriteFile(in, wavtest.RichWAV(keepFmt, samples, chunks), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := mustRun(t, slices.Concat(cmd, []string{"--json", "--no-journal", in})...)
+		notes := jsonMetadata(t, r)
+		if len(notes) != 3 {
+			t.Errorf("%s: notes %q, want one each for MD5, levl and the bext loudness", cmd[0], notes)
+		}
+		for _, n := range notes {
+			if strings.Contains(n, "stale") {
+				t.Errorf("%s: %q: the chunks were not updated", cmd[0], n)
+			}
+		}
+		// What the file holds now, by a walk of its own.
+		var want []wavtest.MetaChunk
+		for _, c := range chunks {
+			switch c.ID {
+			case "MD5 ", "levl":
+				continue
+			case "bext":
+				c.Data = append([]byte(nil), c.Data...)
+				for i := range 5 {
+					binary.LittleEndian.PutUint16(c.Data[412+2*i:], 0x7FFF)
+				}
+			}
+			want = append(want, c)
+		}
+		got := metadataOf(t, in)
+		sameKinds(t, cmd[0], toMeta(got), want)
+		f, err := wavemap.Open(in, wavemap.ReadOnly, &wavemap.Options{Strict: true})
+		if err != nil {
+			t.Fatalf("%s: strict open: %v", cmd[0], err)
+		}
+		if bytes.Equal(f.Bytes(), samples) {
+			t.Errorf("%s: the samples did not change", cmd[0])
+		}
+		f.Close()
+		wavtest.Run(t, "sox", "--i", in)
+	}
+}
+
+// sameKinds compares chunk lists kind by kind in order (a rewritten chunk
+// may have changed its place).
+func sameKinds(t *testing.T, what string, got, want []wavtest.MetaChunk) {
+	t.Helper()
+	seq := func(cs []wavtest.MetaChunk) map[string][]string {
+		m := map[string][]string{}
+		for _, c := range cs {
+			k := c.ID
+			if c.ID == "LIST" && len(c.Data) >= 4 {
+				k += string(c.Data[:4])
+			}
+			m[k] = append(m[k], string(c.Data))
+		}
+		return m
+	}
+	g, w := seq(got), seq(want)
+	if len(g) != len(w) {
+		t.Errorf("%s: %d kinds of chunk, want %d: %v", what, len(g), len(w), got)
+	}
+	for k, v := range w {
+		if !slices.Equal(g[k], v) {
+			t.Errorf("%s: chunk %s differs", what, k)
 		}
 	}
 }
