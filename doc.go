@@ -188,6 +188,14 @@
 // Text, which decodes as UTF-8 or else Latin-1. Excerpt, AppendCues and
 // AudioChanged keep the metadata true to the audio after a cut, a
 // concatenation or a change of the samples, and say what they changed.
+// Options.Metadata hands chunks to Create and NewWriter (CreateLike and
+// CopyTo copy the source's by default).
+//
+// WriteMetadata (or File.WriteMetadata) puts an edited Metadata back into
+// a file in place. The audio is neither moved nor written: a changed chunk
+// goes into JUNK room next to it or after the data, and one 8-byte header
+// write switches the chunk walk to the new chunks once they are on disk, so
+// a crash leaves each stretch of metadata old or new, never torn.
 //
 // # Security
 //

@@ -159,3 +159,41 @@ func ExampleOpenRaw() {
 	// warning: at byte 12: 1 bytes after the last whole frame of 4 bytes: ignored
 	// 2 frames: [1 2] [3 4]
 }
+
+// Setting a title and a Broadcast Wave description in place: the audio is
+// not touched, whatever the size of the file.
+func ExampleWriteMetadata() {
+	dir, _ := os.MkdirTemp("", "wavemap")
+	defer os.RemoveAll(dir)
+	name := filepath.Join(dir, "take.wav")
+	f, _ := wavemap.Create(name, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}, 48000, nil)
+	f.Close()
+
+	f, err := wavemap.Open(name, wavemap.ReadOnly, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, _ := f.Metadata()
+	f.Close()
+	m.SetInfoValue("INAM", "Take 7")
+	m.SetBext(&wavemap.Bext{Description: wavemap.TextOf("scene 12, boom"), Version: 2,
+		LoudnessValue: wavemap.LoudnessNotSet, LoudnessRange: wavemap.LoudnessNotSet, MaxTruePeakLevel: wavemap.LoudnessNotSet,
+		MaxMomentaryLoudness: wavemap.LoudnessNotSet, MaxShortTermLoudness: wavemap.LoudnessNotSet})
+	rep, err := wavemap.WriteMetadata(name, m, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("changed:", rep.Changed, "- audio rewritten: no; bytes written under 2 KiB:", rep.Written < 2048)
+
+	f, _ = wavemap.Open(name, wavemap.ReadOnly, nil)
+	defer f.Close()
+	m, _ = f.Metadata()
+	title, _ := m.InfoValue("INAM")
+	b, _, _ := m.Bext()
+	fmt.Println(title, "/", b.Description)
+	// Output:
+	// changed: true - audio rewritten: no; bytes written under 2 KiB: true
+	// Take 7 / scene 12, boom
+}
