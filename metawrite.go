@@ -155,14 +155,26 @@ func writeMetadata(name string, osf *os.File, size int64, rh *riff.Header, m *Me
 		return rep, after, nil
 	}
 	for _, s := range plan.Steps {
-		for _, w := range s.Writes {
-			if _, err := osf.WriteAt(w.Data, w.Offset); err != nil {
-				return rep, nil, fmt.Errorf("wavemap: write metadata %s (%s): %w", name, s.What, err)
+		err := func() error {
+			for _, w := range s.Writes {
+				if _, err := osf.WriteAt(w.Data, w.Offset); err != nil {
+					return err
+				}
+			}
+			return osf.Sync()
+		}()
+		if err == nil {
+			continue
+		}
+		if s.Hidden {
+			// Nothing a reader sees has changed: cut off what was
+			// appended (a full disk fails here), and the file is as it
+			// was.
+			if terr := osf.Truncate(size); terr == nil && osf.Sync() == nil {
+				return nil, nil, fmt.Errorf("wavemap: write metadata %s: %w (nothing changed)", name, err)
 			}
 		}
-		if err := osf.Sync(); err != nil {
-			return rep, nil, fmt.Errorf("wavemap: write metadata %s (%s): %w", name, s.What, err)
-		}
+		return rep, nil, fmt.Errorf("wavemap: write metadata %s (%s): %w", name, s.What, err)
 	}
 	return rep, after, nil
 }

@@ -50,6 +50,11 @@ type Write struct {
 type MetaStep struct {
 	What   string
 	Writes []Write
+	// Hidden says the writes land where no reader looks (in JUNK payloads
+	// or past the end of the file): a failure in this step changes
+	// nothing a reader sees, but for the bytes appended, which the caller
+	// can cut off again.
+	Hidden bool
 }
 
 // MetaPlan is how to bring a file's metadata chunks to what was asked.
@@ -520,7 +525,7 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 	}
 
 	if len(prep) > 0 {
-		p.Steps = append(p.Steps, MetaStep{What: "write the new chunks where no reader looks yet", Writes: prep})
+		p.Steps = append(p.Steps, MetaStep{What: "write the new chunks where no reader looks yet", Writes: prep, Hidden: true})
 	}
 	if p.Size != end {
 		_, fields, err := sz.Fields(sz.Data.Size, p.Size)
