@@ -54,3 +54,32 @@ func TestWriteMetadataFullDisk(t *testing.T) {
 		t.Error("metadata after the retry differs")
 	}
 }
+
+// TestWriteMetadataFIFO: a named pipe is refused at once (no open that
+// waits for a writer), and a symlink edits the file it points to, which
+// stays a regular file, the link a link.
+func TestWriteMetadataFIFO(t *testing.T) {
+	dir := t.TempDir()
+	fifo := dir + "/pipe.wav"
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip(err)
+	}
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "x")}}}
+	if _, err := wavemap.WriteMetadata(fifo, m, nil); !errors.Is(err, wavemap.ErrNotRegular) {
+		t.Errorf("FIFO: %v, want ErrNotRegular", err)
+	}
+	target := wavtest.WriteTemp(t, wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)), wavtest.Chunk("data", wavtest.S16(1, 2))))
+	link := dir + "/link.wav"
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wavemap.WriteMetadata(link, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link is no longer a link: %v %v", fi, err)
+	}
+	if got := readMeta(t, target); !sameMeta(got, m) {
+		t.Error("the target does not hold the metadata")
+	}
+}
