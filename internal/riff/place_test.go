@@ -280,3 +280,60 @@ func TestPlanMetadataBoundedGrowth(t *testing.T) {
 		t.Logf("after 2000 edits the file grew by %d bytes", grew)
 	}
 }
+
+// FuzzPlanMetadata plans metadata edits on arbitrary files: PlanMetadata
+// must not panic; when it plans, the file it leaves must parse, hold the
+// audio where it was and the chunks asked for (a second plan is empty).
+func FuzzPlanMetadata(f *testing.F) {
+	f.Add(buildFile(false, []tchunk{{id: "LIST", data: []byte("INFOabcd")}}, 10, nil), []byte{1, 2, 3})
+	f.Add(buildFile(true, []tchunk{{id: "JUNK", data: make([]byte, 100)}}, 7, []tchunk{{id: "zzzz", data: []byte("x")}}), []byte{9})
+	f.Fuzz(func(t *testing.T, file, edit []byte) {
+		h, err := Parse(bytes.NewReader(file), int64(len(file)), Options{})
+		if err != nil {
+			return
+		}
+		var want []MetaChunk
+		for i, c := range h.Chunks {
+			if IsFraming(c.ID) {
+				continue
+			}
+			d := file[c.DataOffset : c.DataOffset+c.Size]
+			op := byte(0)
+			if i < len(edit) {
+				op = edit[i]
+			}
+			switch op % 4 {
+			case 1:
+				continue
+			case 2:
+				d = append(append([]byte(nil), d...), edit...)
+			}
+			want = append(want, MetaChunk{ID: c.ID, Data: d, After: op%8 >= 4})
+		}
+		if len(edit) > 0 && edit[0]%3 == 0 {
+			want = append(want, MetaChunk{ID: FourCC{'n', 'e', 'w', ' '}, Data: edit, After: edit[0]%2 == 0})
+		}
+		plan, err := PlanMetadata(h, int64(len(file)), bytes.NewReader(file), want)
+		if err != nil {
+			return
+		}
+		state := append([]byte(nil), file...)
+		for _, s := range plan.Steps {
+			for _, w := range s.Writes {
+				state = apply(state, w)
+			}
+		}
+		hh, err := Parse(bytes.NewReader(state), int64(len(state)), Options{})
+		if err != nil {
+			t.Fatalf("planned file does not parse: %v", err)
+		}
+		if hh.DataOffset != h.DataOffset || hh.DataSize != h.DataSize ||
+			!bytes.Equal(state[h.DataOffset:h.DataOffset+h.DataSize], file[h.DataOffset:h.DataOffset+h.DataSize]) {
+			t.Fatal("audio moved or changed")
+		}
+		again, err := PlanMetadata(hh, int64(len(state)), bytes.NewReader(state), want)
+		if err != nil || len(again.Steps) != 0 {
+			t.Fatalf("second plan: %v, %d steps", err, len(again.Steps))
+		}
+	})
+}
