@@ -282,7 +282,6 @@ func trimLib(err error) string {
 	return strings.TrimPrefix(err.Error(), "wavemap: ")
 }
 
-
 // metadataOf returns the metadata object of info for m, in a file of the
 // given sample rate.
 func metadataOf(m *wavemap.Metadata, rate int) *metadataJSON {
