@@ -466,7 +466,7 @@ func samplerOf(s *wavemap.Sampler) *samplerJSON {
 func printMetadata(w io.Writer, md *metadataJSON, rate int) {
 	if b := md.Bext; b != nil {
 		fmt.Fprintf(w, "  bext (version %d)\n", b.Version)
-		printBextFields(w, "    ", b, rate)
+		printBextFields(w, "    ", "", 21, b, rate)
 		var loud []string
 		for _, l := range []struct {
 			what, unit string
@@ -544,15 +544,17 @@ func printMetadata(w io.Writer, md *metadataJSON, rate int) {
 }
 
 // printBextFields writes the bext fields that are set, one a line, under
-// the names tag takes.
-func printBextFields(w io.Writer, indent string, b *bextJSON, rate int) {
+// the names tag takes (after prefix) in a column of the given width; the
+// lines of a coding history go one under the other.
+func printBextFields(w io.Writer, indent, prefix string, width int, b *bextJSON, rate int) {
 	line := func(k, v string) {
 		lines := strings.Split(strings.TrimRight(strings.ReplaceAll(v, "\r\n", "\n"), "\n"), "\n")
+		k = prefix + k
 		for i, l := range lines {
 			if i > 0 {
 				k = ""
 			}
-			fmt.Fprintf(w, "%s%-21s %s\n", indent, k, oneLineText(l))
+			fmt.Fprintf(w, "%s%-*s %s\n", indent, width, k, oneLineText(l))
 		}
 	}
 	for _, f := range []struct{ k, v string }{
