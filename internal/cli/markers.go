@@ -66,19 +66,10 @@ type markersJSON struct {
 // the length).
 func runMarkers(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "markers", "[--add TIME[=LABEL]]... [--region START..END[=LABEL]]... [--delete ID]... [--clear] FILE")
-	var ops []markerOp
-	add := func(parse func(string) (markerOp, error)) func(string) error {
-		return func(s string) error {
-			op, err := parse(s)
-			if err == nil {
-				ops = append(ops, op)
-			}
-			return err
-		}
-	}
-	fs.Func("add", "add a marker at TIME ("+timeSpecHelp+"), with an optional label (repeatable)", add(parseMarkerAdd))
-	fs.Func("region", "add a region from START to END (excluded), with an optional label (repeatable)", add(parseMarkerRegion))
-	fs.Func("delete", "remove the cue point ID with its label, note and region (repeatable)", add(parseMarkerDelete))
+	var raw []flagValue
+	fs.Func("add", "add a marker at TIME ("+timeSpecHelp+"), with an optional label (repeatable)", recordFlag(&raw, "add"))
+	fs.Func("region", "add a region from START to END (excluded), with an optional label (repeatable)", recordFlag(&raw, "region"))
+	fs.Func("delete", "remove the cue point ID with its label, note and region (repeatable)", recordFlag(&raw, "delete"))
 	clearAll := fs.Bool("clear", false, "remove every cue point first")
 	dry := fs.Bool("dry-run", false, "only say what would be written")
 	asJSON := fs.Bool("json", false, "print a JSON object with the cue points (after the edit)")
@@ -87,6 +78,15 @@ func runMarkers(ctx context.Context, e *env, args []string) error {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	var ops []markerOp
+	for _, r := range raw {
+		parse := map[string]func(string) (markerOp, error){"add": parseMarkerAdd, "region": parseMarkerRegion, "delete": parseMarkerDelete}[r.flag]
+		op, err := parse(r.value)
+		if err != nil {
+			return err
+		}
+		ops = append(ops, op)
 	}
 	if len(pos) != 1 {
 		return usagef("want one file")

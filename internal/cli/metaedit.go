@@ -63,6 +63,9 @@ func (x metaEdit) run(ctx context.Context, e *env) (*wavemap.Metadata, *wavemap.
 		return nil, nil, err
 	}
 	defer f.Close()
+	if f.Header().Container == wavemap.Wave64 {
+		return nil, nil, fileError(x.name, errors.New("a Wave64 file's metadata cannot be edited: wavemap writes metadata in place into RIFF, RF64 and BW64 files only; nothing changed"))
+	}
 	m, err := f.Metadata()
 	if err != nil {
 		return nil, nil, fileError(x.name, err)
@@ -99,5 +102,17 @@ func printReport(e *env, name string, rep *wavemap.MetadataReport, dry, quiet bo
 	}
 	if dry {
 		fmt.Fprintf(e.stdout, "%s: dry run: nothing written\n", name)
+	}
+}
+
+// flagValue is one value of a repeatable flag, in command-line order.
+type flagValue struct{ flag, value string }
+
+// recordFlag returns a flag.Func that appends each value of the flag
+// name to *list; the values are checked after parsing.
+func recordFlag(list *[]flagValue, name string) func(string) error {
+	return func(s string) error {
+		*list = append(*list, flagValue{name, s})
+		return nil
 	}
 }

@@ -268,21 +268,11 @@ type tagJSON struct {
 // runTag lists or edits the LIST/INFO tags and the bext fields of files.
 func runTag(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "tag", "[--set KEY=VALUE]... [--delete KEY]... [--dry-run] FILE...")
-	var ops []tagOp
-	fs.Func("set", "set KEY to VALUE (repeatable); KEY is "+tagKeyHelp+"; an empty VALUE removes an INFO entry", func(s string) error {
-		op, err := parseTagSet(s)
-		if err == nil {
-			ops = append(ops, op)
-		}
-		return err
-	})
-	fs.Func("delete", "remove the INFO entries KEY, clear the bext field KEY, or with 'bext' remove the bext chunk (repeatable)", func(s string) error {
-		key, err := parseTagKey(s, true)
-		if err == nil {
-			ops = append(ops, tagOp{key: key, arg: s, del: true})
-		}
-		return err
-	})
+	// The values are checked after parsing, so that a bad one is a
+	// one-line error, not the flag package's message and usage.
+	var raw []flagValue
+	fs.Func("set", "set KEY to VALUE (repeatable); KEY is "+tagKeyHelp+"; an empty VALUE removes an INFO entry", recordFlag(&raw, "set"))
+	fs.Func("delete", "remove the INFO entries KEY, clear the bext field KEY, or with 'bext' remove the bext chunk (repeatable)", recordFlag(&raw, "delete"))
 	dry := fs.Bool("dry-run", false, "only say what would be written")
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
 	quiet := quietFlag(fs)
@@ -290,6 +280,21 @@ func runTag(ctx context.Context, e *env, args []string) error {
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	var ops []tagOp
+	for _, r := range raw {
+		var op tagOp
+		if r.flag == "set" {
+			op, err = parseTagSet(r.value)
+		} else {
+			var key tagKey
+			key, err = parseTagKey(r.value, true)
+			op = tagOp{key: key, arg: r.value, del: true}
+		}
+		if err != nil {
+			return err
+		}
+		ops = append(ops, op)
 	}
 	if len(files) == 0 {
 		return usagef("no files given")
