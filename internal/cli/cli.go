@@ -60,8 +60,8 @@ var commands = []*command{
 	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize, editsInPlace},
 	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot, makesFiles},
 	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw, makesFiles},
-	{"tag", "list or set the INFO tags and bext fields of WAVE files, in place", runTag, editsInPlace},
 	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats, readsOnly},
+	{"tag", "list or set the INFO tags and bext fields of WAVE files, in place", runTag, editsInPlace},
 }
 
 // lookup returns the command called name, or nil.
