@@ -10,6 +10,16 @@ import (
 	"github.com/wavemap/wavemap"
 )
 
+// markersHelp is printed by markers -h after the flags.
+const markersHelp = `notes:
+  Without edits, markers lists the cue points. --clear is done first,
+  then --delete, --add and --region in the order given. A new cue point
+  gets the smallest unused id; a region is an ltxt of purpose "rgn "
+  holding its length in frames. A time past the end of the audio is
+  refused (exit 2). The edit is written in place without moving the
+  audio; Wave64 files are refused.
+`
+
 // markerOp is one --add, --region or --delete, in the order given.
 type markerOp struct {
 	flag     string // "add", "region" or "delete"
@@ -74,6 +84,7 @@ func runMarkers(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "only say what would be written")
 	asJSON := fs.Bool("json", false, "print a JSON object with the cue points (after the edit)")
 	quiet := quietFlag(fs)
+	withText(fs, e, markersHelp)
 	withExample(fs, e, "wavemap markers --add 1:30=Chorus --region 2:00..2:15.5=Solo take.wav")
 	pos, err := parse(fs, args)
 	if err != nil {

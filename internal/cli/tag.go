@@ -39,6 +39,20 @@ var bextKeys = []struct {
 
 const tagKeyHelp = "a 4-letter INFO id (INAM, IART, ICMT ...), an alias (title, artist, comment, date, genre, software, copyright, album, track, engineer) or bext.FIELD (description, originator, originator_reference, origination_date, origination_time, time_reference, coding_history, umid)"
 
+// tagHelp is printed by tag -h after the flags.
+const tagHelp = `notes:
+  Without --set or --delete, tag lists each file's tags under the keys
+  --set takes. The edits are made in the order given, on every file.
+  bext text fields hold at most: description 256 bytes, originator and
+  originator_reference 32, origination_date 10 (yyyy-mm-dd),
+  origination_time 8 (hh:mm:ss); a longer value is refused (exit 2).
+  bext.time_reference is in samples, or hh:mm:ss[.fff] at the file's
+  rate; bext.umid is hex. A bext field set on a file without bext makes
+  a version-2 chunk with the loudness not set; --delete bext removes it.
+  The edit is written in place without moving the audio; Wave64 files
+  are refused.
+`
+
 // tagKey is what a KEY of --set or --delete names: an INFO id, a bext
 // field, or (--delete only) the whole bext chunk.
 type tagKey struct {
@@ -276,6 +290,7 @@ func runTag(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "only say what would be written")
 	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
 	quiet := quietFlag(fs)
+	withText(fs, e, tagHelp)
 	withExample(fs, e, "wavemap tag --set title='Take 3' --set bext.originator=Field --set bext.time_reference=10:00:00 take.wav")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -336,6 +351,9 @@ func listTags(e *env, name string, asJSON bool) error {
 	m, err := f.Metadata()
 	if err != nil {
 		return err
+	}
+	if _, ok, err := m.Bext(); ok && err != nil {
+		fmt.Fprintf(e.stderr, "wavemap tag: %s: warning: the bext chunk cannot be read: %s\n", name, trimLib(err))
 	}
 	j := tagsOf(name, m, f.Format().SampleRate)
 	if asJSON {
