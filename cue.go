@@ -65,9 +65,10 @@ func (c *Cue) hasLtxt() bool {
 // Cues returns the cue points of the first cue chunk of m, in the chunk's
 // order, each joined with the labl, note and ltxt of its id from the
 // LIST/adtl chunks (the first of each kind, when an id has several). It
-// returns nil when m has no cue chunk. A cue chunk shorter than its count
-// says is an error wrapping ErrInvalid, returned with the points it does
-// hold; a damaged adtl list is read as far as it goes.
+// returns nil when m has no cue chunk or one with no point. A cue chunk
+// shorter than its count says is an error wrapping ErrInvalid, returned
+// with the points it does hold; a damaged adtl list is read as far as it
+// goes.
 func (m *Metadata) Cues() ([]Cue, error) {
 	cues, _, err := m.cueSet()
 	return cues, err
@@ -90,7 +91,10 @@ func (m *Metadata) cueSet() ([]Cue, map[uint32][]RawChunk, error) {
 	if n < claimed {
 		err = fmt.Errorf("%w: cue chunk of %d bytes claims %d cue points and holds %d", ErrInvalid, len(b), claimed, n)
 	}
-	cues := make([]Cue, n)
+	var cues []Cue
+	if n > 0 {
+		cues = make([]Cue, n)
+	}
 	for i := range cues {
 		p := b[4+cuePointSize*i:]
 		cues[i] = Cue{

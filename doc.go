@@ -177,6 +177,18 @@
 // of its writes; TranscodeTo, the fast way to write a converted copy of a
 // mapped file, does so itself.
 //
+// # Metadata
+//
+// File.Metadata reads the chunks that do not frame the audio, in file
+// order, as a Metadata of RawChunks. Pure byte codecs read and write the
+// common ones: Info and SetInfo (LIST/INFO), Bext (the Broadcast Wave bext
+// chunk, EBU Tech 3285 versions 0 to 2), IXML (production metadata), Cues
+// (markers and regions: the cue chunk joined with LIST/adtl labl, note and
+// ltxt) and Sampler (smpl). Text fields are kept as the file's bytes, a
+// Text, which decodes as UTF-8 or else Latin-1. Excerpt, AppendCues and
+// AudioChanged keep the metadata true to the audio after a cut, a
+// concatenation or a change of the samples, and say what they changed.
+//
 // # Security
 //
 // Headers are untrusted input. Every size is checked against the file's
@@ -185,5 +197,7 @@
 // the file. Recoverable defects (wrong RIFF or data sizes, streaming sizes,
 // truncation, junk after the last chunk ...) become Warnings; the rest are
 // *FormatError values naming the byte offset, which wrap sentinel errors
-// for errors.Is. The header parser is fuzzed.
+// for errors.Is. The header parser is fuzzed, and so are the metadata
+// codecs; an iXML document is bounded in size and nesting and may not
+// declare entities.
 package wavemap

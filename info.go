@@ -107,7 +107,7 @@ func (m *Metadata) SetInfo(tags []InfoTag) {
 
 // InfoValue returns the decoded value (see Text.String) of the first
 // LIST/INFO entry with the given id, such as "INAM", and whether there is
-// one.
+// one. An id that is not four bytes long matches nothing.
 func (m *Metadata) InfoValue(id string) (string, bool) {
 	if len(id) != 4 {
 		return "", false

@@ -114,7 +114,9 @@ func TestInfoDamaged(t *testing.T) {
 // duplicates dropped, appended, deleted; several INFO lists merge into
 // the first.
 func TestInfoValueEdit(t *testing.T) {
-	list := func(tags ...[]byte) []byte { return wavtest.Chunk("LIST", wavtest.Cat(append([][]byte{[]byte("INFO")}, tags...)...)) }
+	list := func(tags ...[]byte) []byte {
+		return wavtest.Chunk("LIST", wavtest.Cat(append([][]byte{[]byte("INFO")}, tags...)...))
+	}
 	entry := func(id, v string) []byte { return wavtest.Chunk(id, specZstr(v)) }
 	m := mdRead(t, mdFile(
 		[][]byte{list(entry("INAM", "one"), entry("IART", "a")), wavtest.Chunk("bext", make([]byte, 602))},

@@ -82,7 +82,7 @@ func frames(n int64, rate int) string {
 }
 
 // plural returns n and the noun, with an s unless n is 1.
-func plural(n int, noun string) string {
+func plural(n int64, noun string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", noun)
 	}
@@ -130,14 +130,14 @@ func (m *Metadata) excerptCues(from, to int64, rate int) []string {
 		kept = append(kept, c)
 	}
 	if len(kept) > 0 && from != 0 {
-		notes = append(notes, fmt.Sprintf("moved %s by %s", plural(len(kept), "cue point"), frames(-from, rate)))
+		notes = append(notes, fmt.Sprintf("moved %s by %s", plural(int64(len(kept)), "cue point"), frames(-from, rate)))
 	}
 	if dropped > 0 {
 		notes = append(notes, fmt.Sprintf("dropped %s outside frames %d to %d, with their labels, notes and ltxt",
-			plural(dropped, "cue point"), from, to))
+			plural(int64(dropped), "cue point"), from, to))
 	}
 	if clipped > 0 {
-		notes = append(notes, fmt.Sprintf("clipped %s to the excerpt", plural(clipped, "region")))
+		notes = append(notes, fmt.Sprintf("clipped %s to the excerpt", plural(int64(clipped), "region")))
 	}
 	_ = m.setCues(kept, extra) // positions and lengths only shrank: they fit
 	if len(kept) == 0 {
@@ -181,9 +181,10 @@ func (m *Metadata) advanceTimestamps(from int64, rate int) []string {
 	for _, p := range []struct {
 		hi, lo, what string
 		delta        int64
+		rounded      bool
 	}{
-		{ixmlTimestampHi, ixmlTimestampLo, "timestamp (TIMESTAMP_SAMPLES_SINCE_MIDNIGHT)", delta},
-		{ixmlBextRefHi, ixmlBextRefLo, "BEXT time reference (BWF_TIME_REFERENCE)", from},
+		{ixmlTimestampHi, ixmlTimestampLo, "timestamp (TIMESTAMP_SAMPLES_SINCE_MIDNIGHT)", delta, !exact},
+		{ixmlBextRefHi, ixmlBextRefLo, "BEXT time reference (BWF_TIME_REFERENCE)", from, false},
 	} {
 		if !bytes.Contains(doc, []byte("<"+p.hi)) && !bytes.Contains(doc, []byte("<"+p.lo)) {
 			continue
@@ -199,8 +200,8 @@ func (m *Metadata) advanceTimestamps(from int64, rate int) []string {
 			continue
 		}
 		doc, changed = nd, true
-		s := fmt.Sprintf("advanced iXML %s by %d samples, to %d", p.what, p.delta, v)
-		if !exact && p.delta == delta {
+		s := fmt.Sprintf("advanced iXML %s by %s, to %d", p.what, plural(p.delta, "sample"), v)
+		if p.rounded {
 			s += fmt.Sprintf(" (%d frames at %d Hz, rounded to its %d Hz)", from, rate, x.TimestampSampleRate)
 		}
 		notes = append(notes, s)
@@ -250,10 +251,10 @@ func (m *Metadata) excerptLoops(from, to int64, rate int) []string {
 	}
 	var notes []string
 	if len(kept) > 0 && from != 0 {
-		notes = append(notes, fmt.Sprintf("moved %s by %s", plural(len(kept), "smpl loop"), frames(-from, rate)))
+		notes = append(notes, fmt.Sprintf("moved %s by %s", plural(int64(len(kept)), "smpl loop"), frames(-from, rate)))
 	}
 	if d := len(s.Loops) - len(kept); d > 0 {
-		notes = append(notes, fmt.Sprintf("dropped %s not wholly inside frames %d to %d", plural(d, "smpl loop"), from, to))
+		notes = append(notes, fmt.Sprintf("dropped %s not wholly inside frames %d to %d", plural(int64(d), "smpl loop"), from, to))
 	}
 	s.Loops = kept
 	m.SetSampler(s)
@@ -288,7 +289,17 @@ func (m *Metadata) AppendCues(other *Metadata, offset int64) []string {
 		used[c.ID] = true
 		extra[c.ID] = mextra[c.ID]
 	}
+	// Ids of other free in m are kept; the others get the lowest ids used
+	// in neither.
 	renum := map[uint32]uint32{}
+	for _, c := range oc {
+		if _, ok := renum[c.ID]; !ok && !used[c.ID] {
+			renum[c.ID] = c.ID
+		}
+	}
+	for _, id := range renum {
+		used[id] = true
+	}
 	var pairs []string
 	next := uint32(1)
 	added, dropped := 0, 0
@@ -304,16 +315,15 @@ func (m *Metadata) AppendCues(other *Metadata, offset int64) []string {
 		}
 		id, ok := renum[c.ID]
 		if !ok {
-			id = c.ID
-			if used[id] {
-				for used[next] {
-					next++
-				}
-				id = next
-				pairs = append(pairs, fmt.Sprintf("%d→%d", c.ID, id))
+			for used[next] {
+				next++
 			}
+			id = next
 			used[id] = true
 			renum[c.ID] = id
+			pairs = append(pairs, fmt.Sprintf("%d→%d", c.ID, id))
+		}
+		if _, ok := extra[id]; !ok {
 			extra[id] = oextra[c.ID]
 		}
 		c.ID = id
@@ -321,7 +331,7 @@ func (m *Metadata) AppendCues(other *Metadata, offset int64) []string {
 		added++
 	}
 	if added > 0 {
-		notes = append(notes, fmt.Sprintf("added %s of the appended audio, moved by %+d frames", plural(added, "cue point"), offset))
+		notes = append(notes, fmt.Sprintf("added %s of the appended audio, moved by %+d frames", plural(int64(added), "cue point"), offset))
 	}
 	if len(pairs) > 0 {
 		list := pairs
@@ -332,7 +342,7 @@ func (m *Metadata) AppendCues(other *Metadata, offset int64) []string {
 	}
 	if dropped > 0 {
 		notes = append(notes, fmt.Sprintf("dropped %s that would fall outside frames 0 to %d, all a cue chunk can hold",
-			plural(dropped, "appended cue point"), uint32(math.MaxUint32)))
+			plural(int64(dropped), "appended cue point"), uint32(math.MaxUint32)))
 	}
 	if added > 0 {
 		_ = m.setCues(mc, extra) // every position was checked above
