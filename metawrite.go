@@ -191,7 +191,6 @@ func checkMetadataPlan(before, after *riff.Header, r io.ReaderAt, want []riff.Me
 		return k
 	}
 	got := map[key][][]byte{}
-	var order []key
 	for _, c := range after.Chunks {
 		if riff.IsFraming(c.ID) {
 			continue
@@ -201,9 +200,6 @@ func checkMetadataPlan(before, after *riff.Header, r io.ReaderAt, want []riff.Me
 			return err
 		}
 		k := keyOf(c.ID, b)
-		if _, ok := got[k]; !ok {
-			order = append(order, k)
-		}
 		got[k] = append(got[k], b)
 	}
 	exp := map[key][][]byte{}

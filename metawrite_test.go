@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -55,21 +54,6 @@ func readMeta(t *testing.T, path string) *wavemap.Metadata {
 		t.Fatal(err)
 	}
 	return m
-}
-
-// ffprobeTags returns the format tags ffprobe reads from path.
-func ffprobeTags(t *testing.T, path string) map[string]string {
-	t.Helper()
-	out := wavtest.Run(t, "ffprobe", "-v", "error", "-of", "json", "-show_entries", "format_tags", path)
-	var v struct {
-		Format struct {
-			Tags map[string]string `json:"tags"`
-		} `json:"format"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("ffprobe json: %v\n%s", err, out)
-	}
-	return v.Format.Tags
 }
 
 // TestWriteMetadataFFmpegFile retags a file written by ffmpeg (bext and

@@ -132,8 +132,6 @@ func junkHeader(payload int64) []byte {
 	return binary.LittleEndian.AppendUint32(b, uint32(payload))
 }
 
-func span(n int) int64 { return 8 + int64(n) + int64(n&1) }
-
 func planErr(kind ErrorKind, off int64, id FourCC, format string, args ...any) error {
 	return &Error{Kind: kind, Offset: off, Chunk: id, Msg: fmt.Sprintf(format, args...)}
 }
