@@ -575,6 +575,40 @@ func TestTagBadInputs(t *testing.T) {
 	}
 }
 
+// TestTagRF64AndDamaged: an RF64 file is tagged in place (ffprobe reads
+// the tags, sox the same samples); a file whose sizes need repair is
+// refused, pointing to fix, and left as it was.
+func TestTagRF64AndDamaged(t *testing.T) {
+	dir := t.TempDir()
+	rf := filepath.Join(dir, "rf.wav")
+	mustRun(t, "gen", "--frames", "4800", "--container", "rf64", rf)
+	samples := decodeS16(t, rf)
+	mustRun(t, "tag", "--set", "title=RF title", "--set", "bext.description=RF description", rf)
+	mustRun(t, "markers", "--add", "0.05=m", rf)
+	if p := ffprobeTags(t, rf); p["title"] != "RF title" || p["comment"] != "RF description" {
+		t.Errorf("ffprobe reads %v from the RF64 file", p)
+	}
+	if j := metaInfoOf(t, rf); j.Container != "RF64" || len(j.Metadata.Cues) != 1 || j.Metadata.Cues[0].Position != 2400 {
+		t.Errorf("info of the RF64 file: %s, cues %+v", j.Container, j.Metadata.Cues)
+	}
+	sameBytes(t, "RF64 samples after tag and markers", wavtest.S16(decodeS16(t, rf)...), wavtest.S16(samples...))
+
+	damaged := filepath.Join(dir, "damaged.wav")
+	if err := os.WriteFile(damaged, streamingWAV(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := digest(t, damaged)
+	r := runCLI(t, "tag", "--set", "title=x", damaged)
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	last := lines[len(lines)-1]
+	if r.code != exitFailure || !strings.HasPrefix(last, "wavemap tag: "+damaged) || !strings.Contains(last, "wavemap fix") {
+		t.Errorf("tag of a file needing repair: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if digest(t, damaged) != before {
+		t.Error("tag changed the file needing repair")
+	}
+}
+
 // TestMarkersLayout adds markers and regions with every time syntax
 // (cut's parser) and checks the cue and adtl chunks byte by byte with the
 // walker above; deletes and --clear; ids are the smallest unused.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/wavemap/wavemap"
 )
@@ -82,6 +83,9 @@ func (x metaEdit) run(ctx context.Context, e *env) (*wavemap.Metadata, *wavemap.
 	// The File holds the lock: WriteMetadata takes none of its own.
 	rep, err := wavemap.WriteMetadata(x.name, m, &wavemap.WriteMetadataOptions{DryRun: x.dry, NoLock: true})
 	if err != nil {
+		if errors.Is(err, wavemap.ErrInvalid) && strings.Contains(err.Error(), "repair") {
+			err = &namedError{fmt.Sprintf("%s; nothing changed (wavemap fix %s repairs it)", fileError(x.name, err), x.name), err}
+		}
 		return nil, nil, fileError(x.name, err)
 	}
 	return m, rep, nil
