@@ -31,8 +31,8 @@ Run "wavemap <command> -h" for a command's flags and an example.
 
 Flags may come before or after the file names. Results go to standard
 output; --json, where offered, prints JSON instead of text. Commands that
-take several files (info, check) print one JSON object per file, one per
-line (JSON Lines), in the order the files were given.
+take several files (info, check, tag) print one JSON object per file, one
+per line (JSON Lines), in the order the files were given.
 
 Errors go to standard error as one line, "wavemap COMMAND: FILE: problem".
 The exit code is 0 on success, 1 on failure (a file that cannot be read,
@@ -131,7 +131,8 @@ id, any four printable ASCII characters taken as they are (INAM, IART,
 ICMT, ICRD, IGNR, ISFT, ICOP, IPRD, ITRK, IENG, ISBJ, IKEY ...), an alias
 of one, in any case (title INAM, artist IART, comment ICMT, date ICRD,
 genre IGNR, software ISFT, copyright ICOP, album IPRD, track ITRK,
-engineer IENG), or a bext field: bext.description (256 bytes at most),
+engineer IENG; an alias wins over the id it spells, so "date" is ICRD),
+or a bext field: bext.description (256 bytes at most),
 bext.originator (32), bext.originator_reference (32),
 bext.origination_date (10, yyyy-mm-dd), bext.origination_time (8,
 hh:mm:ss), bext.time_reference (samples since midnight, "441000", or
