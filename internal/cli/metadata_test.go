@@ -975,3 +975,57 @@ func TestMetaImportBad(t *testing.T) {
 		t.Errorf("export onto its input: exit %d", r.code)
 	}
 }
+
+// infoEntries walks the entries of a LIST/INFO payload: id and value
+// bytes as stored (the NUL terminator included).
+func infoEntries(b []byte) []string {
+	var out []string
+	for pos := 4; pos+8 <= len(b); {
+		n := int(binary.LittleEndian.Uint32(b[pos+4:]))
+		out = append(out, string(b[pos:pos+4])+"="+string(b[pos+8:pos+8+n]))
+		pos += 8 + n + n&1
+	}
+	return out
+}
+
+// TestTagKeepsBytes: an edit rewrites only what it names. The other INFO
+// entries keep their bytes (a Latin-1 value included), a repeated id set
+// by tag keeps its first place and loses its repeats, and a bext field
+// set keeps every other byte of the chunk (text after a NUL, reserved
+// bytes, loudness, the history's padding).
+func TestTagKeepsBytes(t *testing.T) {
+	path := richFile(t, t.TempDir())
+	audio := audioDigest(t, path)
+	oldBext := chunksNamed(readChunks(t, path), "bext")[0]
+	mustRun(t, "tag", "--set", "IART=Another", path)
+	lists := chunksNamed(readChunks(t, path), "LIST/INFO")
+	if len(lists) != 1 {
+		t.Fatalf("%d LIST/INFO chunks", len(lists))
+	}
+	if got, want := strings.Join(infoEntries(lists[0]), "|"), "INAM=Caf\xe9\x00|IART=Another\x00|INAM=Second title\x00"; got != want {
+		t.Errorf("INFO entries %q, want %q", got, want)
+	}
+	mustRun(t, "tag", "--set", "title=Only title", path)
+	lists = chunksNamed(readChunks(t, path), "LIST/INFO")
+	if got, want := strings.Join(infoEntries(lists[0]), "|"), "INAM=Only title\x00|IART=Another\x00"; got != want {
+		t.Errorf("INFO entries %q, want %q", got, want)
+	}
+	if b := chunksNamed(readChunks(t, path), "bext"); len(b) != 1 || !bytes.Equal(b[0], oldBext) {
+		t.Error("editing INFO entries changed the bext chunk")
+	}
+	mustRun(t, "tag", "--set", "bext.originator=Someone else", path)
+	newBext := chunksNamed(readChunks(t, path), "bext")[0]
+	want := bytes.Clone(oldBext)
+	copy(want[256:288], append([]byte("Someone else"), make([]byte, 20)...))
+	if !bytes.Equal(newBext, want) {
+		for i := range min(len(newBext), len(want)) {
+			if newBext[i] != want[i] {
+				t.Errorf("bext after --set bext.originator: first difference at byte %d (%d bytes, want %d)", i, len(newBext), len(want))
+				break
+			}
+		}
+	}
+	if a := audioDigest(t, path); a != audio {
+		t.Errorf("the audio changed: %s, was %s", a, audio)
+	}
+}
