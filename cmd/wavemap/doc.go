@@ -9,7 +9,10 @@ Usage:
 
 The commands are:
 
-	info       print format, size, chunks, tags and warnings of WAVE files
+	info       print format, size, chunks, metadata and warnings of WAVE files
+	tag        list or set the INFO tags and bext fields of WAVE files, in place
+	markers    list, add or remove the markers and regions of a file, in place
+	meta       export every metadata chunk of a file as JSON, or import it back
 	stats      per-channel peak, RMS, DC offset and clipping, in dBFS too
 	gain       change the level of a file in place (--db or --factor)
 	normalize  scale a file in place so that its peak is at a given level
@@ -28,8 +31,8 @@ Run "wavemap <command> -h" for a command's flags and an example.
 
 Flags may come before or after the file names. Results go to standard
 output; --json, where offered, prints JSON instead of text. Commands that
-take several files (info, check) print one JSON object per file, one per
-line (JSON Lines), in the order the files were given.
+take several files (info, check, tag) print one JSON object per file, one
+per line (JSON Lines), in the order the files were given.
 
 Errors go to standard error as one line, "wavemap COMMAND: FILE: problem".
 The exit code is 0 on success, 1 on failure (a file that cannot be read,
@@ -75,12 +78,15 @@ is replaced by the new file; the file it points to is not written. The
 output gets the permission bits of the file it replaces or, for a new
 file, of the input (a 0600 input gives a 0600 output; gen uses 0666 minus
 the umask). An output that is one of the inputs is refused. Standard input
-and output ("-") are not supported yet (exit code 2). gain, normalize and
-fix change their input in place and fail on a file that cannot be written.
+and output ("-") are not supported yet for WAVE files (exit code 2). gain,
+normalize, fix, tag, markers and meta import change their input in place
+and fail on a file that cannot be written (a read-only file is refused
+even where the system would allow the write, as for root).
 
 Inputs are locked while a command works (advisory locks, see the
-library's documentation): gain, normalize and fix (but for --dry-run)
-need a file to themselves, the other commands share it with each other.
+library's documentation): gain, normalize, fix, tag, markers and meta
+import (but for --dry-run, and tag and markers when they only list) need
+a file to themselves, the other commands share it with each other.
 A command whose input another wavemap holds in a conflicting way fails
 at once with exit code 1 ("file is in use ..."), changing nothing,
 instead of losing or mixing edits. An input that is not a regular file
@@ -95,12 +101,119 @@ Prints, for each file, the container (RIFF, RF64, BW64, W64, or raw), the
 encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw) and format tag, the bits
 and valid bits, the channels and channel mask (with speaker positions),
 the sample rate, the frames and duration, every chunk with its offset and
-size, the LIST/INFO tags and the header defects that were worked around.
-With the raw flags (see raw) the files are described as headerless
-samples. --json prints one object per file with the keys file,
-container, encoding, format_tag, extensible, channels, sample_rate,
-frames, duration_seconds, bits, valid_bits, channel_mask, speakers,
-data_offset, data_bytes, chunks, tags and warnings.
+size, the LIST/INFO tags, the decoded metadata and the header defects
+that were worked around. The metadata sections are printed when the file
+has such chunks: bext (every field that is set, the time reference also
+as hh:mm:ss.fff at the file's sample rate, the loudness values), iXML
+(project, scene, take, tape, note, circled, track names), markers (id,
+time, frame, region length, label, note), smpl loops, and the other
+metadata chunks with their size and side of the audio. With the raw
+flags (see raw) the files are described as headerless samples. --json
+prints one object per file with the keys file, container, encoding,
+format_tag, extensible, channels, sample_rate, frames, duration_seconds,
+bits, valid_bits, channel_mask, speakers, data_offset, data_bytes,
+chunks, tags (the first entry of each INFO id), warnings and metadata:
+
+	info      [{id, value}]: every LIST/INFO entry in file order, duplicates kept
+	bext      {description, originator, originator_reference,
+	          origination_date, origination_time, time_reference (samples),
+	          time_reference_time (hh:mm:ss.fff), version, umid (hex, "" when
+	          zero), loudness_value, loudness_range, max_true_peak_level,
+	          max_momentary_loudness, max_short_term_loudness (LUFS, LU,
+	          dBTP; null when not set), coding_history}, or null
+	ixml      {document (the XML), version, project, scene, take, tape,
+	          note, circled, file_uid, timecode_rate, timecode_flag,
+	          timestamp_samples_since_midnight, timestamp_sample_rate,
+	          tracks: [{channel_index, interleave_index, name, function}]},
+	          or null
+	cues      [{id, position (frames), seconds, time, length (frames),
+	          length_seconds, label, note, purpose, text}]
+	sampler   {manufacturer, product, sample_period, midi_unity_note,
+	          midi_pitch_fraction, smpte_format, smpte_offset, loops:
+	          [{cue_point_id, type, type_name, start, end, fraction,
+	          play_count}], extra_bytes}, or null
+	chunks    [{id, list_type, size, after_data}]: the chunks not decoded above
+	problems  what could not be decoded (a bext chunk that is too short ...)
+
+# tag
+
+	wavemap tag [--json] FILE...
+	wavemap tag [--set KEY=VALUE]... [--delete KEY]... [--dry-run] [--json] FILE...
+
+Without --set or --delete, lists the LIST/INFO entries and the bext
+fields of each file under the keys --set takes. With them, gives every
+file the same edit, in the order the flags were given. A KEY is a LIST/INFO
+id, any four printable ASCII characters taken as they are (INAM, IART,
+ICMT, ICRD, IGNR, ISFT, ICOP, IPRD, ITRK, IENG, ISBJ, IKEY ...), an alias
+of one, in any case (title INAM, artist IART, comment ICMT, date ICRD,
+genre IGNR, software ISFT, copyright ICOP, album IPRD, track ITRK,
+engineer IENG; an alias wins over the id it spells, so "date" is ICRD),
+or a bext field: bext.description (256 bytes at most),
+bext.originator (32), bext.originator_reference (32),
+bext.origination_date (10, yyyy-mm-dd), bext.origination_time (8,
+hh:mm:ss), bext.time_reference (samples since midnight, "441000", or
+hh:mm:ss[.fff] counted at each file's sample rate), bext.coding_history
+and bext.umid (hex, up to 64 bytes; a basic UMID of 32 is padded with
+zeros). A value longer than its bext field, a NUL in a value or an unknown
+key is a usage error (exit code 2) and nothing is written. An INFO entry
+set to the empty value is removed, as with --delete; --delete of a bext
+field clears it, and --delete bext removes the chunk. Setting a bext field
+of a file that has no bext chunk creates one of version 2 whose loudness
+values are marked as not measured. INFO values are written as UTF-8.
+
+The edit is written by the library's WriteMetadata: in place, without
+moving or writing the audio, whatever the size of the file; chunks that
+do not fit where they were move after the audio, and the file may grow
+by their size. Each change is printed (-q: nothing is printed); a file
+that already holds what was asked is not written. Wave64 files, and
+files whose sizes disagree (see fix), are refused. A file that fails is
+reported on standard error and the others are still edited; the exit
+code is then 1. --json prints one object per file, {file, info: [{id,
+value}], bext}, with after an edit a report: {dry_run, changed, written,
+grew, in_place, tail, moved, removed, notes}.
+
+# markers
+
+	wavemap markers [--json] FILE
+	wavemap markers [--add TIME[=LABEL]]... [--region START..END[=LABEL]]... [--delete ID]... [--clear] [--dry-run] [--json] FILE
+
+Lists the cue points of FILE (id, time, frame, region length, label and
+note), or edits them: --clear removes them all first, then --delete
+removes the cue point ID with its label, note and region, --add adds a
+marker and --region a region from START up to END (excluded), in the
+order given. Times are written as in cut (seconds, frames with s, or
+[hh:]mm:ss.ms); a time past the end of the audio, an empty region or an
+id the file does not have is a usage error (exit code 2). A new cue point
+gets the smallest id not in use; its label goes in a labl chunk, and a
+region is an ltxt of purpose "rgn " holding its length in frames (as
+Audacity, REAPER, Sound Forge and Wavelab write them), in LIST/adtl
+after the cue chunk. The edit is written as tag's is. --json prints
+{file, sample_rate, frames, cues: [{id, position, seconds, time, length,
+length_seconds, label, note, purpose, text}]}, with after an edit added
+(the new ids) and report.
+
+# meta
+
+	wavemap meta export FILE [OUT.json|-]
+	wavemap meta import [--dry-run] [--json] FILE IN.json|-
+
+export writes one JSON document holding every metadata chunk of FILE, to
+OUT.json or standard output: info (the LIST/INFO entries, [{id, value}]),
+bext (as in info, without time_reference_time), ixml ({document}) and
+cues (each with id, position, length, label, note and, where set,
+purpose, text, country, language, dialect, code_page, play_position
+(default: position), chunk (default "data"), chunk_start and
+block_start), each null when FILE has none, and chunks: every other
+chunk as {id, after_data, base64}. file, sample_rate and frames describe
+FILE. import reads such a document (edited by a script, say) and makes
+FILE's metadata what it says, written as tag's edits are: a section
+replaces the chunks it decodes, the chunks listed replace all the others,
+and whatever the document does not hold (a section that is null or
+absent, a chunk that is not listed) is removed from FILE; file,
+sample_rate and frames are ignored. Values left as exported keep FILE's
+bytes, so that importing an unedited export writes nothing. Unknown keys,
+a framing chunk (fmt, data, JUNK ...), a text too long for its field and
+a cue past the end of the audio are refused before anything is written.
 
 # stats
 

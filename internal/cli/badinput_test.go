@@ -44,6 +44,11 @@ var badInputCommands = []badInputCommand{
 	{name: "plot", wantsWAVE: true, args: func(in, out string) []string { return []string{"plot", in, "-o", out} }},
 	{name: "check", wantsWAVE: true, args: func(in, _ string) []string { return []string{"check", in} }},
 	{name: "fix", wantsWAVE: true, inPlace: true, needsDamage: true, args: func(in, _ string) []string { return []string{"fix", in} }},
+	{name: "tag", wantsWAVE: true, args: func(in, _ string) []string { return []string{"tag", in} }},
+	{name: "tag", wantsWAVE: true, inPlace: true, args: func(in, _ string) []string { return []string{"tag", "--set", "title=x", in} }},
+	{name: "markers", wantsWAVE: true, args: func(in, _ string) []string { return []string{"markers", in} }},
+	{name: "markers", wantsWAVE: true, inPlace: true, args: func(in, _ string) []string { return []string{"markers", "--add", "0", in} }},
+	{name: "meta", wantsWAVE: true, args: func(in, out string) []string { return []string{"meta", "export", in, out} }},
 }
 
 // badInputCase is one kind of bad input: make prepares it at path.

@@ -54,11 +54,14 @@ var commands = []*command{
 	{"fix", "repair wrong header sizes of WAVE files in place (--dry-run: only say what would change)", runFix, editsInPlace},
 	{"gain", "change the level of a file in place (--db or --factor)", runGain, editsInPlace},
 	{"gen", "create a file of any size with a sine, noise or silence", runGen, makesFiles},
-	{"info", "print format, size, chunks, tags and warnings of WAVE files", runInfo, readsOnly},
+	{"info", "print format, size, chunks, metadata and warnings of WAVE files", runInfo, readsOnly},
+	{"markers", "list, add or remove the markers and regions (cue points) of a WAVE file, in place", runMarkers, editsInPlace},
+	{"meta", "export every metadata chunk of a WAVE file as JSON, or import such a document back, in place", runMeta, editsInPlace},
 	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize, editsInPlace},
 	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot, makesFiles},
 	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw, makesFiles},
 	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats, readsOnly},
+	{"tag", "list or set the INFO tags and bext fields of WAVE files, in place", runTag, editsInPlace},
 }
 
 // lookup returns the command called name, or nil.

@@ -101,6 +101,9 @@ func TestInterruptedInProcess(t *testing.T) {
 		{"gain", "--db", "-6", in},
 		{"normalize", fl},
 		{"fix", damaged},
+		{"tag", "--set", "title=x", in},
+		{"markers", "--add", "0", in},
+		{"meta", "export", in, out},
 	} {
 		r := runCLIContext(t, cancelled(), args...)
 		want := "\nwavemap " + args[0] + ": interrupted (interrupt)" + interruptSuffix(args[0]) + "\n"

@@ -29,6 +29,9 @@ func FuzzMain(f *testing.F) {
 		"raw --type s16 --channels 2 --rate 48000 r.raw c.wav", "raw --extract a.wav c.raw", "gen --seconds 0.5 c.wav",
 		"gen --rate 0 --seconds 1 c.wav", "gen --channels 0 c.wav", "plot a.wav -o c.png", "check a.wav b.wav",
 		"fix --dry-run a.wav", "fix a.wav", "info -- -a.wav", "help gain", "gain -h", "nosuch", "", "gen --seconds 1e9 c.wav",
+		"tag --set title=x --set bext.time_reference=01:00:00 a.wav b.wav", "tag --delete bext --json a.wav",
+		"markers --add 0.05=m --region 0..0.01=r a.wav", "markers --delete 1 --clear a.wav",
+		"meta export a.wav c.json", "meta import --dry-run a.wav c.json", "meta import a.wav -",
 	} {
 		f.Add(seed)
 	}

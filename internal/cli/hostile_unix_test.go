@@ -18,7 +18,7 @@ import (
 // file, and nothing is created where it pointed.
 func TestHostileOutputs(t *testing.T) {
 	for _, cmd := range badInputCommands {
-		if cmd.inPlace || cmd.name == "info" || cmd.name == "stats" || cmd.name == "check" {
+		if cmd.inPlace || cmd.name == "info" || cmd.name == "stats" || cmd.name == "check" || cmd.name == "tag" || cmd.name == "markers" {
 			continue
 		}
 		label := cmd.name
@@ -135,6 +135,10 @@ func TestUnprivileged(t *testing.T) {
 	if code, stderr := run("info", in); code != 0 {
 		t.Fatalf("info as nobody: exit %d: %s", code, stderr)
 	}
+	doc := filepath.Join(binDir, "doc.json")
+	if err := os.WriteFile(doc, []byte(`{"version": 1, "info": [{"id": "INAM", "value": "x"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := dirNames(t, dir)
 	inDigest, damagedDigest := digest(t, in), digest(t, damaged)
 	for _, args := range [][]string{
@@ -146,6 +150,10 @@ func TestUnprivileged(t *testing.T) {
 		{"gen", "--frames", "10", filepath.Join(dir, "out.wav")},
 		{"raw", "--extract", in, filepath.Join(dir, "out.raw")},
 		{"plot", in, "-o", filepath.Join(dir, "out.png")},
+		{"tag", "--set", "title=x", in},
+		{"markers", "--add", "0.5", in},
+		{"meta", "import", in, doc},
+		{"meta", "export", in, filepath.Join(dir, "out.json")},
 	} {
 		code, stderr := run(args...)
 		msg := strings.TrimSuffix(stderr, "\n")

@@ -43,6 +43,9 @@ type infoJSON struct {
 	Tags        map[string]string `json:"tags"` // LIST/INFO entries by id; the first of repeated ids
 	tagOrder    []string          // ids in file order, for the text output
 	Warnings    []warningJSON     `json:"warnings"`
+	// Metadata decodes every metadata chunk (see metadataJSON); info
+	// sets it, describe does not.
+	Metadata *metadataJSON `json:"metadata,omitempty"`
 }
 
 func describe(name string, f *wavemap.File) infoJSON {
@@ -109,7 +112,14 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 			continue
 		}
 		j := describe(name, f)
+		m, err := f.Metadata()
 		f.Close()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "wavemap info: %s\n", oneLine(fileError(name, err)))
+			failed = true
+			continue
+		}
+		j.Metadata = metadataOf(m, j.SampleRate)
 		if *asJSON {
 			if err := printJSON(e, j); err != nil {
 				return err
@@ -164,6 +174,9 @@ func printInfo(e *env, j infoJSON) {
 	}
 	for _, id := range j.tagOrder {
 		fmt.Fprintf(w, "    %-6s %s\n", id, oneLineText(j.Tags[id]))
+	}
+	if j.Metadata != nil {
+		printMetadata(w, j.Metadata, j.SampleRate)
 	}
 	for _, wa := range j.Warnings {
 		fmt.Fprintf(w, "  warning: %s at byte %d: %s\n", wa.Kind, wa.Offset, wa.Message)

@@ -58,7 +58,7 @@ func toMeta(m *wavemap.Metadata) []wavtest.MetaChunk {
 }
 
 // metadataOf reads the metadata chunks of a file with the library.
-func metadataOf(t *testing.T, path string) *wavemap.Metadata {
+func readMetadataOf(t *testing.T, path string) *wavemap.Metadata {
 	t.Helper()
 	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
 	if err != nil {
@@ -210,7 +210,7 @@ func wantNotes(t *testing.T, cmd, name string, r result, want []string) {
 func TestKeepConvert(t *testing.T) {
 	dir := t.TempDir()
 	in := richInput(t, dir, "in.wav")
-	m := metadataOf(t, in)
+	m := readMetadataOf(t, in)
 	notes := m.AudioChanged()
 	for _, c := range []string{"same", "rf64", "bw64", "w64"} {
 		out := filepath.Join(dir, "out-"+c+".wav")
@@ -222,7 +222,7 @@ func TestKeepConvert(t *testing.T) {
 	s24, s16 := filepath.Join(dir, "s24.wav"), filepath.Join(dir, "s16.wav")
 	mustRun(t, "convert", "--to", "s24", in, s24)
 	mustRun(t, "convert", "--to", "s16", s24, s16)
-	m2 := metadataOf(t, s24)
+	m2 := readMetadataOf(t, s24)
 	m2.AudioChanged()
 	checkOutput(t, s16, toMeta(m2), keepFloats())
 }
@@ -245,7 +245,7 @@ func TestKeepConvertFFmpegTags(t *testing.T) {
 			}
 		}
 	}
-	m := metadataOf(t, in)
+	m := readMetadataOf(t, in)
 	m.AudioChanged()
 	want := toMeta(m)
 	if len(want) < 2 {
@@ -263,7 +263,7 @@ func TestKeepCut(t *testing.T) {
 	for _, c := range []string{"same", "w64"} {
 		out := filepath.Join(dir, "cut-"+c+".wav")
 		r := mustRun(t, "cut", "--json", "--from", "100s", "--to", "600s", "--container", c, in, out)
-		m, notes := metadataOf(t, in).Excerpt(100, 600, 48000)
+		m, notes := readMetadataOf(t, in).Excerpt(100, 600, 48000)
 		wantNotes(t, "cut", out, r, notes)
 		checkOutput(t, out, toMeta(m), keepFloats()[200:1200])
 	}
@@ -277,9 +277,9 @@ func TestKeepCat(t *testing.T) {
 	c := richInput(t, dir, "c.wav")
 	out := filepath.Join(dir, "out.wav")
 	r := mustRun(t, "cat", "--json", a, b, c, out)
-	m := metadataOf(t, a)
-	notes := m.AppendCues(metadataOf(t, b), keepFrames)
-	notes = append(notes, m.AppendCues(metadataOf(t, c), keepFrames+500)...)
+	m := readMetadataOf(t, a)
+	notes := m.AppendCues(readMetadataOf(t, b), keepFrames)
+	notes = append(notes, m.AppendCues(readMetadataOf(t, c), keepFrames+500)...)
 	wantNotes(t, "cat", out, r, notes)
 	samples := slices.Concat(keepFloats(), make([]float64, 1000), keepFloats())
 	checkOutput(t, out, toMeta(m), samples)
@@ -287,8 +287,8 @@ func TestKeepCat(t *testing.T) {
 	// The first input without metadata: the later ones' cue points only.
 	out2 := filepath.Join(dir, "out2.wav")
 	mustRun(t, "cat", b, a, out2)
-	m = metadataOf(t, b)
-	m.AppendCues(metadataOf(t, a), 500)
+	m = readMetadataOf(t, b)
+	m.AppendCues(readMetadataOf(t, a), 500)
 	w := wavtest.WalkChunks(t, out2)
 	wavtest.SameChunks(t, out2, w.Chunks, toMeta(m))
 }
@@ -382,7 +382,7 @@ func TestKeepGain(t *testing.T) {
 		in := richInput(t, dir, cmd[0]+".wav")
 		r := mustRun(t, slices.Concat(cmd, []string{"--json", "--no-journal", in})...)
 		var stale []string
-		for _, n := range metadataOf(t, in).AudioChanged() {
+		for _, n := range readMetadataOf(t, in).AudioChanged() {
 			stale = append(stale, "stale after the edit, not updated in the file: "+n)
 		}
 		wantNotes(t, cmd[0], in, r, stale)
@@ -453,7 +453,7 @@ func TestGainClearsComputedChunks(t *testing.T) {
 			}
 			want = append(want, c)
 		}
-		got := metadataOf(t, in)
+		got := readMetadataOf(t, in)
 		sameKinds(t, cmd[0], toMeta(got), want)
 		f, err := wavemap.Open(in, wavemap.ReadOnly, &wavemap.Options{Strict: true})
 		if err != nil {
