@@ -464,7 +464,8 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 		}
 	}
 
-	// After the data: the whole tail is one run.
+	// After the data: one run, from the first chunk that changes to the
+	// end of the file (chunks before it that stay as they are, stay).
 	var tailWant []int
 	for j, w := range want {
 		if w.After || !placedPre[j] {
@@ -484,14 +485,25 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 			return nil, planErr(ErrUnsupported, cs[i].c.Offset, cs[i].c.ID, "a %s chunk after the data chunk", cs[i].c.ID)
 		}
 	}
-	sameTail := len(curTail) == len(tailWant)
-	for k := 0; sameTail && k < len(curTail); k++ {
-		c, w := cs[curTail[k]], want[tailWant[k]]
-		sameTail = c.c.ID == w.ID && bytes.Equal(c.data, w.Data)
+	keep := 0 // chunks at the start of the tail that stay
+	for keep < len(curTail) && keep < len(tailWant) {
+		c, w := cs[curTail[keep]], want[tailWant[keep]]
+		if c.c.ID != w.ID || !bytes.Equal(c.data, w.Data) {
+			break
+		}
+		keep++
+	}
+	sameTail := keep == len(curTail) && keep == len(tailWant)
+	if keep > 0 {
+		tailStart = curTail[keep-1] + 1
+		t0 = end
+		if tailStart < len(cs) {
+			t0 = cs[tailStart].c.Offset
+		}
 	}
 	if !sameTail {
 		var content []byte
-		for _, j := range tailWant {
+		for _, j := range tailWant[keep:] {
 			content = encodeChunk(content, want[j].ID, want[j].Data)
 			p.Tail = append(p.Tail, want[j].ID)
 		}
