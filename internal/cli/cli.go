@@ -58,6 +58,7 @@ var commands = []*command{
 	{"markers", "list, add or remove the markers and regions (cue points) of a WAVE file, in place", runMarkers, editsInPlace},
 	{"meta", "export every metadata chunk of a WAVE file as JSON, or import such a document back, in place", runMeta, editsInPlace},
 	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize, editsInPlace},
+	{"peaks", "write waveform data for web players, byte for byte as BBC audiowaveform does (.dat or .json)", runPeaks, makesFiles},
 	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot, makesFiles},
 	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw, makesFiles},
 	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats, readsOnly},

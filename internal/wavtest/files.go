@@ -40,14 +40,22 @@ const modulePath = "github.com/wavemap/wavemap"
 // github.com/wavemap/wavemap, found upwards from the working directory (a
 // test's package directory). It returns "" when there is no such go.mod.
 // The directory itself may be absent: see Corpus.
-func CorpusDir() string {
+func CorpusDir() string { return sharedDir("corpus") }
+
+// PeaksDir returns the directory of audiowaveform's reference waveform
+// data (shared/peaks beside the module root, as CorpusDir finds it), or ""
+// when there is no such go.mod. The directory itself may be absent.
+func PeaksDir() string { return sharedDir("peaks") }
+
+// sharedDir returns the named folder of shared/ beside the module root.
+func sharedDir(name string) string {
 	dir, err := os.Getwd()
 	if err != nil {
 		return ""
 	}
 	for {
 		if isModuleRoot(filepath.Join(dir, "go.mod")) {
-			return filepath.Join(filepath.Dir(dir), "shared", "corpus")
+			return filepath.Join(filepath.Dir(dir), "shared", name)
 		}
 		up := filepath.Dir(dir)
 		if up == dir {

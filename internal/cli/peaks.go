@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/wavemap/wavemap"
+)
+
+// peaksMaxChannels is the most channels peaks.js draws.
+const peaksMaxChannels = 24
+
+type peaksJSON struct {
+	File            string `json:"file"`
+	Output          string `json:"output"`
+	Format          string `json:"output_format"`
+	Channels        int    `json:"channels"`
+	SampleRate      int    `json:"sample_rate"`
+	SamplesPerPixel int    `json:"samples_per_pixel"`
+	Bits            int    `json:"bits"`
+	Pixels          int    `json:"length"`
+}
+
+func runPeaks(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "peaks", "IN OUT.dat|OUT.json")
+	zoom := fs.Int("z", 0, "frames per pixel (audiowaveform's --zoom; default 256)")
+	fs.IntVar(zoom, "zoom", 0, "frames per pixel (same as -z)")
+	pps := fs.Int("pixels-per-second", 0, "pixels per second of audio, instead of --zoom")
+	bits := fs.Int("b", 16, "bits per value: 8 or 16 (audiowaveform's --bits)")
+	fs.IntVar(bits, "bits", 16, "bits per value (same as -b)")
+	split := fs.Bool("split-channels", false, "one waveform per channel (default: all channels mixed down to one)")
+	start := fs.String("s", "", "accepted as audiowaveform accepts it: its --start moves a rendered image only; the data covers the whole file")
+	fs.StringVar(start, "start", "", "same as -s")
+	end := fs.String("e", "", "as audiowaveform: not with --zoom or --pixels-per-second; the data covers the whole file")
+	fs.StringVar(end, "end", "", "same as -e")
+	outFormat := fs.String("output-format", "", "dat or json (default: from OUT's extension)")
+	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap peaks -z 256 -b 8 take.wav take.dat")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want an input file and an output file (.dat or .json)")
+	}
+	name, out := pos[0], pos[1]
+	format := strings.ToLower(*outFormat)
+	if format == "" {
+		switch {
+		case strings.HasSuffix(strings.ToLower(out), ".dat"):
+			format = "dat"
+		case strings.HasSuffix(strings.ToLower(out), ".json"):
+			format = "json"
+		default:
+			return usagef("cannot tell the output format from %q: name it .dat or .json, or give --output-format", out)
+		}
+	}
+	if format != "dat" && format != "json" {
+		return usagef("--output-format %q: dat or json", *outFormat)
+	}
+	if *bits != 8 && *bits != 16 {
+		return usagef("--bits %d: 8 or 16", *bits)
+	}
+	if *zoom < 0 || *pps < 0 {
+		return usagef("--zoom and --pixels-per-second must be positive")
+	}
+	if *zoom > 0 && *pps > 0 {
+		return usagef("give --zoom or --pixels-per-second, not both")
+	}
+	if *end != "" && (*zoom > 0 || *pps > 0) {
+		return usagef("--end cannot be given with --zoom or --pixels-per-second (as in audiowaveform)")
+	}
+	if *start != "" || *end != "" {
+		if !*quiet {
+			fmt.Fprintf(e.stderr, "wavemap peaks: note: --start and --end do not change waveform data (as in audiowaveform, where they place a rendered image): the data covers the whole file\n")
+		}
+	}
+	f, err := openAudio(e, "peaks", name, wavemap.ReadOnly)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fm := f.Format()
+	if *split && fm.Channels > peaksMaxChannels && !*quiet {
+		fmt.Fprintf(e.stderr, "wavemap peaks: %s: warning: %d channels; peaks.js draws at most %d\n", name, fm.Channels, peaksMaxChannels)
+	}
+	o, err := newOutputFile(e, "peaks", out, name)
+	if err != nil {
+		return err
+	}
+	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
+	pk, err := wavemap.ComputePeaks(ctx, f, &wavemap.PeaksOptions{SamplesPerPixel: *zoom, PixelsPerSecond: *pps, Bits: *bits,
+		SplitChannels: *split, Progress: p.Frames(fm.FrameSize())})
+	p.Done()
+	if err != nil {
+		return fileError(name, err)
+	}
+	w, err := o.createPlain()
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	write := pk.WriteDat
+	if format == "json" {
+		write = pk.WriteJSON
+	}
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err := o.finish(err); err != nil {
+		return err
+	}
+	j := peaksJSON{File: name, Output: out, Format: format, Channels: pk.Channels, SampleRate: pk.SampleRate,
+		SamplesPerPixel: pk.SamplesPerPixel, Bits: pk.Bits, Pixels: pk.Length}
+	if *asJSON {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(e.stdout, "%s -> %s: %d pixels of %d frames, %d channel(s), %d-bit\n", name, out, pk.Length, pk.SamplesPerPixel, pk.Channels, pk.Bits)
+	return nil
+}
+
