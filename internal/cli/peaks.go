@@ -122,4 +122,3 @@ func runPeaks(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s -> %s: %d pixels of %d frames, %d channel(s), %d-bit\n", name, out, pk.Length, pk.SamplesPerPixel, pk.Channels, pk.Bits)
 	return nil
 }
-
