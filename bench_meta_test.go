@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // BenchmarkWriteMetadata20GB sets a LIST/INFO title on a 20 GB sparse
@@ -41,7 +42,7 @@ func BenchmarkWriteMetadata20GB(b *testing.B) {
 				if i%2 == 1 {
 					title += " with a longer title that does not fit where the last one was"
 				}
-				m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", title), AfterData: true}}}
+				m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", title), AfterData: true}}}
 				start := time.Now()
 				rep, err := wavemap.WriteMetadata(path, m, nil)
 				if err != nil {

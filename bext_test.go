@@ -108,7 +108,7 @@ func TestBextFFmpeg(t *testing.T) {
 	if !ok || err != nil {
 		t.Fatalf("Bext() = %v, %v", ok, err)
 	}
-	tags := ffprobeTags(t, path)
+	tags := wavtest.FFprobeTags(t, path)
 	for _, f := range []struct {
 		name string
 		got  string
@@ -161,7 +161,7 @@ func TestBextWrite(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "x.wav")
 	writeFile(t, path, mdFileOf(m))
-	tags := ffprobeTags(t, path)
+	tags := wavtest.FFprobeTags(t, path)
 	if tags["comment"] != "written by wavemap" || tags["encoded_by"] != "wavemap" || tags["time_reference"] != fmt.Sprint(uint64(1)<<33) ||
 		tags["date"] != "2026-12-02" || tags["creation_time"] != "01:02:03" || !strings.HasPrefix(tags["coding_history"], "A=PCM,F=48000,W=16,M=mono") {
 		t.Errorf("ffprobe reads %v", tags)

@@ -1,7 +1,6 @@
 package wavemap_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -105,21 +104,6 @@ func ffmpegWAV(t testing.TB, args ...string) string {
 	a := append([]string{"-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "0.1"}, args...)
 	wavtest.Run(t, "ffmpeg", append(a, out)...)
 	return out
-}
-
-// ffprobeTags returns the format tags ffprobe reads from the file.
-func ffprobeTags(t testing.TB, path string) map[string]string {
-	t.Helper()
-	out := wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "format_tags", "-of", "json", path)
-	var v struct {
-		Format struct {
-			Tags map[string]string `json:"tags"`
-		} `json:"format"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("ffprobe output %q: %v", out, err)
-	}
-	return v.Format.Tags
 }
 
 // mdChunk returns the payload of the first chunk with the id, failing the

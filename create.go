@@ -72,17 +72,9 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 	// chunk is the last, so that Resize and Append can move its end.
 	// Wave64 readers (sox) take every byte after the data for audio, so
 	// Wave64 gets them before it.
-	before, after, err := opts.Metadata.layout(spec.Container != riff.ContainerWave64)
+	spec, after, head, err := encodeWithMetadata(spec, opts.Metadata, spec.Container != riff.ContainerWave64)
 	if err != nil {
 		return nil, err
-	}
-	spec.Before, spec.Spare = before, opts.Metadata.spare()
-	for i, c := range after { // kept until Close: the caller may change m meanwhile
-		after[i].Data = append([]byte(nil), c.Data...)
-	}
-	head, err := riff.Encode(spec)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrArgument, err)
 	}
 	total := int64(len(head)) + n
 	if spec.Container != riff.ContainerWave64 {
@@ -412,4 +404,25 @@ func fill(d []byte, b byte) {
 	for i := n; i < len(d); i += n {
 		copy(d[i:], d[:n])
 	}
+}
+
+// encodeWithMetadata encodes the header of spec with the chunks of m: those
+// before the data in it (with the spare room Create leaves for later
+// edits), and, when afterOK, those after the data returned apart, copied,
+// for the caller to write when the audio is complete (otherwise they go
+// before the data too).
+func encodeWithMetadata(spec riff.Spec, m *Metadata, afterOK bool) (riff.Spec, []riff.RawChunk, []byte, error) {
+	before, after, err := m.layout(afterOK)
+	if err != nil {
+		return spec, nil, nil, err
+	}
+	spec.Before, spec.Spare = before, m.spare()
+	for i, c := range after { // kept until Close: the caller may change m meanwhile
+		after[i].Data = append([]byte(nil), c.Data...)
+	}
+	head, err := riff.Encode(spec)
+	if err != nil {
+		return spec, nil, nil, fmt.Errorf("%w: %w", ErrArgument, err)
+	}
+	return spec, after, head, nil
 }

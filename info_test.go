@@ -23,7 +23,7 @@ func TestInfoFFmpeg(t *testing.T) {
 	path := ffmpegWAV(t, "-metadata", "title=Tï", "-metadata", "artist=Ärtist", "-metadata", "comment=odd",
 		"-metadata", "copyright=© x", "-metadata", "date=2026")
 	m := mdOpen(t, path)
-	tags := ffprobeTags(t, path)
+	tags := wavtest.FFprobeTags(t, path)
 	for id, key := range map[string]string{"INAM": "title", "IART": "artist", "ICMT": "comment", "ICOP": "copyright", "ICRD": "date", "ISFT": "encoder"} {
 		got, ok := m.InfoValue(id)
 		if !ok || got != tags[key] {
@@ -67,7 +67,7 @@ func TestInfoLayout(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "x.wav")
 	writeFile(t, path, mdFileOf(m))
-	tags := ffprobeTags(t, path)
+	tags := wavtest.FFprobeTags(t, path)
 	if tags["title"] != "odd" || tags["artist"] != "even" {
 		t.Errorf("ffprobe reads %v", tags)
 	}

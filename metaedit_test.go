@@ -105,7 +105,7 @@ func TestExcerptTimestamps(t *testing.T) {
 	wantNotes(t, notes, "advanced bext TimeReference by 48000 frames (1.000 s), to 4295015000")
 	out := filepath.Join(t.TempDir(), "cut.wav")
 	writeFile(t, out, mdFileOf(x))
-	if tags := ffprobeTags(t, out); tags["time_reference"] != "4295015000" || tags["comment"] != "cut me" {
+	if tags := wavtest.FFprobeTags(t, out); tags["time_reference"] != "4295015000" || tags["comment"] != "cut me" {
 		t.Errorf("ffprobe reads the excerpt's bext as %v", tags)
 	}
 	if x, notes := m.Excerpt(0, 10, 48000); !bytes.Equal(mdChunk(t, x, "bext"), orig) || len(notes) != 0 {

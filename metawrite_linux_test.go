@@ -20,11 +20,11 @@ func TestWriteMetadataFullDisk(t *testing.T) {
 	file := wavtest.RIFF(
 		wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 2)),
 		wavtest.Chunk("data", wavtest.S16(1, 2, 3, 4)),
-		wavtest.Chunk("LIST", infoList("INAM", "old")),
+		wavtest.Chunk("LIST", wavtest.InfoList("INAM", "old")),
 	)
 	path := wavtest.WriteTemp(t, file)
 	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{
-		{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "a title far too long to fit where the old one was"), AfterData: true},
+		{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", "a title far too long to fit where the old one was"), AfterData: true},
 	}}
 	signal.Ignore(syscall.SIGXFSZ)
 	defer signal.Reset(syscall.SIGXFSZ)
@@ -50,7 +50,7 @@ func TestWriteMetadataFullDisk(t *testing.T) {
 	if _, err := wavemap.WriteMetadata(path, m, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := readMeta(t, path); !sameMeta(got, m) {
+	if got := mdOpen(t, path); !sameMeta(got, m) {
 		t.Error("metadata after the retry differs")
 	}
 }
@@ -64,7 +64,7 @@ func TestWriteMetadataFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skip(err)
 	}
-	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "x")}}}
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", "x")}}}
 	if _, err := wavemap.WriteMetadata(fifo, m, nil); !errors.Is(err, wavemap.ErrNotRegular) {
 		t.Errorf("FIFO: %v, want ErrNotRegular", err)
 	}
@@ -79,7 +79,7 @@ func TestWriteMetadataFIFO(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("the link is no longer a link: %v %v", fi, err)
 	}
-	if got := readMeta(t, target); !sameMeta(got, m) {
+	if got := mdOpen(t, target); !sameMeta(got, m) {
 		t.Error("the target does not hold the metadata")
 	}
 }

@@ -3,7 +3,6 @@ package wavemap_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,23 +14,6 @@ import (
 	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
-// infoList builds a LIST/INFO payload from id, value pairs straight from
-// the RIFF layout (each value NUL-terminated, padded to even), without the
-// library's code.
-func infoList(kv ...string) []byte {
-	b := []byte("INFO")
-	for i := 0; i+1 < len(kv); i += 2 {
-		v := append([]byte(kv[i+1]), 0)
-		b = append(b, kv[i]...)
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
-		b = append(b, v...)
-		if len(v)%2 == 1 {
-			b = append(b, 0)
-		}
-	}
-	return b
-}
-
 func audioHash(t *testing.T, path string) [32]byte {
 	t.Helper()
 	f, err := wavemap.Open(path, wavemap.ReadOnly, &wavemap.Options{Strict: true})
@@ -40,20 +22,6 @@ func audioHash(t *testing.T, path string) [32]byte {
 	}
 	defer f.Close()
 	return sha256.Sum256(f.Bytes())
-}
-
-func readMeta(t *testing.T, path string) *wavemap.Metadata {
-	t.Helper()
-	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m, err := f.Metadata()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // TestWriteMetadataFFmpegFile retags a file written by ffmpeg (bext and
@@ -70,18 +38,18 @@ func TestWriteMetadataFFmpegFile(t *testing.T) {
 		"-write_bext", "1", "-metadata", "title=Old", "-metadata", "artist=A",
 		"-metadata", "description=OldDesc", "-metadata", "originator=Orig", "-metadata", "time_reference=48000", path)
 	before := audioHash(t, path)
-	if tags := ffprobeTags(t, path); tags["title"] != "Old" || tags["comment"] != "OldDesc" {
+	if tags := wavtest.FFprobeTags(t, path); tags["title"] != "Old" || tags["comment"] != "OldDesc" {
 		t.Fatalf("ffmpeg's file: tags %v", tags)
 	}
 	var sizes []int64
 	for round, title := range []string{"A much longer new title", "Short", "Another title, longer again than the first one", "x"} {
-		m := readMeta(t, path)
+		m := mdOpen(t, path)
 		i := m.IndexList(wavemap.FourCC([]byte("INFO")))
 		j := m.Index(wavemap.FourCC([]byte("bext")))
 		if i < 0 || j < 0 {
 			t.Fatalf("round %d: metadata %+v lacks INFO or bext", round, m)
 		}
-		m.Chunks[i].Data = infoList("INAM", title, "IART", "B", "IGNR", strings.Repeat("c", 10*round))
+		m.Chunks[i].Data = wavtest.InfoList("INAM", title, "IART", "B", "IGNR", strings.Repeat("c", 10*round))
 		bext := append([]byte(nil), m.Chunks[j].Data...)
 		copy(bext[:256], make([]byte, 256))
 		copy(bext, "New description "+title)
@@ -100,7 +68,7 @@ func TestWriteMetadataFFmpegFile(t *testing.T) {
 		if got := audioHash(t, path); got != before {
 			t.Fatalf("round %d: the audio changed", round)
 		}
-		tags := ffprobeTags(t, path)
+		tags := wavtest.FFprobeTags(t, path)
 		if tags["title"] != title || tags["artist"] != "B" || tags["comment"] != "New description "+title || tags["encoded_by"] != "Orig" || tags["time_reference"] != "48000" {
 			t.Errorf("round %d: ffprobe reads %v", round, tags)
 		}
@@ -108,7 +76,7 @@ func TestWriteMetadataFFmpegFile(t *testing.T) {
 		if s := wavtest.SoxFloat64(t, path); len(s) != 2*96000 {
 			t.Errorf("round %d: sox decodes %d samples", round, len(s))
 		}
-		got := readMeta(t, path)
+		got := mdOpen(t, path)
 		if !sameMeta(got, m) {
 			t.Errorf("round %d: metadata read back differs", round)
 		}
@@ -120,7 +88,7 @@ func TestWriteMetadataFFmpegFile(t *testing.T) {
 		t.Errorf("file sizes over four edits: %v", sizes)
 	}
 	// Writing the same metadata again writes nothing.
-	m := readMeta(t, path)
+	m := mdOpen(t, path)
 	rep, err := wavemap.WriteMetadata(path, m, nil)
 	if err != nil || rep.Changed || rep.Written != 0 {
 		t.Errorf("rewriting the same metadata: %+v, %v", rep, err)
@@ -163,15 +131,15 @@ func TestWriteMetadataInRoom(t *testing.T) {
 	file := wavtest.RIFF(
 		wavtest.Chunk("JUNK", make([]byte, 28)),
 		wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 48000, 16, 4)),
-		wavtest.Chunk("LIST", infoList("INAM", "Old")),
+		wavtest.Chunk("LIST", wavtest.InfoList("INAM", "Old")),
 		wavtest.Chunk("JUNK", make([]byte, 1000)),
 		wavtest.Chunk("data", wavtest.S16(1, 2, 3, 4, 5, 6, 7, 8)),
 		wavtest.Chunk("zzzz", []byte("after")),
 	)
 	path := wavtest.WriteTemp(t, file)
 	before := audioHash(t, path)
-	m := readMeta(t, path)
-	m.Set(wavemap.RawChunk{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "A new title", "IART", "Someone")})
+	m := mdOpen(t, path)
+	m.Set(wavemap.RawChunk{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", "A new title", "IART", "Someone")})
 	m.Set(wavemap.RawChunk{ID: wavemap.FourCC([]byte("iXML")), Data: []byte("<BWFXML><PROJECT>p</PROJECT></BWFXML>")})
 	rep, err := wavemap.WriteMetadata(path, m, nil)
 	if err != nil {
@@ -186,7 +154,7 @@ func TestWriteMetadataInRoom(t *testing.T) {
 	if audioHash(t, path) != before {
 		t.Fatal("the audio changed")
 	}
-	got := readMeta(t, path)
+	got := mdOpen(t, path)
 	if !sameMeta(got, m) {
 		t.Fatalf("read back %+v, want %+v", got, m)
 	}
@@ -196,7 +164,7 @@ func TestWriteMetadataInRoom(t *testing.T) {
 		}
 	}
 	if wavtest.Have(t, "ffprobe") {
-		if tags := ffprobeTags(t, path); tags["title"] != "A new title" || tags["artist"] != "Someone" {
+		if tags := wavtest.FFprobeTags(t, path); tags["title"] != "A new title" || tags["artist"] != "Someone" {
 			t.Errorf("ffprobe reads %v", tags)
 		}
 	}
@@ -210,7 +178,7 @@ func TestWriteMetadataRefuses(t *testing.T) {
 	data := wavtest.Chunk("data", wavtest.S16(1, 2, 3))
 	badSize := wavtest.Wave("RIFF", 1000, fmtc, data)
 	w64 := wavtest.W64File(wavtest.W64Chunk(wavtest.W64GUID("fmt "), wavtest.FmtPCM(1, 1, 8000, 16, 2)), wavtest.W64Chunk(wavtest.W64GUID("data"), wavtest.S16(1, 2, 3)))
-	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "x")}}}
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", "x")}}}
 	for _, tc := range []struct {
 		name string
 		file []byte
@@ -278,7 +246,7 @@ func TestFileWriteMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: infoList("INAM", "t"), AfterData: true}}}
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", "t"), AfterData: true}}}
 	if _, err := f.WriteMetadata(m); err != nil {
 		t.Fatal(err)
 	}
@@ -313,9 +281,9 @@ func TestWriteMetadataEveryCrashState(t *testing.T) {
 		"-metadata", "title=Old", "-metadata", "description=OldDesc", path)
 	orig, _ := os.ReadFile(path)
 	before := audioHash(t, path)
-	m := readMeta(t, path)
+	m := mdOpen(t, path)
 	i, j := m.IndexList(wavemap.FourCC([]byte("INFO"))), m.Index(wavemap.FourCC([]byte("bext")))
-	m.Chunks[i].Data = infoList("INAM", "A new and much longer title")
+	m.Chunks[i].Data = wavtest.InfoList("INAM", "A new and much longer title")
 	bext := append([]byte(nil), m.Chunks[j].Data...)
 	copy(bext[:256], append([]byte("NewDesc"), make([]byte, 249)...))
 	m.Chunks[j].Data = bext
@@ -356,7 +324,7 @@ func TestWriteMetadataEveryCrashState(t *testing.T) {
 			if out := wavtest.RunStderr(t, "ffprobe", "-v", "error", p); len(out) > 0 {
 				t.Errorf("after write %d: ffprobe: %s", n, out)
 			}
-			tags := ffprobeTags(t, p)
+			tags := wavtest.FFprobeTags(t, p)
 			if title := tags["title"]; title != "Old" && title != "A new and much longer title" {
 				t.Errorf("after write %d (%s): title %q", n, s.What, title)
 			}

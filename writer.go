@@ -87,17 +87,9 @@ func NewWriter(w io.Writer, format Format, opts *Options) (*Writer, error) {
 	}
 	// Chunks after the data need sizes that say where the audio ends:
 	// a stream that cannot seek gets them before it, as Wave64 does.
-	before, after, err := opts.Metadata.layout(wr.seeker != nil && spec.Container != riff.ContainerWave64)
+	spec, after, head, err := encodeWithMetadata(spec, opts.Metadata, wr.seeker != nil && spec.Container != riff.ContainerWave64)
 	if err != nil {
 		return nil, err
-	}
-	spec.Before, spec.Spare = before, opts.Metadata.spare()
-	for i, c := range after { // kept until Close: the caller may change m meanwhile
-		after[i].Data = append([]byte(nil), c.Data...)
-	}
-	head, err := riff.Encode(spec)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrArgument, err)
 	}
 	wr.spec, wr.after, wr.head, wr.max = spec, after, int64(len(head)), 1<<62
 	if len(after) > 0 {

@@ -143,28 +143,14 @@ func TestRecorderFiles(t *testing.T) {
 					}
 				}
 				// ffprobe reads the bext time reference as samples.
-				tags := ffprobeFormatTags(t, out.path)
+				tags := wavtest.FFprobeTags(t, out.path)
 				if tags["time_reference"] != fmt.Sprint(ts+uint64(out.shift)) {
 					t.Errorf("%s: ffprobe time_reference %q", filepath.Base(out.path), tags["time_reference"])
 				}
 			}
-			if tags := ffprobeFormatTags(t, gained); tags["title"] != "Scene 12A take 3" {
+			if tags := wavtest.FFprobeTags(t, gained); tags["title"] != "Scene 12A take 3" {
 				t.Errorf("tagged file: ffprobe title %q", tags["title"])
 			}
 		})
 	}
-}
-
-func ffprobeFormatTags(t *testing.T, path string) map[string]string {
-	t.Helper()
-	out := wavtest.Run(t, "ffprobe", "-v", "error", "-of", "json", "-show_entries", "format_tags", path)
-	var v struct {
-		Format struct {
-			Tags map[string]string `json:"tags"`
-		} `json:"format"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v.Format.Tags
 }

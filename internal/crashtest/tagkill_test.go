@@ -4,10 +4,7 @@ package crashtest
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -30,21 +27,6 @@ const (
 	newDesc  = "New description written by the killed process"
 )
 
-// infoList builds a LIST/INFO payload straight from the RIFF layout.
-func infoList(kv ...string) []byte {
-	b := []byte("INFO")
-	for i := 0; i+1 < len(kv); i += 2 {
-		v := append([]byte(kv[i+1]), 0)
-		b = append(b, kv[i]...)
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
-		b = append(b, v...)
-		if len(v)%2 == 1 {
-			b = append(b, 0)
-		}
-	}
-	return b
-}
-
 // tagWrite is the child's operation: it gives the file a longer title and
 // a new bext description (both chunks sit before the audio with no room
 // around them, so they move after it), says "ready" once the file is
@@ -64,7 +46,7 @@ func tagWrite(path string) error {
 	if i < 0 || j < 0 {
 		return fmt.Errorf("fixture lacks LIST/INFO or bext")
 	}
-	m.Chunks[i].Data = infoList("INAM", newTitle, "IART", "B")
+	m.Chunks[i].Data = wavtest.InfoList("INAM", newTitle, "IART", "B")
 	bext := append([]byte(nil), m.Chunks[j].Data...)
 	copy(bext[:256], make([]byte, 256))
 	copy(bext, newDesc)
@@ -176,7 +158,7 @@ func TestKillTagWrite(t *testing.T) {
 		if b, err := exec.Command("ffprobe", "-v", "error", path).CombinedOutput(); err != nil || len(b) > 0 {
 			t.Errorf("%s: ffprobe: %v\n%s", what, err, b)
 		}
-		tags := ffprobeTags(t, path)
+		tags := wavtest.FFprobeTags(t, path)
 		title, desc := tags["title"], tags["comment"]
 		state := ""
 		switch {
@@ -208,21 +190,4 @@ func audioHash(t *testing.T, path string) [32]byte {
 	}
 	defer f.Close()
 	return sha256.Sum256(f.Bytes())
-}
-
-func ffprobeTags(t *testing.T, path string) map[string]string {
-	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-of", "json", "-show_entries", "format_tags", path).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	var v struct {
-		Format struct {
-			Tags map[string]string `json:"tags"`
-		} `json:"format"`
-	}
-	if err := json.Unmarshal(bytes.TrimSpace(out), &v); err != nil {
-		t.Fatal(err)
-	}
-	return v.Format.Tags
 }

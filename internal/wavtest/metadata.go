@@ -3,6 +3,7 @@ package wavtest
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -241,4 +242,36 @@ func BeforeData(chunks []MetaChunk) []MetaChunk {
 		}
 	}
 	return append(b, a...)
+}
+
+// InfoList returns a LIST/INFO payload of the id, value pairs, straight
+// from the RIFF layout: each value NUL-terminated, padded to even.
+func InfoList(kv ...string) []byte {
+	b := []byte("INFO")
+	for i := 0; i+1 < len(kv); i += 2 {
+		v := append([]byte(kv[i+1]), 0)
+		b = append(b, kv[i]...)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(v)))
+		b = append(b, v...)
+		if len(v)%2 == 1 {
+			b = append(b, 0)
+		}
+	}
+	return b
+}
+
+// FFprobeTags returns the format tags ffprobe reads from path (INFO and
+// bext entries by ffmpeg's names: title, artist, comment ...).
+func FFprobeTags(t testing.TB, path string) map[string]string {
+	t.Helper()
+	out := Run(t, "ffprobe", "-v", "error", "-of", "json", "-show_entries", "format_tags", path)
+	var v struct {
+		Format struct {
+			Tags map[string]string `json:"tags"`
+		} `json:"format"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("ffprobe output %q: %v", out, err)
+	}
+	return v.Format.Tags
 }
