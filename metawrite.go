@@ -56,9 +56,12 @@ type WriteMetadataOptions struct {
 // before the audio to after it is, for the moment between two synced
 // writes, in the file twice (the later copy new), never missing.
 //
-// The file must be RIFF, RF64 or BW64 with sizes that agree (Repair fixes
-// those that do not); Wave64 files are refused with ErrUnsupported. The
-// file is locked exclusively while WriteMetadata works (see
+// The file must be RIFF, RF64, BW64 or Wave64 with sizes that agree
+// (Repair fixes those that do not). In Wave64 nothing may follow the
+// audio (sox reads whatever does as more audio), so every chunk must fit
+// in room before it (Create leaves some in Wave64 files it writes with
+// metadata); otherwise WriteMetadata fails with ErrUnsupported and changes
+// nothing. The file is locked exclusively while WriteMetadata works (see
 // WriteMetadataOptions.NoLock); an open File of it in this process holds
 // a lock too: use File.WriteMetadata on a File opened ReadWrite instead.
 func WriteMetadata(name string, m *Metadata, opts *WriteMetadataOptions) (*MetadataReport, error) {

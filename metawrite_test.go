@@ -337,3 +337,55 @@ func TestWriteMetadataEveryCrashState(t *testing.T) {
 		t.Errorf("only %d writes: the plan did not move the chunks", n)
 	}
 }
+
+// TestWriteMetadataWave64 retags a Wave64 file that Create wrote with
+// metadata (and so with room before its audio): the chunks are rewritten
+// before the audio, the file keeps its length, and sox, ffprobe and a
+// strict open read it with the same audio.
+func TestWriteMetadataWave64(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.w64")
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{{ID: wavemap.FourCC([]byte("LIST")), Data: wavtest.InfoList("INAM", "old")}}}
+	f, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}, 4801,
+		&wavemap.Options{Container: wavemap.Wave64, Metadata: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := wavemap.Samples[int16](f)
+	for i := range s {
+		s[i] = int16(i * 7)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := audioHash(t, path)
+	st0, _ := os.Stat(path)
+	m = mdOpen(t, path)
+	m.SetInfoValue("INAM", "a new and longer title")
+	m.SetIXML([]byte("<BWFXML><SCENE>4</SCENE></BWFXML>"))
+	rep, err := wavemap.WriteMetadata(path, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Grew != 0 || len(rep.Tail) != 0 {
+		t.Errorf("report %+v: Wave64 metadata must stay before the audio", rep)
+	}
+	if st, _ := os.Stat(path); st.Size() != st0.Size() {
+		t.Errorf("file is %d bytes, was %d", st.Size(), st0.Size())
+	}
+	if audioHash(t, path) != before {
+		t.Fatal("the audio changed")
+	}
+	if !sameMeta(mdOpen(t, path), m) {
+		t.Error("metadata read back differs")
+	}
+	if wavtest.Have(t, "sox") {
+		if n := len(wavtest.SoxFloat64(t, path)); n != 2*4801 {
+			t.Errorf("sox decodes %d samples, want %d", n, 2*4801)
+		}
+	}
+	if wavtest.Have(t, "ffprobe") {
+		if out := wavtest.RunStderr(t, "ffprobe", "-v", "error", path); len(out) > 0 {
+			t.Errorf("ffprobe: %s", out)
+		}
+	}
+}

@@ -17,7 +17,8 @@ const markersHelp = `notes:
   gets the smallest unused id; a region is an ltxt of purpose "rgn "
   holding its length in frames. A time past the end of the audio is
   refused (exit 2). The edit is written in place without moving the
-  audio; Wave64 files are refused.
+  audio; in a Wave64 file it must fit in room before the audio, or it is
+  refused and nothing changes.
 `
 
 // markerOp is one --add, --region or --delete, in the order given.

@@ -943,7 +943,7 @@ func TestMetaImportBad(t *testing.T) {
 		{path, `{"bext": {"umid": "zz"}}`, "umid"},
 		{path, `{"cues": [{"id": 1, "position": 101}]}`, "past the end"},
 		{path, `{"ixml": {"document": "<notbwf/>"}}`, "ixml.document"},
-		{w64, `{}`, "Wave64"},
+		{w64, `{"info": [{"id": "INAM", "value": "a title with no room before the audio"}]}`, "Wave64"},
 		{filepath.Join(dir, "missing.wav"), `{}`, "missing.wav"},
 	} {
 		in := write("bad.json", c.doc)

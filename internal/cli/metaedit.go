@@ -64,9 +64,6 @@ func (x metaEdit) run(ctx context.Context, e *env) (*wavemap.Metadata, *wavemap.
 		return nil, nil, err
 	}
 	defer f.Close()
-	if f.Header().Container == wavemap.Wave64 {
-		return nil, nil, fileError(x.name, errors.New("a Wave64 file's metadata cannot be edited: wavemap writes metadata in place into RIFF, RF64 and BW64 files only; nothing changed"))
-	}
 	m, err := f.Metadata()
 	if err != nil {
 		return nil, nil, fileError(x.name, err)

@@ -49,8 +49,9 @@ const tagHelp = `notes:
   bext.time_reference is in samples, or hh:mm:ss[.fff] at the file's
   rate; bext.umid is hex. A bext field set on a file without bext makes
   a version-2 chunk with the loudness not set; --delete bext removes it.
-  The edit is written in place without moving the audio; Wave64 files
-  are refused.
+  The edit is written in place without moving the audio; in a Wave64
+  file it must fit in room before the audio (nothing may follow Wave64
+  audio), or it is refused and nothing changes.
 `
 
 // tagKey is what a KEY of --set or --delete names: an INFO id, a bext

@@ -121,8 +121,41 @@ type cur struct {
 	want  int // index in want, or -1
 }
 
-// encodeChunk appends a RIFF chunk (header, payload, pad byte) to b.
-func encodeChunk(b []byte, id FourCC, data []byte) []byte {
+// geom is the chunk layout of a container: RIFF-style (8-byte headers,
+// payloads padded to even) or Wave64 (24-byte headers with a GUID and a
+// 64-bit size that counts the header, chunks at multiples of 8).
+type geom struct{ w64 bool }
+
+// hl is the length of a chunk header.
+func (g geom) hl() int64 {
+	if g.w64 {
+		return w64Header
+	}
+	return 8
+}
+
+// end is where the chunk c's span ends: after its pad byte or its
+// alignment.
+func (g geom) end(c Chunk) int64 {
+	e := c.DataOffset + c.Size
+	if g.w64 {
+		return align8(e)
+	}
+	return e + c.Size&1
+}
+
+// encode appends a chunk (header, payload, padding) to b.
+func (g geom) encode(b []byte, id FourCC, data []byte) []byte {
+	if g.w64 {
+		guid := W64GUID(id)
+		b = append(b, guid[:]...)
+		b = binary.LittleEndian.AppendUint64(b, uint64(w64Header+len(data)))
+		b = append(b, data...)
+		for len(b)%8 != 0 {
+			b = append(b, 0)
+		}
+		return b
+	}
 	b = append(b, id[:]...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(data)))
 	b = append(b, data...)
@@ -132,7 +165,12 @@ func encodeChunk(b []byte, id FourCC, data []byte) []byte {
 	return b
 }
 
-func junkHeader(payload int64) []byte {
+// junk returns the header of a JUNK chunk of the given payload.
+func (g geom) junk(payload int64) []byte {
+	if g.w64 {
+		b := append([]byte(nil), w64Junk[:]...)
+		return binary.LittleEndian.AppendUint64(b, uint64(w64Header+payload))
+	}
 	b := append([]byte(nil), IDJUNK[:]...)
 	return binary.LittleEndian.AppendUint32(b, uint32(payload))
 }
@@ -233,18 +271,24 @@ func (p *MetaPlan) misordered(r io.ReaderAt, size int64, want []MetaChunk) (map[
 }
 
 func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force map[metaKey]bool) (*MetaPlan, error) {
-	if len(force) > 0 {
+	if len(force) > 0 || h.Container == ContainerWave64 {
 		want = append([]MetaChunk(nil), want...)
 		for j := range want {
-			if force[keyOf(want[j].ID, want[j].Data)] {
+			switch {
+			case h.Container == ContainerWave64:
+				// Nothing may follow Wave64 audio (sox reads it as audio).
+				want[j].After = false
+			case force[keyOf(want[j].ID, want[j].Data)]:
 				want[j].After = true
 			}
 		}
 	}
+	g := geom{w64: h.Container == ContainerWave64}
+	hl := g.hl()
 	switch h.Container {
-	case ContainerRIFF, ContainerRF64, ContainerBW64:
+	case ContainerRIFF, ContainerRF64, ContainerBW64, ContainerWave64:
 	default:
-		return nil, planErr(ErrUnsupported, 0, FourCC{}, "metadata is written in place into RIFF, RF64 and BW64 files only, not %s", h.Container)
+		return nil, planErr(ErrUnsupported, 0, FourCC{}, "metadata is written in place into RIFF, RF64, BW64 and Wave64 files only, not %s", h.Container)
 	}
 	for _, w := range h.Warnings {
 		if Structural(w.Kind) {
@@ -266,15 +310,22 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 	if sz.Data.Declared != sz.Data.Size {
 		return nil, planErr(ErrInvalid, sz.Data.Offset, IDData, "the data chunk declares %d bytes and holds %d: repair the file first", sz.Data.Declared, sz.Data.Size)
 	}
-	// The walk must be contiguous from byte 12 to the end of the file.
+	// The walk must be contiguous from the first chunk to the end of the
+	// file (a Wave64 file may end before the alignment of its last chunk).
 	pos := int64(12)
+	if g.w64 {
+		pos = 40
+	}
 	cs := make([]cur, len(h.Chunks))
 	dataIdx := -1
 	for i, c := range h.Chunks {
 		if c.Offset != pos || c.Declared != c.Size {
 			return nil, planErr(ErrInvalid, c.Offset, c.ID, "chunk %s at byte %d is not where the walk from the previous one ends (%d) or is cut: repair the file first", c.ID, c.Offset, pos)
 		}
-		pos = c.DataOffset + c.Size + c.Size&1
+		pos = g.end(c)
+		if g.w64 && i == len(h.Chunks)-1 {
+			pos = min(pos, size)
+		}
 		cs[i] = cur{c: c, want: -1, after: dataIdx >= 0}
 		if c.Offset == sz.Data.Offset {
 			dataIdx = i
@@ -359,8 +410,8 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 				continue
 			}
 			x := cs[i].c.DataOffset
-			kEnd := x + cs[i].c.Size + cs[i].c.Size&1
-			if x+n+8 <= kEnd || (x+n == runEnd && kEnd == runEnd) {
+			kEnd := g.end(cs[i].c)
+			if x+n+hl <= kEnd || (x+n == runEnd && kEnd == runEnd) {
 				return x
 			}
 		}
@@ -373,11 +424,11 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 		if len(content) > 0 || x+int64(len(content)) < runEnd {
 			b := content
 			if rest := runEnd - (x + int64(len(content))); rest > 0 {
-				b = append(append([]byte(nil), content...), junkHeader(rest-8)...)
+				b = append(append([]byte(nil), content...), g.junk(rest-hl)...)
 			}
 			prep = append(prep, Write{x, b})
 		}
-		*commitList = append(*commitList, Write{h, junkHeader(x - h - 8)})
+		*commitList = append(*commitList, Write{h, g.junk(x - h - hl)})
 	}
 	var newPre []int // want indexes wanted before the data with no place yet
 	for j, w := range want {
@@ -388,7 +439,7 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 	for _, rn := range runs {
 		h := cs[rn.from].c.Offset
 		last := cs[rn.to-1].c
-		runEnd := last.DataOffset + last.Size + last.Size&1
+		runEnd := g.end(last)
 		var content []byte
 		var ids []FourCC
 		changed := false
@@ -400,7 +451,7 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 			if c.st == stReplace {
 				changed = true
 				if w := want[c.want]; !w.After {
-					content = encodeChunk(content, w.ID, w.Data)
+					content = g.encode(content, w.ID, w.Data)
 					ids = append(ids, w.ID)
 				} else {
 					p.Moved = append(p.Moved, c.c.ID) // asked to go after the data
@@ -414,7 +465,7 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 				continue
 			}
 			w := want[j]
-			more := encodeChunk(content, w.ID, w.Data)
+			more := g.encode(content, w.ID, w.Data)
 			if fit(rn.from, rn.to, int64(len(more)), runEnd) >= 0 {
 				content = more
 				ids = append(ids, w.ID)
@@ -438,7 +489,7 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 					p.Moved = append(p.Moved, c.c.ID)
 				}
 			}
-			late = append(late, Write{h, junkHeader(runEnd - h - 8)})
+			late = append(late, Write{h, g.junk(runEnd - h - hl)})
 			continue
 		}
 		for i := rn.from; i < rn.to; i++ {
@@ -504,7 +555,7 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 	if !sameTail {
 		var content []byte
 		for _, j := range tailWant[keep:] {
-			content = encodeChunk(content, want[j].ID, want[j].Data)
+			content = g.encode(content, want[j].ID, want[j].Data)
 			p.Tail = append(p.Tail, want[j].ID)
 		}
 		x := int64(-1)
@@ -520,11 +571,16 @@ func planMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk, force 
 		} else if x < 0 {
 			// Append under a JUNK header of its own, grow the container,
 			// then switch.
-			x = end + 8
-			prep = append(prep, Write{end, append(junkHeader(int64(len(content))), content...)})
+			if g.w64 {
+				// sox (libsndfile) reads whatever follows Wave64 audio as
+				// more audio: nothing may go there.
+				return nil, planErr(ErrUnsupported, end, FourCC{}, "no room before the audio of this Wave64 file for %d bytes of metadata, and none may follow it (sox reads what follows Wave64 audio as audio): convert the file to write it", len(content))
+			}
+			x = end + hl
+			prep = append(prep, Write{end, append(g.junk(int64(len(content))), content...)})
 			p.Size = x + int64(len(content))
 			p.Grew = p.Size - end
-			tc = append(tc, Write{t0, junkHeader(x - t0 - 8)})
+			tc = append(tc, Write{t0, g.junk(x - t0 - hl)})
 		}
 		// The tail switches first: a chunk moving there from before the
 		// data is then in the file twice for a moment, never missing.

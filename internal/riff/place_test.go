@@ -2,6 +2,7 @@ package riff
 
 import (
 	"bytes"
+	"errors"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
@@ -15,6 +16,37 @@ type tchunk struct {
 	id    string
 	data  []byte
 	after bool
+}
+
+// buildW64 is buildFile for Sony Wave64: GUID ids, 64-bit sizes that
+// count the 24-byte header, chunks at multiples of 8, nothing after the
+// data.
+func buildW64(pre []tchunk, audio int) []byte {
+	var b []byte
+	put := func(id string, d []byte) {
+		g := W64GUID(FourCC([]byte(id)))
+		b = append(b, g[:]...)
+		b = binary.LittleEndian.AppendUint64(b, uint64(24+len(d)))
+		b = append(b, d...)
+		for len(b)%8 != 0 {
+			b = append(b, 0)
+		}
+	}
+	b = append(b, w64RIFF[:]...)
+	b = append(b, make([]byte, 8)...)
+	b = append(b, w64WAVE[:]...)
+	put("fmt ", []byte{1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0})
+	for _, c := range pre {
+		put(c.id, c.data)
+	}
+	samples := make([]byte, audio)
+	for i := range samples {
+		samples[i] = byte(i*7 + 1)
+	}
+	put("data", samples)
+	b = b[:len(b)-(8-audio%8)%8] // the file ends right after its audio
+	binary.LittleEndian.PutUint64(b[16:], uint64(len(b)))
+	return b
 }
 
 func buildFile(rf64 bool, pre []tchunk, audio int, tail []tchunk) []byte {
@@ -108,17 +140,27 @@ func randChunk(r *rand.Rand, after bool) tchunk {
 func TestPlanMetadataCrashStates(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	grew, inPlace, moved := 0, 0, 0
+	w64Done, w64Refused := 0, 0
 	for iter := range 3000 {
 		rf64 := r.IntN(3) == 0
+		w64 := r.IntN(4) == 0
 		var pre, tail []tchunk
 		for range r.IntN(4) {
 			pre = append(pre, randChunk(r, false))
 		}
+		if w64 && r.IntN(2) == 0 {
+			pre = append(pre, tchunk{id: "JUNK", data: make([]byte, 400)})
+		}
 		for range r.IntN(3) {
-			tail = append(tail, randChunk(r, true))
+			if !w64 {
+				tail = append(tail, randChunk(r, true))
+			}
 		}
 		audio := 2 + r.IntN(40)
 		file := buildFile(rf64, pre, audio, tail)
+		if w64 {
+			file = buildW64(pre, audio)
+		}
 		h, err := Parse(bytes.NewReader(file), int64(len(file)), Options{})
 		if err != nil {
 			t.Fatalf("iter %d: test file does not parse: %v", iter, err)
@@ -150,8 +192,18 @@ func TestPlanMetadataCrashStates(t *testing.T) {
 			}
 		}
 		plan, err := PlanMetadata(h, int64(len(file)), bytes.NewReader(file), want)
+		if w64 && err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Kind == ErrUnsupported {
+				w64Refused++
+				continue // no room before the audio
+			}
+		}
 		if err != nil {
 			t.Fatalf("iter %d: %v", iter, err)
+		}
+		if w64 {
+			w64Done++
 		}
 		oldMeta := metaOf(t, file, h)
 		newMeta := map[metaKey][]string{}
@@ -225,8 +277,9 @@ func TestPlanMetadataCrashStates(t *testing.T) {
 			t.Fatalf("iter %d: second plan: %v, %d steps", iter, err, len(again.Steps))
 		}
 	}
-	t.Logf("plans that grew the file: %d; chunks rewritten in place: %d; moved after the data: %d", grew, inPlace, moved)
-	if grew == 0 || inPlace == 0 || moved == 0 {
+	t.Logf("plans that grew the file: %d; chunks rewritten in place: %d; moved after the data: %d; Wave64 edits done %d, refused for want of room %d",
+		grew, inPlace, moved, w64Done, w64Refused)
+	if grew == 0 || inPlace == 0 || moved == 0 || w64Done == 0 || w64Refused == 0 {
 		t.Fatal("the random edits did not reach every kind of placement")
 	}
 }
