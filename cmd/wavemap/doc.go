@@ -165,8 +165,10 @@ The edit is written by the library's WriteMetadata: in place, without
 moving or writing the audio, whatever the size of the file; chunks that
 do not fit where they were move after the audio, and the file may grow
 by their size. Each change is printed (-q: nothing is printed); a file
-that already holds what was asked is not written. Wave64 files, and
-files whose sizes disagree (see fix), are refused. A file that fails is
+that already holds what was asked is not written. In a Wave64 file the
+chunks must fit in room before the audio (nothing may follow Wave64
+audio), or the edit is refused; files whose sizes disagree (see fix) are
+refused too. A file that fails is
 reported on standard error and the others are still edited; the exit
 code is then 1. --json prints one object per file, {file, info: [{id,
 value}], bext}, with after an edit a report: {dry_run, changed, written,
