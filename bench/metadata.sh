@@ -70,5 +70,6 @@ for line in sys.stdin:
     t.setdefault((job, f), []).append(float(s))
 for job in ("convert", "cut"):
     p, r = statistics.median(t[(job, "plain")]), statistics.median(t[(job, "rich")])
-    print(f"{job:8s} plain {p:.3f} s  with metadata {r:.3f} s  ratio {r/p:.3f}  (runs: plain {sorted(t[(job,\"plain\")])}, rich {sorted(t[(job,\"rich\")])})")
+    pr, rr = sorted(t[(job, "plain")]), sorted(t[(job, "rich")])
+    print(f"{job:8s} plain {p:.3f} s  with metadata {r:.3f} s  ratio {r/p:.3f}  (runs: plain {pr}, rich {rr})")
 '
