@@ -101,12 +101,18 @@ func gainFile[T Sample](p *passRun, f *File, factor float64) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	kernel := gainKernel[T](f.Format(), factor, p.opts.DryRun, int64(len(m.Data)))
+	return applyGain(p, f, m, factor, gainKernel[T](f.Format(), factor, p.opts.DryRun, int64(len(m.Data))))
+}
+
+// applyGain runs the in-place gain kernel over every block of m, f's
+// frames, with a journal if the pass asks for one, and adds up the
+// clipped counts.
+func applyGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, kernel func([]T) int64) (int64, error) {
 	if p.opts.Journal != "" && !p.opts.DryRun {
 		return journaledGain(p, f, m, factor, kernel)
 	}
 	var clipped atomic.Int64
-	err = filePassMode(p, f, m, !p.opts.DryRun, func(_ int, b Frames[T]) error {
+	err := filePassMode(p, f, m, !p.opts.DryRun, func(_ int, b Frames[T]) error {
 		if n := kernel(b.Data); n != 0 {
 			clipped.Add(n)
 		}

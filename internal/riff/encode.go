@@ -166,8 +166,10 @@ func (s Spec) plan() (layout, error) {
 		l.ext = s.ChannelMask != 0
 	}
 	if c == ContainerRIFX {
-		// Extensible only when it has something to say: ffmpeg reads no
-		// RIFX fmt chunk longer than 16 bytes, sox reads every one.
+		// Extensible only when it has something to say: the 16-byte
+		// form is the one every RIFX reader knows (sox reads all three;
+		// ffmpeg refuses the longer ones, and decodes RIFX samples as
+		// little-endian anyway).
 		l.ext = valid != bits || s.ChannelMask != 0
 	}
 	switch {

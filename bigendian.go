@@ -1,0 +1,209 @@
+package wavemap
+
+import (
+	"math"
+	"unsafe"
+
+	"github.com/wavemap/wavemap/internal/kernels"
+)
+
+// Big-endian samples, as RIFX files (big-endian RIFF, written by old Mac
+// and SGI tools and by sox -B) store them. Each storage type is the bytes
+// of one sample in file order, so that a slice of it can be mapped over
+// the file on any CPU; its methods convert on the way in and out, as
+// Int24's do. Every pass (Measure, Gain, Transcode, Overview ...) and
+// Convert take them: they swap the bytes into the native type in blocks
+// and run its kernels. u8, A-law and mu-law samples are one byte and
+// have no byte order: a RIFX file of them uses uint8, ALaw and MuLaw.
+
+// Int16BE is one big-endian signed 16-bit sample (s16be), as stored in a
+// RIFX file.
+type Int16BE [2]byte
+
+// Int24BE is one packed big-endian signed 24-bit sample (s24be).
+type Int24BE [3]byte
+
+// Int32BE is one big-endian signed 32-bit sample (s32be).
+type Int32BE [4]byte
+
+// Float32BE is one big-endian IEEE 754 single-precision sample (f32be).
+type Float32BE [4]byte
+
+// Float64BE is one big-endian IEEE 754 double-precision sample (f64be).
+type Float64BE [8]byte
+
+// Int16 returns the sample's value.
+func (s Int16BE) Int16() int16 { return int16(uint16(s[0])<<8 | uint16(s[1])) }
+
+// Int16BEFrom returns v as an Int16BE.
+func Int16BEFrom(v int16) Int16BE { return Int16BE{byte(uint16(v) >> 8), byte(v)} }
+
+// Set stores v.
+func (s *Int16BE) Set(v int16) { *s = Int16BEFrom(v) }
+
+// Int32 returns the sample's value, sign-extended.
+func (s Int24BE) Int32() int32 {
+	return int32(uint32(s[2])<<8|uint32(s[1])<<16|uint32(s[0])<<24) >> 8
+}
+
+// Int24BEFrom returns v as an Int24BE, clipped to [MinInt24, MaxInt24].
+func Int24BEFrom(v int32) Int24BE {
+	v = max(MinInt24, min(v, MaxInt24))
+	return Int24BE{byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+// Set stores v, clipped to [MinInt24, MaxInt24].
+func (s *Int24BE) Set(v int32) { *s = Int24BEFrom(v) }
+
+// Int32 returns the sample's value.
+func (s Int32BE) Int32() int32 {
+	return int32(uint32(s[0])<<24 | uint32(s[1])<<16 | uint32(s[2])<<8 | uint32(s[3]))
+}
+
+// Int32BEFrom returns v as an Int32BE.
+func Int32BEFrom(v int32) Int32BE {
+	u := uint32(v)
+	return Int32BE{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)}
+}
+
+// Set stores v.
+func (s *Int32BE) Set(v int32) { *s = Int32BEFrom(v) }
+
+// Float32 returns the sample's value.
+func (s Float32BE) Float32() float32 {
+	return math.Float32frombits(uint32(s[0])<<24 | uint32(s[1])<<16 | uint32(s[2])<<8 | uint32(s[3]))
+}
+
+// Float32BEFrom returns v as a Float32BE.
+func Float32BEFrom(v float32) Float32BE {
+	u := math.Float32bits(v)
+	return Float32BE{byte(u >> 24), byte(u >> 16), byte(u >> 8), byte(u)}
+}
+
+// Set stores v.
+func (s *Float32BE) Set(v float32) { *s = Float32BEFrom(v) }
+
+// Float64 returns the sample's value.
+func (s Float64BE) Float64() float64 {
+	var u uint64
+	for _, b := range s {
+		u = u<<8 | uint64(b)
+	}
+	return math.Float64frombits(u)
+}
+
+// Float64BEFrom returns v as a Float64BE.
+func Float64BEFrom(v float64) Float64BE {
+	u := math.Float64bits(v)
+	var s Float64BE
+	for i := range s {
+		s[i] = byte(u >> (56 - 8*i))
+	}
+	return s
+}
+
+// Set stores v.
+func (s *Float64BE) Set(v float64) { *s = Float64BEFrom(v) }
+
+// hostOrder reports whether the bytes of a T are in the CPU's byte order
+// (int16, int32, float32, float64), as opposed to a fixed one: byte
+// arrays (Int24 and the big-endian types) and single bytes.
+func hostOrder[T Sample]() bool {
+	var z T
+	return unsafe.Alignof(z) > 1
+}
+
+// swapSamples stores the samples of src, of one encoding, into dst, of
+// the same encoding in the other byte order (Int16BE and int16, Int24BE
+// and Int24 ...), len(src) of them: a byte reversal of each, or a copy
+// where the CPU's byte order already is the other one.
+func swapSamples[D, S Sample](dst []D, src []S) {
+	var z S
+	size := int(unsafe.Sizeof(z))
+	d, s := sampleBytes(dst[:len(src)]), sampleBytes(src)
+	if !hostLittleEndian && size != 3 {
+		copy(d, s) // a big-endian CPU holds int16 ... as the file does
+		return
+	}
+	switch size {
+	case 2:
+		kernels.Swap16(d, s)
+	case 3:
+		kernels.Swap24(d, s)
+	case 4:
+		kernels.Swap32(d, s)
+	case 8:
+		kernels.Swap64(d, s)
+	}
+}
+
+// swapBlock is the number of samples the byte-order conversions swap
+// into a native buffer at a time.
+const swapBlock = 1024
+
+// convertByteOrder is ConvertScaled for pairs with a big-endian side: the
+// samples go through the native type of the same encoding in blocks. It
+// reports false when neither side is big-endian.
+func convertByteOrder[D, S Sample](dst []D, src []S, sc Scaling) (clipped int, ok bool) {
+	switch s := any(src).(type) {
+	case []Int16BE:
+		return fromBigEndian[D, int16](dst, s, sc), true
+	case []Int24BE:
+		return fromBigEndian[D, Int24](dst, s, sc), true
+	case []Int32BE:
+		return fromBigEndian[D, int32](dst, s, sc), true
+	case []Float32BE:
+		return fromBigEndian[D, float32](dst, s, sc), true
+	case []Float64BE:
+		return fromBigEndian[D, float64](dst, s, sc), true
+	}
+	switch d := any(dst).(type) {
+	case []Int16BE:
+		return toBigEndian[int16](d, src, sc), true
+	case []Int24BE:
+		return toBigEndian[Int24](d, src, sc), true
+	case []Int32BE:
+		return toBigEndian[int32](d, src, sc), true
+	case []Float32BE:
+		return toBigEndian[float32](d, src, sc), true
+	case []Float64BE:
+		return toBigEndian[float64](d, src, sc), true
+	}
+	return 0, false
+}
+
+// fromBigEndian converts big-endian samples src to dst through N, their
+// native type.
+func fromBigEndian[D, N, B Sample](dst []D, src []B, sc Scaling) (clipped int) {
+	if d, ok := any(dst).([]N); ok {
+		swapSamples(d, src)
+		return 0
+	}
+	var buf [swapBlock]N
+	for i := 0; i < len(src); i += swapBlock {
+		j := min(i+swapBlock, len(src))
+		t := buf[:j-i]
+		swapSamples(t, src[i:j])
+		_, c := ConvertScaled(dst[i:j], t, sc)
+		clipped += c
+	}
+	return clipped
+}
+
+// toBigEndian converts src to big-endian samples dst through N, their
+// native type.
+func toBigEndian[N, B, S Sample](dst []B, src []S, sc Scaling) (clipped int) {
+	if s, ok := any(src).([]N); ok {
+		swapSamples(dst, s)
+		return 0
+	}
+	var buf [swapBlock]N
+	for i := 0; i < len(src); i += swapBlock {
+		j := min(i+swapBlock, len(src))
+		t := buf[:j-i]
+		_, c := ConvertScaled(t, src[i:j], sc)
+		clipped += c
+		swapSamples(dst[i:j], t)
+	}
+	return clipped
+}
