@@ -2,6 +2,7 @@ package wavemap
 
 import (
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/wavemap/wavemap/internal/kernels"
@@ -206,4 +207,108 @@ func toBigEndian[N, B, S Sample](dst []B, src []S, sc Scaling) (clipped int) {
 		swapSamples(dst[i:j], t)
 	}
 	return clipped
+}
+
+// swappedMeasurer returns Measure's measurer for big-endian samples T,
+// and false for any other T.
+func swappedMeasurer[T Sample](ch, validBits int) (measurer[T], bool) {
+	var ms any
+	switch any(*new(T)).(type) {
+	case Int16BE:
+		ms = newSwapMeasurer[Int16BE, int16](ch, validBits)
+	case Int24BE:
+		ms = newSwapMeasurer[Int24BE, Int24](ch, validBits)
+	case Int32BE:
+		ms = newSwapMeasurer[Int32BE, int32](ch, validBits)
+	case Float32BE:
+		ms = newSwapMeasurer[Float32BE, float32](ch, validBits)
+	case Float64BE:
+		ms = newSwapMeasurer[Float64BE, float64](ch, validBits)
+	default:
+		return nil, false
+	}
+	return ms.(measurer[T]), true
+}
+
+// swapMeasurer measures big-endian samples B: each block is swapped into
+// a buffer of N, the native type, in runs, which N's measurer takes.
+type swapMeasurer[B, N Sample] struct {
+	inner   measurer[N]
+	ch, run int
+	pool    sync.Pool // *[]N of run*ch samples
+}
+
+// newSwapMeasurer returns the measurer of ch channels of B. Its runs are
+// the ones Measure sums in float64 (statChunk frames, at multiples of
+// statChunk), so that big-endian audio measures exactly as the same audio
+// little-endian, unless that takes more than 16 MiB; then as many frames
+// as 1 MiB holds.
+func newSwapMeasurer[B, N Sample](ch, validBits int) *swapMeasurer[B, N] {
+	var z N
+	size := int(unsafe.Sizeof(z))
+	run := statChunk
+	if statChunk*ch*size > 16<<20 {
+		run = max(1, (1<<20)/(ch*size))
+	}
+	s := &swapMeasurer[B, N]{inner: newMeasurer(Frames[N]{Channels: ch}, validBits), ch: ch, run: run}
+	s.pool.New = func() any { b := make([]N, run*ch); return &b }
+	return s
+}
+
+func (s *swapMeasurer[B, N]) block(start int, b Frames[B]) error {
+	bp := s.pool.Get().(*[]N)
+	defer s.pool.Put(bp)
+	ch, run := s.ch, s.run
+	for i, n := 0, b.Len(); i < n; {
+		j := min(n, (start+i)/run*run+run-start) // runs at multiples of run
+		t := (*bp)[:(j-i)*ch]
+		swapSamples(t, b.Data[i*ch:j*ch])
+		if err := s.inner.block(start+i, Frames[N]{Data: t, Channels: ch}); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+func (s *swapMeasurer[B, N]) result() []ChannelStats { return s.inner.result() }
+
+// swappedGain returns Gain's in-place kernel for big-endian samples T
+// (see gainKernel), and false for any other T.
+func swappedGain[T Sample](format Format, factor float64, dry bool, samples int64) (func([]T) int64, bool) {
+	var k any
+	switch any(*new(T)).(type) {
+	case Int16BE:
+		k = swapGain[Int16BE](gainKernel[int16](format, factor, dry, samples), dry)
+	case Int24BE:
+		k = swapGain[Int24BE](gainKernel[Int24](format, factor, dry, samples), dry)
+	case Int32BE:
+		k = swapGain[Int32BE](gainKernel[int32](format, factor, dry, samples), dry)
+	case Float32BE:
+		k = swapGain[Float32BE](gainKernel[float32](format, factor, dry, samples), dry)
+	case Float64BE:
+		k = swapGain[Float64BE](gainKernel[float64](format, factor, dry, samples), dry)
+	default:
+		return nil, false
+	}
+	return k.(func([]T) int64), true
+}
+
+// swapGain runs the gain kernel of the native type N over big-endian
+// samples B: each piece is swapped into a buffer, changed there and (unless
+// dry) swapped back.
+func swapGain[B, N Sample](native func([]N) int64, dry bool) func([]B) int64 {
+	return func(d []B) (clipped int64) {
+		var buf [swapBlock]N
+		for i := 0; i < len(d); i += swapBlock {
+			j := min(i+swapBlock, len(d))
+			t := buf[:j-i]
+			swapSamples(t, d[i:j])
+			clipped += native(t)
+			if !dry {
+				swapSamples(d[i:j], t)
+			}
+		}
+		return clipped
+	}
 }

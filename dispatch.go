@@ -1,10 +1,6 @@
 package wavemap
 
-import (
-	"fmt"
-	"sync"
-	"unsafe"
-)
+import "fmt"
 
 // The one dispatch from an Encoding to typed code.
 //
@@ -25,10 +21,10 @@ import (
 // source here and the destination in converterTo, the second axis of the
 // same table.
 //
-// The big-endian encodings of RIFX files are reached through
-// swappedKind, which runs the kernels of the native type on blocks
-// swapped into a buffer; Convert does the same (convertByteOrder), so the
-// passes that convert need nothing more.
+// The big-endian types of RIFX files (Int16BE ...) are kinds like the
+// others: their measurer and gain kernel (swappedMeasurer, swappedGain)
+// and Convert (convertByteOrder) swap blocks of samples into the native
+// type and run its kernels, so no pass needs a case of its own.
 
 // kind is the typed code for one Encoding.
 type kind interface {
@@ -64,15 +60,15 @@ func kindFor(e Encoding) (kind, error) {
 	case EncodingMuLaw:
 		return kindOf[MuLaw]{}, nil
 	case EncodingInt16BE:
-		return swappedKind[Int16BE, int16]{}, nil
+		return kindOf[Int16BE]{}, nil
 	case EncodingInt24BE:
-		return swappedKind[Int24BE, Int24]{}, nil
+		return kindOf[Int24BE]{}, nil
 	case EncodingInt32BE:
-		return swappedKind[Int32BE, int32]{}, nil
+		return kindOf[Int32BE]{}, nil
 	case EncodingFloat32BE:
-		return swappedKind[Float32BE, float32]{}, nil
+		return kindOf[Float32BE]{}, nil
 	case EncodingFloat64BE:
-		return swappedKind[Float64BE, float64]{}, nil
+		return kindOf[Float64BE]{}, nil
 	}
 	return nil, fmt.Errorf("%w: encoding %v", ErrUnsupported, e)
 }
@@ -192,75 +188,3 @@ func decodedPass(p *passRun, f *File, fn func(start int, b frameBlock) error) er
 	return k.decodedPass(p, f, fn)
 }
 
-// swappedKind is the kind of a big-endian encoding, whose samples are of
-// type B and whose native type (the same encoding in the CPU's byte
-// order, as the kernels want it) is N. Measure and Gain swap each block
-// into a buffer of N, run N's kernels on it, and (Gain) swap the result
-// back; everything else converts, as kindOf[B] does.
-type swappedKind[B, N Sample] struct{ kindOf[B] }
-
-// measureRun returns the frames a measure of ch channels swaps at a time:
-// the runs that Measure sums in float64 (statChunk frames, at multiples
-// of statChunk), so that a big-endian file measures exactly as the same
-// audio little-endian, unless that takes more than 16 MiB; then as many
-// frames as 1 MiB of samples holds.
-func measureRun[N Sample](ch int) int {
-	var z N
-	if statChunk*ch*int(unsafe.Sizeof(z)) <= 16<<20 {
-		return statChunk
-	}
-	return max(1, (1<<20)/(ch*int(unsafe.Sizeof(z))))
-}
-
-func (swappedKind[B, N]) measure(p *passRun, f *File) ([]ChannelStats, error) {
-	m, err := FramesOf[B](f)
-	if err != nil {
-		return nil, err
-	}
-	ch := m.Channels
-	ms := newMeasurer(Frames[N]{Channels: ch}, f.Format().ValidBits)
-	run := measureRun[N](ch)
-	pool := sync.Pool{New: func() any { b := make([]N, run*ch); return &b }}
-	err = filePass(p, f, m, func(start int, b Frames[B]) error {
-		bp := pool.Get().(*[]N)
-		defer pool.Put(bp)
-		buf := *bp
-		for i, n := 0, b.Len(); i < n; {
-			j := min(n, (start+i)/run*run+run-start) // runs at multiples of run in the file
-			t := buf[:(j-i)*ch]
-			swapSamples(t, b.Data[i*ch:j*ch])
-			if err := ms.block(start+i, Frames[N]{Data: t, Channels: ch}); err != nil {
-				return err
-			}
-			i = j
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ms.result(), nil
-}
-
-func (swappedKind[B, N]) gain(p *passRun, f *File, factor float64) (int64, error) {
-	m, err := FramesOf[B](f)
-	if err != nil {
-		return 0, err
-	}
-	dry := p.opts.DryRun
-	native := gainKernel[N](f.Format(), factor, dry, int64(len(m.Data)))
-	kernel := func(d []B) (clipped int64) {
-		var buf [swapBlock]N
-		for i := 0; i < len(d); i += swapBlock {
-			j := min(i+swapBlock, len(d))
-			t := buf[:j-i]
-			swapSamples(t, d[i:j])
-			clipped += native(t)
-			if !dry {
-				swapSamples(d[i:j], t)
-			}
-		}
-		return clipped
-	}
-	return applyGain(p, f, m, factor, kernel)
-}

@@ -101,18 +101,12 @@ func gainFile[T Sample](p *passRun, f *File, factor float64) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return applyGain(p, f, m, factor, gainKernel[T](f.Format(), factor, p.opts.DryRun, int64(len(m.Data))))
-}
-
-// applyGain runs the in-place gain kernel over every block of m, f's
-// frames, with a journal if the pass asks for one, and adds up the
-// clipped counts.
-func applyGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, kernel func([]T) int64) (int64, error) {
+	kernel := gainKernel[T](f.Format(), factor, p.opts.DryRun, int64(len(m.Data)))
 	if p.opts.Journal != "" && !p.opts.DryRun {
 		return journaledGain(p, f, m, factor, kernel)
 	}
 	var clipped atomic.Int64
-	err := filePassMode(p, f, m, !p.opts.DryRun, func(_ int, b Frames[T]) error {
+	err = filePassMode(p, f, m, !p.opts.DryRun, func(_ int, b Frames[T]) error {
 		if n := kernel(b.Data); n != 0 {
 			clipped.Add(n)
 		}
@@ -125,6 +119,9 @@ func applyGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, kerne
 // file of the given format (samples is the file's sample count, which
 // decides whether a lookup table pays for itself).
 func gainKernel[T Sample](format Format, factor float64, dry bool, samples int64) func([]T) int64 {
+	if k, ok := swappedGain[T](format, factor, dry, samples); ok {
+		return k
+	}
 	var k any
 	switch any(*new(T)).(type) {
 	case uint8:
