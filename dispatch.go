@@ -187,4 +187,3 @@ func decodedPass(p *passRun, f *File, fn func(start int, b frameBlock) error) er
 	}
 	return k.decodedPass(p, f, fn)
 }
-
