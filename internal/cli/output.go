@@ -256,3 +256,14 @@ func inputMetadata(f *wavemap.File) (*wavemap.Metadata, error) {
 	}
 	return m, nil
 }
+
+// rifxChunksNote says, for the metadata m of a RIFX input, that its
+// chunks are copied as they are: wavemap reads chunk fields (cue points,
+// bext's time reference ...) little-endian, so it leaves the big-endian
+// ones of RIFX alone. Nil when m holds no chunk.
+func rifxChunksNote(m *wavemap.Metadata) []string {
+	if m == nil || len(m.Chunks) == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("the %d chunk(s) of a big-endian RIFX input are copied as they are: positions in them are not moved", len(m.Chunks))}
+}
