@@ -72,7 +72,7 @@ func TestRIFXSoxFiles(t *testing.T) {
 	wavtest.Need(t, "sox")
 	dir := t.TempDir()
 	for _, e := range rifxEncodings {
-		for _, ch := range []int{1, 2, 6} {
+		for _, ch := range []int{1, 2, 4, 6} {
 			name := fmt.Sprintf("%s-%dch", e.be, ch)
 			t.Run(name, func(t *testing.T) {
 				path := filepath.Join(dir, name+".wav")
@@ -155,13 +155,15 @@ func TestRIFXMeasureMatchesRIFF(t *testing.T) {
 	for _, e := range rifxEncodings {
 		t.Run(e.be.String(), func(t *testing.T) {
 			le, be := filepath.Join(dir, e.be.String()+"-le.wav"), filepath.Join(dir, e.be.String()+"-be.wav")
-			soxRIFX(t, le, e.args, 3, false)
-			wavtest.Run(t, "sox", "-V1", le, "-B", be)
-			for _, opts := range []*wavemap.PassOptions{nil, {BlockFrames: 333, Workers: 3}} {
-				want := measureFile(t, le, opts)
-				got := measureFile(t, be, opts)
-				if fmt.Sprint(got) != fmt.Sprint(want) {
-					t.Errorf("RIFX %v\nRIFF %v", got, want)
+			for _, ch := range []int{1, 2, 3, 4} {
+				soxRIFX(t, le, e.args, ch, false)
+				wavtest.Run(t, "sox", "-V1", le, "-B", be)
+				for _, opts := range []*wavemap.PassOptions{nil, {BlockFrames: 333, Workers: 3}} {
+					want := measureFile(t, le, opts)
+					got := measureFile(t, be, opts)
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Errorf("%d channels: RIFX %v\nRIFF %v", ch, got, want)
+					}
 				}
 			}
 		})
@@ -360,7 +362,7 @@ func TestCreateRIFXReadBySox(t *testing.T) {
 	wavtest.Need(t, "sox")
 	dir := t.TempDir()
 	for _, e := range rifxEncodings {
-		for _, ch := range []int{1, 2, 6} {
+		for _, ch := range []int{1, 2, 4, 6} {
 			name := fmt.Sprintf("%s-%dch", e.be, ch)
 			t.Run(name, func(t *testing.T) {
 				path := filepath.Join(dir, name+".wav")
