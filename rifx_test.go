@@ -659,3 +659,46 @@ func TestRIFXOverview(t *testing.T) {
 		t.Errorf("RIFX overview\n%s\nRIFF\n%s", a, b)
 	}
 }
+
+// TestRIFXMetadata: chunks given to Create go into a RIFX file with
+// big-endian sizes, before and after the audio; File.Metadata reads them
+// back byte for byte; WriteMetadata refuses RIFX (its in-place writer
+// writes little-endian sizes) with ErrUnsupported.
+func TestRIFXMetadata(t *testing.T) {
+	wavtest.Need(t, "sox")
+	path := filepath.Join(t.TempDir(), "m.wav")
+	m := &wavemap.Metadata{Chunks: []wavemap.RawChunk{
+		{ID: wavemap.FourCC{'L', 'I', 'S', 'T'}, Data: []byte("INFOINAM\x00\x00\x00\x05Kick\x00")},
+		{ID: wavemap.FourCC{'x', 't', 'r', 'a'}, Data: []byte("odd"), AfterData: true},
+	}}
+	f, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingInt16BE, Channels: 1, SampleRate: 8000}, 5, &wavemap.Options{Metadata: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := wavemap.Samples[wavemap.Int16BE](f)
+	for i := range s {
+		s[i].Set(int16(1000 * (i + 1)))
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err = wavemap.Open(path, wavemap.ReadWrite, &wavemap.Options{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, ok := f.Header().Tag("INAM"); !ok || v != "Kick" {
+		t.Errorf("INAM %q, %v", v, ok)
+	}
+	got, err := f.Metadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Chunks) != 2 || !bytes.Equal(got.Chunks[0].Data, m.Chunks[0].Data) || !bytes.Equal(got.Chunks[1].Data, m.Chunks[1].Data) || !got.Chunks[1].AfterData {
+		t.Errorf("metadata read back: %+v", got.Chunks)
+	}
+	compare(t, "sox", wavtest.SoxFloat64(t, path), []float64{1000.0 / 32768, 2000.0 / 32768, 3000.0 / 32768, 4000.0 / 32768, 5000.0 / 32768}, 0)
+	if _, err := f.WriteMetadata(&wavemap.Metadata{}); !errors.Is(err, wavemap.ErrUnsupported) {
+		t.Errorf("WriteMetadata on RIFX: %v, want ErrUnsupported", err)
+	}
+}
