@@ -44,6 +44,9 @@ func (s Scaling) String() string {
 //   - float to float: a plain Go conversion, no clipping.
 //   - A-law and mu-law: decoded to int16 per G.711 and treated as s16;
 //     encoding rounds and clips to int16 first, then quantises per G.711.
+//   - Big-endian samples (Int16BE ... Float64BE) convert exactly as their
+//     little-endian encodings do: Int16BE to int16 is a byte swap, Int16BE
+//     to float32 the same as int16 to float32.
 //
 // dst and src must not overlap unless they are the same slice with the
 // same type (a copy, then).
@@ -59,6 +62,9 @@ func ConvertScaled[D, S Sample](dst []D, src []S, sc Scaling) (n, clipped int) {
 	if encodingOf[D]() == encodingOf[S]() {
 		copy(dst, any(src).([]D))
 		return n, 0
+	}
+	if c, ok := convertByteOrder(dst, src, sc); ok {
+		return n, c
 	}
 	if sc == PowerOfTwo {
 		if c, ok := convertFast(any(dst), any(src)); ok {

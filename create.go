@@ -41,7 +41,12 @@ import (
 //
 // The container is plain RIFF with a JUNK chunk reserving room for an RF64
 // ds64 chunk; when the data passes 4 GiB the file is written as RF64
-// instead (opts.Container can force RIFF, RF64, BW64 or Wave64).
+// instead (opts.Container can force RIFF, RF64, BW64 or Wave64). A format
+// of big-endian samples (s16be ... f64be) makes a RIFX file, and so does
+// opts.Container RIFX, which then wants big-endian samples or u8, A-law
+// or mu-law (any other encoding is refused with ErrArgument, naming the
+// one to use, as is a big-endian encoding in another container). RIFX
+// has no 64-bit variant: past 4 GiB it is refused with ErrSizeLimit.
 //
 // opts.Metadata gives the file other chunks (LIST, bext, iXML, cue ...),
 // each written byte for byte in the order given: those without AfterData
@@ -91,11 +96,11 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrArgument, err)
 		}
-		if opts.Container == RIFF && int64(len(head))+n+int64(len(tr))-8 > math.MaxUint32-1 {
+		if (opts.Container == RIFF || spec.Container == riff.ContainerRIFX) && int64(len(head))+n+int64(len(tr))-8 > math.MaxUint32-1 {
 			return nil, fmt.Errorf("%w: %d bytes of audio and %d of chunks after it do not fit a RIFF file (use RF64 or AutoContainer)",
 				ErrSizeLimit, n, len(tr))
 		}
-	} else if opts.Container == RIFF && total-8 > math.MaxUint32-1 {
+	} else if (opts.Container == RIFF || spec.Container == riff.ContainerRIFX) && total-8 > math.MaxUint32-1 {
 		return nil, fmt.Errorf("%w: %d bytes of audio and a header of %d do not fit a RIFF file (use RF64 or AutoContainer)", ErrSizeLimit, n, len(head))
 	}
 	af, err := atomicfile.Create(name, &atomicfile.Options{Perm: opts.Perm, NoClobber: opts.NoClobber})
@@ -266,19 +271,34 @@ func specFor(format Format, n int64, c Container) (riff.Spec, error) {
 		ChannelMask:   format.ChannelMask,
 		DataSize:      n,
 	}
-	switch format.Encoding {
-	case EncodingFloat32, EncodingFloat64:
+	switch {
+	case format.Encoding.IsFloat():
 		s.Tag = riff.TagFloat
-	case EncodingALaw:
+	case format.Encoding == EncodingALaw:
 		s.Tag = riff.TagALaw
-	case EncodingMuLaw:
+	case format.Encoding == EncodingMuLaw:
 		s.Tag = riff.TagMuLaw
 	default:
 		s.Tag = riff.TagPCM
 	}
+	e := format.Encoding
+	if c == AutoContainer && e.BigEndian() {
+		c = RIFX
+	}
+	switch {
+	case c == RIFX && e.Size() > 1 && !e.BigEndian():
+		return s, fmt.Errorf("%w: a RIFX file holds big-endian samples: %s, not %s", ErrArgument, e.WithOrder(true), e)
+	case c != RIFX && e.BigEndian():
+		return s, fmt.Errorf("%w: big-endian %s samples need a RIFX container, not %s (%s is the little-endian encoding)", ErrArgument, e, c, e.WithOrder(false))
+	}
 	switch c {
 	case AutoContainer:
 		s.Container = riff.ContainerRIFF
+	case RIFX:
+		s.Container = riff.ContainerRIFX
+		if n > math.MaxUint32-1024 {
+			return s, fmt.Errorf("%w: %d bytes of audio do not fit a RIFX file (32-bit sizes, and no 64-bit variant)", ErrSizeLimit, n)
+		}
 	case RIFF:
 		s.Container = riff.ContainerRIFF
 		if n > math.MaxUint32-1024 {
@@ -422,7 +442,17 @@ func encodeWithMetadata(spec riff.Spec, m *Metadata, afterOK bool) (riff.Spec, [
 	}
 	head, err := riff.Encode(spec)
 	if err != nil {
-		return spec, nil, nil, fmt.Errorf("%w: %w", ErrArgument, err)
+		return spec, nil, nil, encodeError(err)
 	}
 	return spec, after, head, nil
+}
+
+// encodeError is the error of a header that riff.Encode refuses: sizes
+// that the container cannot hold wrap ErrSizeLimit, anything else
+// ErrArgument.
+func encodeError(err error) error {
+	if errors.Is(err, riff.ErrTooBig) {
+		return fmt.Errorf("%w: %w", ErrSizeLimit, err)
+	}
+	return fmt.Errorf("%w: %w", ErrArgument, err)
 }

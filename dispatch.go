@@ -20,6 +20,11 @@ import "fmt"
 // Conversions between two encodings (Transcode, TranscodeTo) dispatch the
 // source here and the destination in converterTo, the second axis of the
 // same table.
+//
+// The big-endian types of RIFX files (Int16BE ...) are kinds like the
+// others: their measurer and gain kernel (swappedMeasurer, swappedGain)
+// and Convert (convertByteOrder) swap blocks of samples into the native
+// type and run its kernels, so no pass needs a case of its own.
 
 // kind is the typed code for one Encoding.
 type kind interface {
@@ -54,6 +59,16 @@ func kindFor(e Encoding) (kind, error) {
 		return kindOf[ALaw]{}, nil
 	case EncodingMuLaw:
 		return kindOf[MuLaw]{}, nil
+	case EncodingInt16BE:
+		return kindOf[Int16BE]{}, nil
+	case EncodingInt24BE:
+		return kindOf[Int24BE]{}, nil
+	case EncodingInt32BE:
+		return kindOf[Int32BE]{}, nil
+	case EncodingFloat32BE:
+		return kindOf[Float32BE]{}, nil
+	case EncodingFloat64BE:
+		return kindOf[Float64BE]{}, nil
 	}
 	return nil, fmt.Errorf("%w: encoding %v", ErrUnsupported, e)
 }
@@ -80,6 +95,16 @@ func converterTo[S Sample](e Encoding, sc Scaling) (func(dst []byte, src []S) (i
 		return convertBytes[ALaw, S](sc), nil
 	case EncodingMuLaw:
 		return convertBytes[MuLaw, S](sc), nil
+	case EncodingInt16BE:
+		return convertBytes[Int16BE, S](sc), nil
+	case EncodingInt24BE:
+		return convertBytes[Int24BE, S](sc), nil
+	case EncodingInt32BE:
+		return convertBytes[Int32BE, S](sc), nil
+	case EncodingFloat32BE:
+		return convertBytes[Float32BE, S](sc), nil
+	case EncodingFloat64BE:
+		return convertBytes[Float64BE, S](sc), nil
 	}
 	return nil, fmt.Errorf("%w: encoding %v", ErrUnsupported, e)
 }

@@ -25,6 +25,18 @@
 // they never reinterpret bytes. 12-bit and 20-bit audio in larger
 // containers is mapped as its container type with Format.ValidBits set.
 //
+// RIFX files (big-endian RIFF, from old Mac and SGI tools or sox -B) store
+// their samples big-endian: s16be Int16BE, s24be Int24BE, s32be Int32BE,
+// f32be Float32BE and f64be Float64BE, byte arrays in file order with
+// getters and Set methods (Int16BE.Int16, Float32BE.Set ...), mapped as
+// they are on any CPU. u8, A-law and mu-law have no byte order and keep
+// their types. Samples[int16] on an s16be file is a *TypeError naming
+// Int16BE. Convert and every pass (Measure, Gain, Transcode, Overview)
+// take the big-endian types, swapping blocks of samples into the native
+// type for its kernels; Create writes RIFX for a big-endian format (or
+// Options.Container RIFX), and Encoding.WithOrder maps an encoding to its
+// twin in the other byte order.
+//
 // # Modes
 //
 // ReadOnly ("r") maps the data read-only and never changes the file.
@@ -156,7 +168,9 @@
 //
 // RIFF stops at 4 GiB. Create reserves room for an RF64 ds64 chunk and
 // switches to RF64 past 4 GiB; Options.Container forces RF64, BW64 (ITU-R
-// BS.2088) or Sony Wave64. All of them are read, and every index and size is
+// BS.2088) or Sony Wave64. RIFX has no 64-bit variant: Create, Resize and
+// Writer refuse to take it past 4 GiB with ErrSizeLimit. All of them are
+// read, and every index and size is
 // an int or int64, so a file may hold more than 2^31 samples. Resize and
 // Append grow or shrink a ReadWrite file with its header correct after each
 // call, upgrading it to RF64 when it passes 4 GiB. Repair rewrites wrong

@@ -40,7 +40,7 @@ type File struct {
 	after []riff.RawChunk
 }
 
-// Open maps the audio of an existing WAVE file (RIFF, RF64, BW64 or
+// Open maps the audio of an existing WAVE file (RIFF, RIFX, RF64, BW64 or
 // Wave64). It reads the header only, whatever the file's size. Recoverable
 // header problems are reported to opts.Warn and kept in Header().Warnings;
 // unrecoverable ones return a *FormatError naming the byte offset.

@@ -21,6 +21,13 @@ const (
 	EncodingFloat64                     // f64: IEEE 754 double precision; Go type float64
 	EncodingALaw                        // alaw: G.711 A-law codes; Go type ALaw
 	EncodingMuLaw                       // ulaw: G.711 mu-law codes; Go type MuLaw
+	// The big-endian encodings of RIFX files (u8, A-law and mu-law, one
+	// byte a sample, are the same in both byte orders).
+	EncodingInt16BE   // s16be: signed 16-bit big-endian; Go type Int16BE
+	EncodingInt24BE   // s24be: signed 24-bit packed big-endian; Go type Int24BE
+	EncodingInt32BE   // s32be: signed 32-bit big-endian; Go type Int32BE
+	EncodingFloat32BE // f32be: IEEE 754 single precision, big-endian; Go type Float32BE
+	EncodingFloat64BE // f64be: IEEE 754 double precision, big-endian; Go type Float64BE
 )
 
 var encodingInfo = [...]struct {
@@ -35,12 +42,19 @@ var encodingInfo = [...]struct {
 	EncodingFloat64: {"f64", "float64", 8},
 	EncodingALaw:    {"alaw", "wavemap.ALaw", 1},
 	EncodingMuLaw:   {"ulaw", "wavemap.MuLaw", 1},
+
+	EncodingInt16BE:   {"s16be", "wavemap.Int16BE", 2},
+	EncodingInt24BE:   {"s24be", "wavemap.Int24BE", 3},
+	EncodingInt32BE:   {"s32be", "wavemap.Int32BE", 4},
+	EncodingFloat32BE: {"f32be", "wavemap.Float32BE", 4},
+	EncodingFloat64BE: {"f64be", "wavemap.Float64BE", 8},
 }
 
 // Valid reports whether e is one of the defined encodings.
-func (e Encoding) Valid() bool { return e >= EncodingUint8 && e <= EncodingMuLaw }
+func (e Encoding) Valid() bool { return e >= EncodingUint8 && e <= EncodingFloat64BE }
 
-// String returns the short name: u8, s16, s24, s32, f32, f64, alaw or ulaw.
+// String returns the short name: u8, s16, s24, s32, f32, f64, alaw, ulaw,
+// s16be, s24be, s32be, f32be or f64be.
 func (e Encoding) String() string {
 	if e.Valid() {
 		return encodingInfo[e].name
@@ -68,10 +82,38 @@ func (e Encoding) Size() int {
 func (e Encoding) Bits() int { return 8 * e.Size() }
 
 // IsFloat reports whether e is a floating-point encoding.
-func (e Encoding) IsFloat() bool { return e == EncodingFloat32 || e == EncodingFloat64 }
+func (e Encoding) IsFloat() bool {
+	switch e {
+	case EncodingFloat32, EncodingFloat64, EncodingFloat32BE, EncodingFloat64BE:
+		return true
+	}
+	return false
+}
+
+// BigEndian reports whether e stores its samples big-endian: s16be,
+// s24be, s32be, f32be and f64be, the encodings of RIFX files.
+func (e Encoding) BigEndian() bool { return e >= EncodingInt16BE && e <= EncodingFloat64BE }
+
+// WithOrder returns the encoding of the same samples in the given byte
+// order: s16.WithOrder(true) is s16be and s16be.WithOrder(false) is s16.
+// u8, A-law and mu-law, one byte a sample, have no byte order and are
+// returned as they are, as is an invalid e.
+func (e Encoding) WithOrder(bigEndian bool) Encoding {
+	le := [...]Encoding{EncodingInt16, EncodingInt24, EncodingInt32, EncodingFloat32, EncodingFloat64}
+	for i, be := range [...]Encoding{EncodingInt16BE, EncodingInt24BE, EncodingInt32BE, EncodingFloat32BE, EncodingFloat64BE} {
+		switch {
+		case bigEndian && e == le[i]:
+			return be
+		case !bigEndian && e == be:
+			return le[i]
+		}
+	}
+	return e
+}
 
 // ParseEncoding returns the Encoding with the given short name (as printed
-// by String; "mulaw" and "ulaw", "u8" and "uint8" ... are accepted).
+// by String; "mulaw" and "ulaw", "u8" and "uint8", "s16be" and "int16be"
+// ... are accepted).
 func ParseEncoding(s string) (Encoding, error) {
 	switch s {
 	case "u8", "uint8":
@@ -90,8 +132,18 @@ func ParseEncoding(s string) (Encoding, error) {
 		return EncodingALaw, nil
 	case "ulaw", "mulaw", "mu-law", "u-law":
 		return EncodingMuLaw, nil
+	case "s16be", "int16be":
+		return EncodingInt16BE, nil
+	case "s24be", "int24be":
+		return EncodingInt24BE, nil
+	case "s32be", "int32be":
+		return EncodingInt32BE, nil
+	case "f32be", "float32be":
+		return EncodingFloat32BE, nil
+	case "f64be", "float64be":
+		return EncodingFloat64BE, nil
 	}
-	return 0, fmt.Errorf("%w: unknown encoding %q (want u8, s16, s24, s32, f32, f64, alaw or ulaw)", ErrArgument, s)
+	return 0, fmt.Errorf("%w: unknown encoding %q (want u8, s16, s24, s32, f32, f64, alaw, ulaw, or s16be, s24be, s32be, f32be, f64be for big-endian RIFX)", ErrArgument, s)
 }
 
 // Format describes the samples of a file.
@@ -183,7 +235,8 @@ func (f Format) dataBytes(frames int64) (int64, error) {
 type Container uint8
 
 // Containers. AutoContainer, the zero value, lets Create choose: plain RIFF,
-// upgraded to RF64 when the data passes 4 GiB.
+// upgraded to RF64 when the data passes 4 GiB, or RIFX for big-endian
+// samples.
 const (
 	AutoContainer Container = iota
 	RIFF                    // classic RIFF/WAVE, 32-bit sizes
@@ -191,9 +244,13 @@ const (
 	BW64                    // ITU-R BS.2088 BW64 (RF64 layout, BW64 id)
 	Wave64                  // Sony Wave64 (GUID chunk ids, 64-bit sizes)
 	RawData                 // headerless samples opened with OpenRaw
+	// RIFX is big-endian RIFF (old Mac and SGI tools, sox -B): every
+	// header field and the samples big-endian (the s16be ... encodings),
+	// 32-bit sizes and no 64-bit variant, so at most 4 GiB.
+	RIFX
 )
 
-// String returns RIFF, RF64, BW64, W64, raw or auto.
+// String returns RIFF, RF64, BW64, W64, raw, RIFX or auto.
 func (c Container) String() string {
 	switch c {
 	case AutoContainer:
@@ -208,6 +265,8 @@ func (c Container) String() string {
 		return "W64"
 	case RawData:
 		return "raw"
+	case RIFX:
+		return "RIFX"
 	}
 	return fmt.Sprintf("Container(%d)", uint8(c))
 }

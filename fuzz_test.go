@@ -17,6 +17,9 @@ func FuzzOpen(f *testing.F) {
 	f.Add(wavtest.Wave("RIFF", 20, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true), []byte{1, 2, 3}))
 	f.Add(wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(2, 8000, 24, 6, 20, 3, wavtest.SubFormat(1))),
 		wavtest.Chunk("data", make([]byte, 12))))
+	f.Add(wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtPCMBE(1, 2, 8000, 16, 4)), wavtest.ChunkBE("data", wavtest.S16BE(1, -2, 3, -4))))
+	f.Add(wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtExtensibleBE(2, 8000, 24, 6, 20, 3, wavtest.SubFormatSox(1))),
+		wavtest.ChunkBE("data", make([]byte, 12))))
 	for _, name := range []string{"Perverse/Pmiscck.wav", "Perverse/Ptjunk.wav", "random/Kick.wav", "AFsp/M1F1-int12WE-AFsp.wav", "Goldwave/addf8-GSM-GW.wav"} {
 		if b, err := os.ReadFile(filepath.Join(wavtest.CorpusDir(), name)); err == nil {
 			f.Add(b[:min(len(b), 4096)])
@@ -41,6 +44,9 @@ func FuzzOpen(f *testing.F) {
 			}
 			if err := h.Format.Validate(); err != nil {
 				t.Fatalf("opened with an invalid format %+v: %v", h.Format, err)
+			}
+			if e := h.Format.Encoding; e.BigEndian() != (h.Container == wavemap.RIFX && e.Size() > 1) {
+				t.Fatalf("%s samples in a %s file", e, h.Container)
 			}
 			var sum byte
 			for _, b := range w.Bytes() {

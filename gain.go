@@ -119,6 +119,9 @@ func gainFile[T Sample](p *passRun, f *File, factor float64) (int64, error) {
 // file of the given format (samples is the file's sample count, which
 // decides whether a lookup table pays for itself).
 func gainKernel[T Sample](format Format, factor float64, dry bool, samples int64) func([]T) int64 {
+	if k, ok := swappedGain[T](format, factor, dry, samples); ok {
+		return k
+	}
 	var k any
 	switch any(*new(T)).(type) {
 	case uint8:

@@ -131,6 +131,8 @@ func headerFromRIFF(name string, rh *riff.Header) (*Header, error) {
 		h.Container = BW64
 	case riff.ContainerWave64:
 		h.Container = Wave64
+	case riff.ContainerRIFX:
+		h.Container = RIFX
 	default:
 		h.Container = RIFF
 	}
@@ -177,6 +179,9 @@ func headerFromRIFF(name string, rh *riff.Header) (*Header, error) {
 		}
 	default:
 		return nil, unsupported("format tag %#04x cannot be mapped", f.SubFormat)
+	}
+	if rh.BigEndian {
+		enc = enc.WithOrder(true) // RIFX: s16be ... (u8, A-law and mu-law stay)
 	}
 	valid := f.BitsPerSample
 	if f.ValidBits > 0 && f.ValidBits < valid {

@@ -115,8 +115,11 @@ type Options struct {
 	Advice Advice
 	// Container selects the container Create writes. AutoContainer (the
 	// default) writes plain RIFF with room reserved for a ds64 chunk and
-	// switches to RF64 when the data passes 4 GiB; RIFF refuses sizes over
-	// 4 GiB; RF64, BW64 and Wave64 force those formats.
+	// switches to RF64 when the data passes 4 GiB (RIFX, for a format of
+	// big-endian samples); RIFF refuses sizes over 4 GiB; RF64, BW64 and
+	// Wave64 force those formats; RIFX writes big-endian RIFF, which
+	// wants big-endian samples (or u8, A-law or mu-law) and refuses sizes
+	// over 4 GiB.
 	Container Container
 	// NoClobber makes Create fail with an error wrapping fs.ErrExist
 	// instead of replacing an existing file, and Close fail the same way,

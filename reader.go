@@ -15,7 +15,7 @@ import (
 // cannot be mapped: standard input, pipes, sockets, HTTP bodies. It parses
 // the header with the same code as Open, then hands out the audio block by
 // block into buffers the caller owns (ReadFrames, ReadBlocks) or as raw
-// little-endian bytes (Read).
+// bytes in the stream's byte order (Read).
 //
 // A Reader holds no buffer of its own beyond a few header bytes: audio goes
 // straight from the source into the caller's slice, so memory stays bounded
@@ -38,8 +38,9 @@ type Reader struct {
 	meta   *Metadata
 }
 
-// NewReader reads the header of the WAVE stream r (RIFF, RF64, BW64 or
-// Wave64) up to the start of the audio and returns a Reader for the audio.
+// NewReader reads the header of the WAVE stream r (RIFF, RIFX, RF64, BW64
+// or Wave64) up to the start of the audio and returns a Reader for the
+// audio.
 // It reads the header sequentially, never seeking.
 //
 // Recoverable header problems are reported to opts.Warn and kept in
@@ -122,7 +123,8 @@ func streamMetadata(h *Header, head []byte) *Metadata {
 // ReadFrames, ReadBlocks and Read.
 func (r *Reader) Offset() int64 { return r.pos / r.fsz }
 
-// Read reads raw audio bytes, little-endian as stored in the stream, into p.
+// Read reads raw audio bytes, in the stream's byte order (big-endian for a
+// RIFX stream's s16be ... samples), into p.
 // It returns io.EOF at the end of the audio. Read may stop in the middle of a
 // frame; ReadFrames and ReadBlocks can only follow it at a frame boundary.
 func (r *Reader) Read(p []byte) (int, error) {
@@ -201,8 +203,9 @@ func (r *Reader) atEOF() error {
 // then io.ErrUnexpectedEOF. Other errors are the source's. A dst shorter than
 // one frame returns io.ErrShortBuffer.
 //
-// Samples are delivered in the host's byte order: the bytes are converted on
-// big-endian machines.
+// Samples of int16, int32, float32 and float64 are delivered in the host's
+// byte order: the bytes are converted on big-endian machines. Int24 and the
+// big-endian types (Int16BE ...) are bytes in file order.
 func ReadFrames[T Sample](r *Reader, dst []T) (n int, err error) {
 	if err := checkType[T](r.hdr.Format.Encoding); err != nil {
 		return 0, err
@@ -224,7 +227,7 @@ func ReadFrames[T Sample](r *Reader, dst []T) (n int, err error) {
 	b := sampleBytes(dst[:frames*ch])
 	got, err := r.readFull(b)
 	whole := got / int(r.fsz)
-	if !hostLittleEndian {
+	if !hostLittleEndian && hostOrder[T]() {
 		swapToHost(b[:whole*int(r.fsz)], r.hdr.Format.Encoding.Size())
 	}
 	if got%int(r.fsz) != 0 {

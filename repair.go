@@ -1,7 +1,6 @@
 package wavemap
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -12,11 +11,20 @@ import (
 // Fix is one size field that Repair rewrites (or, in a dry run, would).
 type Fix struct {
 	Offset int64  // byte offset of the field in the file
-	Width  int    // bytes: 4 or 8, little-endian
+	Width  int    // bytes: 4 or 8, little-endian unless BigEndian
 	Field  string // which field: "RIFF size", "data size", "ds64 data size" ...
 	Old    uint64 // the value found
 	New    uint64 // the value written
 	Reason string // why the old value is wrong
+	// BigEndian is set for the fields of a RIFX file, stored big-endian.
+	BigEndian bool
+}
+
+// bytes returns the field as written: New in Width bytes.
+func (x Fix) bytes() []byte {
+	b := make([]byte, x.Width)
+	riff.PutField(b, x.Width, x.BigEndian, x.New)
+	return b
 }
 
 // String describes the fix in one line.
@@ -124,8 +132,7 @@ func Repair(name string, opts *RepairOptions) ([]Fix, error) {
 		return fixes, nil
 	}
 	for _, x := range fixes {
-		b := binary.LittleEndian.AppendUint64(nil, x.New)[:x.Width]
-		if _, err := osf.WriteAt(b, x.Offset); err != nil {
+		if _, err := osf.WriteAt(x.bytes(), x.Offset); err != nil {
 			return fixes, fmt.Errorf("wavemap: repair %s: %w", name, err)
 		}
 	}
@@ -176,7 +183,7 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header) ([]Fix,
 		if _, err := r.ReadAt(b[:fd.Width], fd.Offset); err != nil {
 			return nil, fmt.Errorf("wavemap: repair %s: reading byte %d: %w", name, fd.Offset, err)
 		}
-		v := binary.LittleEndian.Uint64(b[:])
+		v := fd.Get(b[:])
 		if v == fd.Value || v == alt[i].Value || v == fd.Actual || fd.Kind == riff.FieldContainer && v == whole[i].Value {
 			continue
 		}
@@ -184,7 +191,7 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header) ([]Fix,
 		if fd.Deferred {
 			reason = "the size is in the ds64 chunk"
 		}
-		fixes = append(fixes, Fix{Offset: fd.Offset, Width: fd.Width, Field: fd.Name, Old: v, New: fd.Value, Reason: reason})
+		fixes = append(fixes, Fix{Offset: fd.Offset, Width: fd.Width, Field: fd.Name, Old: v, New: fd.Value, Reason: reason, BigEndian: fd.BigEndian})
 	}
 	return fixes, nil
 }
@@ -199,6 +206,8 @@ func dataReason(rh *riff.Header, sz riff.Sizes) string {
 		container = "ds64 RIFF size"
 	case riff.ContainerWave64:
 		container = "Wave64 file size"
+	case riff.ContainerRIFX:
+		container = "RIFX size"
 	}
 	switch rh.DataBasis {
 	case riff.DataContainer:
@@ -244,8 +253,7 @@ type patched struct {
 func (p patched) ReadAt(b []byte, off int64) (int, error) {
 	n, err := p.r.ReadAt(b, off)
 	for _, x := range p.fixes {
-		v := binary.LittleEndian.AppendUint64(nil, x.New)[:x.Width]
-		for i, c := range v {
+		for i, c := range x.bytes() {
 			if j := x.Offset + int64(i) - off; j >= 0 && j < int64(n) {
 				b[j] = c
 			}

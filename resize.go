@@ -25,8 +25,9 @@ import (
 // crash.) A RIFF file that passes 4 GiB becomes RF64 by turning the JUNK
 // chunk Create reserves after the RIFF header into a ds64 chunk; a file
 // without that reservation cannot grow past 4 GiB and Resize returns an
-// error wrapping ErrSizeLimit before changing anything. RF64, BW64 and
-// Wave64 files keep their container. Headerless files opened with OpenRaw
+// error wrapping ErrSizeLimit before changing anything, as does a RIFX
+// file, which has no 64-bit variant. RF64, BW64, Wave64 and RIFX files
+// keep their container. Headerless files opened with OpenRaw
 // are simply extended or cut, if their samples run to the end of the file.
 //
 // Resize remaps the samples: every view obtained from f before it (from
@@ -132,6 +133,9 @@ func (f *File) sizeFields(n int64) (int64, []riff.Field, Container, error) {
 	}
 	total := s.End(n)
 	after, fields, err := s.Fields(n, total)
+	if err != nil && h.Container == RIFX {
+		return 0, nil, 0, fmt.Errorf("wavemap: resize %s: %w: %d bytes of audio do not fit a RIFX file, which has 32-bit sizes and no 64-bit variant", f.name, ErrSizeLimit, n)
+	}
 	if err != nil {
 		return 0, nil, 0, fmt.Errorf("wavemap: resize %s: %w: %d bytes of audio need RF64, and this RIFF file has no JUNK chunk after its header to turn into a ds64 chunk", f.name, ErrSizeLimit, n)
 	}
@@ -152,6 +156,8 @@ func (h *Header) riffSizes() riff.Sizes {
 		c = riff.ContainerBW64
 	case Wave64:
 		c = riff.ContainerWave64
+	case RIFX:
+		c = riff.ContainerRIFX
 	default:
 		c = riff.ContainerRIFF
 	}

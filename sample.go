@@ -2,11 +2,14 @@ package wavemap
 
 // Sample is the set of Go types a mapped file can be viewed as. Each
 // Encoding has exactly one: uint8 (u8), int16 (s16), Int24 (s24), int32
-// (s32), float32 (f32), float64 (f64), ALaw (alaw) and MuLaw (ulaw). The
+// (s32), float32 (f32), float64 (f64), ALaw (alaw) and MuLaw (ulaw), and
+// for the big-endian samples of RIFX files Int16BE (s16be), Int24BE
+// (s24be), Int32BE (s32be), Float32BE (f32be) and Float64BE (f64be). The
 // set lists exact types, not ~T, because the type must match the bytes in
 // the file.
 type Sample interface {
-	uint8 | int16 | Int24 | int32 | float32 | float64 | ALaw | MuLaw
+	uint8 | int16 | Int24 | int32 | float32 | float64 | ALaw | MuLaw |
+		Int16BE | Int24BE | Int32BE | Float32BE | Float64BE
 }
 
 // Int24 is one packed little-endian signed 24-bit sample, exactly as stored
@@ -79,6 +82,16 @@ func encodingOf[T Sample]() Encoding {
 		return EncodingALaw
 	case MuLaw:
 		return EncodingMuLaw
+	case Int16BE:
+		return EncodingInt16BE
+	case Int24BE:
+		return EncodingInt24BE
+	case Int32BE:
+		return EncodingInt32BE
+	case Float32BE:
+		return EncodingFloat32BE
+	case Float64BE:
+		return EncodingFloat64BE
 	}
 	panic("unreachable")
 }

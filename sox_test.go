@@ -32,6 +32,18 @@ func asFloat64(t testing.TB, f *wavemap.File) []float64 {
 		err = convertAll[wavemap.ALaw](f, out)
 	case wavemap.EncodingMuLaw:
 		err = convertAll[wavemap.MuLaw](f, out)
+	case wavemap.EncodingInt16BE:
+		err = convertAll[wavemap.Int16BE](f, out)
+	case wavemap.EncodingInt24BE:
+		err = convertAll[wavemap.Int24BE](f, out)
+	case wavemap.EncodingInt32BE:
+		err = convertAll[wavemap.Int32BE](f, out)
+	case wavemap.EncodingFloat32BE:
+		err = convertAll[wavemap.Float32BE](f, out)
+	case wavemap.EncodingFloat64BE:
+		err = convertAll[wavemap.Float64BE](f, out)
+	default:
+		t.Fatalf("no test conversion for %s", f.Format().Encoding)
 	}
 	if err != nil {
 		t.Fatal(err)

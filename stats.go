@@ -326,6 +326,9 @@ func newStatPass[T Sample, P, A any, PA accumulator[P, A]](ch int, fn statFuncs[
 }
 
 func newMeasurer[T Sample](m Frames[T], validBits int) measurer[T] {
+	if ms, ok := swappedMeasurer[T](m.Channels, validBits); ok {
+		return ms
+	}
 	enc := encodingOf[T]()
 	if enc.IsFloat() {
 		return newStatPass[T, kernels.FloatPart, floatAcc](m.Channels, statFuncs[T, kernels.FloatPart, floatAcc]{

@@ -45,8 +45,8 @@ func castSlice[T Sample](b []byte) ([]T, error) {
 	if len(b) == 0 {
 		return []T{}, nil
 	}
-	if size > 1 && !hostLittleEndian {
-		return nil, fmt.Errorf("%w: zero-copy views of multi-byte samples need a little-endian CPU", ErrUnsupported)
+	if hostOrder[T]() && !hostLittleEndian {
+		return nil, fmt.Errorf("%w: zero-copy views of %T samples need a little-endian CPU", ErrUnsupported, z)
 	}
 	if !unalignedOK && uintptr(unsafe.Pointer(&b[0]))%unsafe.Alignof(z) != 0 {
 		return nil, fmt.Errorf("%w: the audio data is not aligned for %T on this CPU", ErrUnsupported, z)

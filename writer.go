@@ -52,7 +52,9 @@ const writerBuffer = 64 << 10
 // container as for Create: AutoContainer (the default) and RIFF write plain
 // RIFF (with room reserved for a ds64 chunk: AutoContainer becomes RF64 on
 // Close past 4 GiB when w can seek; RIFF refuses to grow past 4 GiB); RF64,
-// BW64 and Wave64 force those layouts. The other options are not used.
+// BW64 and Wave64 force those layouts; RIFX (chosen by itself for a format
+// of big-endian samples, s16be ... f64be) writes big-endian RIFF, which
+// refuses to grow past 4 GiB. The other options are not used.
 //
 // NewWriter checks whether w can seek by asking it for its current offset
 // (Seek(0, io.SeekCurrent)); the header is written there.
@@ -99,7 +101,7 @@ func NewWriter(w io.Writer, format Format, opts *Options) (*Writer, error) {
 		}
 		wr.tail = int64(len(tr))
 	}
-	if opts.Container == RIFF {
+	if opts.Container == RIFF || spec.Container == riff.ContainerRIFX {
 		// The RIFF size counts the header, the pad byte and the chunks
 		// after the audio, minus 8.
 		wr.max = math.MaxUint32 - wr.head - wr.tail
@@ -121,9 +123,9 @@ func (w *Writer) Frames() int64 { return w.n / int64(w.format.FrameSize()) }
 // header, because the destination can seek.
 func (w *Writer) Seekable() bool { return w.seeker != nil }
 
-// Write writes raw audio bytes, little-endian as the file stores them. The
-// bytes written by Close's time must make whole frames; Write itself may
-// stop anywhere.
+// Write writes raw audio bytes, in the file's byte order (little-endian,
+// big-endian for the s16be ... encodings of RIFX). The bytes written by
+// Close's time must make whole frames; Write itself may stop anywhere.
 func (w *Writer) Write(p []byte) (int, error) {
 	if err := w.check(len(p)); err != nil {
 		return 0, err
@@ -159,8 +161,9 @@ func (w *Writer) check(n int) error {
 
 // WriteFrames writes the interleaved samples of src, which must be whole
 // frames (len(src) a multiple of Channels). T must be the Go type of the
-// Writer's encoding; otherwise the error is a *TypeError. Samples are taken
-// in the host's byte order and written little-endian.
+// Writer's encoding; otherwise the error is a *TypeError. Samples of int16,
+// int32, float32 and float64 are taken in the host's byte order and
+// written little-endian; the other types are bytes in file order.
 func WriteFrames[T Sample](w *Writer, src []T) error {
 	if err := checkType[T](w.format.Encoding); err != nil {
 		return err
@@ -170,7 +173,7 @@ func WriteFrames[T Sample](w *Writer, src []T) error {
 	}
 	b := sampleBytes(src)
 	size := w.format.Encoding.Size()
-	if hostLittleEndian || size == 1 || size == 3 {
+	if hostLittleEndian || !hostOrder[T]() {
 		_, err := w.Write(b)
 		return err
 	}

@@ -34,6 +34,12 @@ output; --json, where offered, prints JSON instead of text. Commands that
 take several files (info, check, tag) print one JSON object per file, one
 per line (JSON Lines), in the order the files were given.
 
+Every command reads RIFX files (big-endian RIFF, as old Mac and SGI tools
+and sox -B write them) as it reads RIFF: their samples are the big-endian
+encodings s16be, s24be, s32be, f32be and f64be (u8, alaw and ulaw have no
+byte order), edited in place in that order, and outputs made from them
+(cut, cat) stay RIFX.
+
 Errors go to standard error as one line, "wavemap COMMAND: FILE: problem".
 The exit code is 0 on success, 1 on failure (a file that cannot be read,
 a defect check found, a range past the end ...) and 2 on a command-line
@@ -97,8 +103,9 @@ instead of losing or mixing edits. An input that is not a regular file
 	wavemap info [--json] FILE...
 	wavemap info --type T --channels N --rate HZ [--offset N] FILE...
 
-Prints, for each file, the container (RIFF, RF64, BW64, W64, or raw), the
-encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw) and format tag, the bits
+Prints, for each file, the container (RIFF, RIFX, RF64, BW64, W64, or raw),
+the encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw, and for big-endian
+RIFX files s16be, s24be, s32be, f32be, f64be) and format tag, the bits
 and valid bits, the channels and channel mask (with speaker positions),
 the sample rate, the frames and duration, every chunk with its offset and
 size, the LIST/INFO tags, the decoded metadata and the header defects
@@ -270,7 +277,12 @@ Writes a copy of IN in another sample encoding (never resampling, so
 scaling: integers to floats divide by 2^(bits-1), floats to integers round
 to nearest and clip, and the clipped samples are counted. The conversion
 runs on every core while the output is written. The container follows
---container (same, the default, keeps IN's RF64, BW64 or Wave64). The
+--container (same, the default, keeps IN's RF64, BW64 or Wave64). A RIFX
+(big-endian) input converts to little-endian RIFF: --to s16 means s16;
+--to s16be (s24be, s32be, f32be, f64be) or --container rifx writes RIFX,
+which holds 4 GiB at most. The metadata chunks of a RIFX input, whose
+fields are big-endian, are left out of a little-endian output, with a
+note. The
 metadata chunks are kept, but for those that describe the old samples (an
 MD5 of the audio, a levl peak envelope), which are removed, and bext's
 loudness fields, which are cleared. --json keys: file, output, from, to,
@@ -284,8 +296,10 @@ Copies the frames from --from (default the start) up to, not including,
 --to (default the end) into OUT, in the format of IN. A time T is seconds
 ("1.5"), a count of frames followed by s as in sox ("72000s"), or
 [hh:]mm:ss.ms ("00:01:02.500"); seconds are rounded to the nearest frame.
-The output keeps an RF64, BW64 or Wave64 input's container (--container
-same, the default); otherwise it is RIFF, or RF64 past 4 GiB. The
+The output keeps an RF64, BW64, Wave64 or RIFX input's container
+(--container same, the default); otherwise it is RIFF, or RF64 past 4 GiB.
+A RIFX input's metadata chunks are copied as they are (their fields are
+big-endian, and not moved to the range). The
 metadata chunks are kept, with their positions moved to the range: cue
 points outside it dropped, the others and bext's time reference moved by
 --from.
@@ -311,14 +325,16 @@ out. When IN is itself a WAVE file whose header --offset skips exactly
 (its audio starts there, in frames of the same size, and the frames taken
 stay within its data chunk: give the chunks after it as --trailer), its
 metadata chunks are kept, with a note; otherwise a note says why they are
-left out. The second form writes the samples of a WAVE file, without any
-header, to OUT.raw.
+left out. A big-endian --type (s16be, s24be, s32be, f32be, f64be) wraps
+the samples in RIFX. The second form writes the samples of a WAVE file,
+without any header, to OUT.raw, in the file's byte order.
 
 # gen
 
 	wavemap gen [--type T] [--channels N] [--rate HZ] --seconds S | --frames N [--signal sine|noise|silence] OUT.wav
 
 Creates a file of any size, filled through the memory map on every core.
+--container rifx writes big-endian RIFX (--type s16 then means s16be).
 
 # plot
 

@@ -67,7 +67,13 @@ func runCat(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		notes = append(notes, m.AppendCues(mi, offset)...)
+		if f.Header().Container == wavemap.RIFX || srcs[0].Header().Container == wavemap.RIFX {
+			if len(mi.Chunks) > 0 { // big-endian fields: not read
+				notes = append(notes, fmt.Sprintf("the cue points of %s are not added: wavemap does not read the chunks of big-endian RIFX files", f.Name()))
+			}
+		} else {
+			notes = append(notes, m.AppendCues(mi, offset)...)
+		}
 		offset += f.Frames()
 	}
 	out, err := newOutputFile(e, "cat", outName, ins...)

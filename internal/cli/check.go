@@ -233,6 +233,16 @@ func scanData(ctx context.Context, e *env, f *wavemap.File, quiet bool) (int64, 
 		return scanPass(ctx, f, opts, touch[wavemap.ALaw])
 	case wavemap.EncodingMuLaw:
 		return scanPass(ctx, f, opts, touch[wavemap.MuLaw])
+	case wavemap.EncodingInt16BE:
+		return scanPass(ctx, f, opts, touch[wavemap.Int16BE])
+	case wavemap.EncodingInt24BE:
+		return scanPass(ctx, f, opts, touch[wavemap.Int24BE])
+	case wavemap.EncodingInt32BE:
+		return scanPass(ctx, f, opts, touch[wavemap.Int32BE])
+	case wavemap.EncodingFloat32BE:
+		return scanPass(ctx, f, opts, countNonFiniteF32BE)
+	case wavemap.EncodingFloat64BE:
+		return scanPass(ctx, f, opts, countNonFiniteF64BE)
 	}
 	return 0, fmt.Errorf("unknown encoding %v", f.Format().Encoding)
 }
@@ -254,6 +264,28 @@ func countNonFinite[T float32 | float64](d []T) int64 {
 	for _, v := range d {
 		x := float64(v)
 		if math.IsNaN(x) || math.IsInf(x, 0) {
+			n++
+		}
+	}
+	return n
+}
+
+// countNonFiniteF32BE and countNonFiniteF64BE count the NaN and
+// infinite samples in big-endian d.
+func countNonFiniteF32BE(d []wavemap.Float32BE) int64 {
+	var n int64
+	for _, v := range d {
+		if x := float64(v.Float32()); math.IsNaN(x) || math.IsInf(x, 0) {
+			n++
+		}
+	}
+	return n
+}
+
+func countNonFiniteF64BE(d []wavemap.Float64BE) int64 {
+	var n int64
+	for _, v := range d {
+		if x := v.Float64(); math.IsNaN(x) || math.IsInf(x, 0) {
 			n++
 		}
 	}

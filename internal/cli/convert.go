@@ -21,7 +21,7 @@ type convertJSON struct {
 
 func runConvert(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "convert", "IN OUT")
-	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw (required)")
+	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw, or big-endian s16be, s24be, s32be, f32be or f64be (RIFX) (required)")
 	rateKeep := fs.Bool("rate-keep", true, "keep the sample rate (the only behaviour: convert never resamples)")
 	container := containerFlag(fs, "same")
 	asJSON := fs.Bool("json", false, "print a JSON object")
@@ -57,6 +57,14 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	switch {
+	case c == wavemap.RIFX && container.same():
+		// A RIFX input converts to little-endian RIFF unless --to asks
+		// for big-endian samples (which make RIFX by themselves).
+		c = wavemap.AutoContainer
+	case c == wavemap.RIFX:
+		enc = enc.WithOrder(true) // --container rifx: s16 means s16be
+	}
 	// The chunks are kept; those that describe the samples as they were
 	// (an MD5 of the audio, a levl peak envelope, bext loudness) are
 	// removed or cleared.
@@ -65,6 +73,13 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	notes := m.AudioChanged()
+	if src.Header().Container == wavemap.RIFX && !enc.BigEndian() && c != wavemap.RIFX && len(m.Chunks) > 0 {
+		// The fields of a RIFX file's chunks (cue points, bext's time
+		// reference ...) are big-endian: they would be wrong in a
+		// little-endian file.
+		notes = append(notes, fmt.Sprintf("%d metadata chunk(s) of the big-endian RIFX input left out: their fields would be wrong in a little-endian file", len(m.Chunks)))
+		m = &wavemap.Metadata{}
+	}
 	// The output is written under a temporary name and renamed into
 	// place when complete (see outputFile).
 	o, err := newOutputFile(e, "convert", out, in)

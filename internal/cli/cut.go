@@ -66,7 +66,14 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	}
 	// The chunks are kept, their positions moved to the range (cue
 	// points outside it dropped, bext's time reference advanced).
-	m, notes := m.Excerpt(a, b, rate)
+	var notes []string
+	if src.Header().Container == wavemap.RIFX {
+		// The codecs read chunk fields little-endian: a RIFX file's are
+		// copied as they are.
+		notes = rifxChunksNote(m)
+	} else {
+		m, notes = m.Excerpt(a, b, rate)
+	}
 	out, err := newOutputFile(e, "cut", outName, in)
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 
 func runGen(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "gen", "OUT.wav")
-	typ := fs.String("type", "s16", "sample encoding: u8, s16, s24, s32, f32, f64, alaw, ulaw")
+	typ := fs.String("type", "s16", "sample encoding: u8, s16, s24, s32, f32, f64, alaw, ulaw (s16be ... f64be: big-endian RIFX)")
 	channels := fs.Int("channels", 2, "number of channels")
 	rate := fs.Int("rate", 48000, "sample rate in Hz")
 	seconds := fs.Float64("seconds", 0, "length in seconds")
@@ -21,7 +21,7 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	signal := fs.String("signal", "sine", "sine, noise or silence")
 	freq := fs.Float64("freq", 440, "sine frequency in Hz (channel c gets freq*(c+1))")
 	amp := fs.Float64("amp", 0.5, "peak amplitude, 0 to 1")
-	container := fs.String("container", "auto", "auto, riff, rf64, bw64 or w64")
+	container := fs.String("container", "auto", "auto, riff, rf64, bw64, w64 or rifx (big-endian)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -46,6 +46,9 @@ func runGen(ctx context.Context, e *env, args []string) error {
 	c, err := parseContainer(*container)
 	if err != nil {
 		return err
+	}
+	if c == wavemap.RIFX {
+		enc = enc.WithOrder(true) // RIFX holds big-endian samples: s16 means s16be
 	}
 	format := wavemap.Format{Encoding: enc, Channels: *channels, SampleRate: *rate}
 	// Like the other commands that create a file, gen writes under a
@@ -161,6 +164,16 @@ func storeFloat(f *wavemap.File, at int64, v []float64) error {
 		return store[wavemap.ALaw](f, at, v)
 	case wavemap.EncodingMuLaw:
 		return store[wavemap.MuLaw](f, at, v)
+	case wavemap.EncodingInt16BE:
+		return store[wavemap.Int16BE](f, at, v)
+	case wavemap.EncodingInt24BE:
+		return store[wavemap.Int24BE](f, at, v)
+	case wavemap.EncodingInt32BE:
+		return store[wavemap.Int32BE](f, at, v)
+	case wavemap.EncodingFloat32BE:
+		return store[wavemap.Float32BE](f, at, v)
+	case wavemap.EncodingFloat64BE:
+		return store[wavemap.Float64BE](f, at, v)
 	}
 	return fmt.Errorf("unknown encoding %v", f.Format().Encoding)
 }

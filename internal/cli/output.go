@@ -188,25 +188,29 @@ func copyChunked(ctx context.Context, dst, src []byte, p *progress, base int64) 
 type containerChoice struct{ name *string }
 
 func containerFlag(fs *flag.FlagSet, def string) containerChoice {
-	help := "output container: auto, riff, rf64, bw64 or w64"
+	help := "output container: auto, riff, rf64, bw64, w64 or rifx"
 	if def == "same" {
-		help = "output container: same (as the input), auto, riff, rf64, bw64 or w64"
+		help = "output container: same (as the input), auto, riff, rf64, bw64, w64 or rifx"
 	}
 	return containerChoice{fs.String("container", def, help)}
 }
 
-// resolve returns the container to create. "same" keeps RF64, BW64 and
-// Wave64, and lets everything else (RIFF, raw) be chosen by size.
+// resolve returns the container to create. "same" keeps RF64, BW64,
+// Wave64 and RIFX, and lets everything else (RIFF, raw) be chosen by
+// size.
 func (c containerChoice) resolve(src *wavemap.File) (wavemap.Container, error) {
-	if *c.name != "same" {
+	if !c.same() {
 		return parseContainer(*c.name)
 	}
 	switch h := src.Header().Container; h {
-	case wavemap.RF64, wavemap.BW64, wavemap.Wave64:
+	case wavemap.RF64, wavemap.BW64, wavemap.Wave64, wavemap.RIFX:
 		return h, nil
 	}
 	return wavemap.AutoContainer, nil
 }
+
+// same reports whether the flag asks for the input's container.
+func (c containerChoice) same() bool { return *c.name == "same" }
 
 // parseContainer reads the name of an output container.
 func parseContainer(s string) (wavemap.Container, error) {
@@ -221,8 +225,10 @@ func parseContainer(s string) (wavemap.Container, error) {
 		return wavemap.BW64, nil
 	case "w64", "W64", "wave64":
 		return wavemap.Wave64, nil
+	case "rifx", "RIFX":
+		return wavemap.RIFX, nil
 	}
-	return 0, usagef("unknown container %q (want auto, riff, rf64, bw64 or w64)", s)
+	return 0, usagef("unknown container %q (want auto, riff, rf64, bw64, w64 or rifx)", s)
 }
 
 // metadataNotes prints the notes on an output's (or an edited file's)
@@ -249,4 +255,15 @@ func inputMetadata(f *wavemap.File) (*wavemap.Metadata, error) {
 		return nil, fileError(f.Name(), err)
 	}
 	return m, nil
+}
+
+// rifxChunksNote says, for the metadata m of a RIFX input, that its
+// chunks are copied as they are: wavemap reads chunk fields (cue points,
+// bext's time reference ...) little-endian, so it leaves the big-endian
+// ones of RIFX alone. Nil when m holds no chunk.
+func rifxChunksNote(m *wavemap.Metadata) []string {
+	if m == nil || len(m.Chunks) == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("the %d chunk(s) of a big-endian RIFX input are copied as they are: positions in them are not moved", len(m.Chunks))}
 }

@@ -18,7 +18,7 @@ type rawFlags struct {
 
 func addRawFlags(fs *flag.FlagSet) *rawFlags {
 	return &rawFlags{
-		typ:      fs.String("type", "", "raw input: sample encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw)"),
+		typ:      fs.String("type", "", "raw input: sample encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw; s16be ... f64be for big-endian input, written as RIFX)"),
 		channels: fs.Int("channels", 0, "raw input: number of channels"),
 		rate:     fs.Int("rate", 0, "raw input: sample rate in Hz"),
 		offset:   fs.Int64("offset", 0, "raw input: bytes to skip before the first sample"),

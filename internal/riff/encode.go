@@ -11,7 +11,8 @@ type Spec struct {
 	// Container is ContainerRIFF (the zero value means the same), which
 	// becomes RF64 by itself when the sizes do not fit 32 bits;
 	// ContainerRF64 or ContainerBW64, which force the ds64 layout at any
-	// size; or ContainerWave64.
+	// size; ContainerWave64; or ContainerRIFX, big-endian RIFF, whose
+	// sizes cannot pass 4 GiB.
 	Container Container
 	// Tag is TagPCM, TagFloat, TagALaw or TagMuLaw.
 	Tag uint16
@@ -108,7 +109,7 @@ func (s Spec) plan() (layout, error) {
 		c = ContainerRIFF
 	}
 	switch c {
-	case ContainerRIFF, ContainerRF64, ContainerBW64, ContainerWave64:
+	case ContainerRIFF, ContainerRF64, ContainerBW64, ContainerWave64, ContainerRIFX:
 	default:
 		return l, specErr("unknown container %v", s.Container)
 	}
@@ -164,9 +165,18 @@ func (s Spec) plan() (layout, error) {
 	default:
 		l.ext = s.ChannelMask != 0
 	}
+	if c == ContainerRIFX {
+		// Extensible only when it has something to say: the 16-byte
+		// form is the one every RIFX reader knows (sox reads all three;
+		// ffmpeg refuses the longer ones, and decodes RIFX samples as
+		// little-endian anyway).
+		l.ext = valid != bits || s.ChannelMask != 0
+	}
 	switch {
 	case l.ext:
 		l.fmtLen = 40
+	case c == ContainerRIFX:
+		l.fmtLen = 16
 	case s.Tag == TagPCM:
 		l.fmtLen = 16
 	default:
@@ -186,7 +196,7 @@ func (s Spec) plan() (layout, error) {
 			if reserved(ch.ID) {
 				return l, specErr("a %s chunk among the chunks to write as they are: Encode writes it itself", ch.ID)
 			}
-			if len(ch.Data) > maxChunkPayload {
+			if int64(len(ch.Data)) > maxChunkPayload {
 				return l, specErr("chunk %s of %d bytes (%d at most)", ch.ID, len(ch.Data), int64(maxChunkPayload))
 			}
 			extra += int64(len(ch.Data))
@@ -208,6 +218,9 @@ func (s Spec) plan() (layout, error) {
 	} else {
 		// RIFF header, JUNK or ds64 (8+28), fmt, fact.
 		base = int64(12 + 36 + 8 + l.fmtLen)
+		if c == ContainerRIFX {
+			base -= 36 // no room for a ds64 chunk: RIFX has none
+		}
 		if l.fact {
 			base += 12
 		}
@@ -231,6 +244,9 @@ func (s Spec) plan() (layout, error) {
 		base += 8 + int64(l.pad)
 	}
 	l.size = base + hdr
+	if end := l.size + s.DataSize + trailerSize(c, max(s.DataSize, 0), s.After); c == ContainerRIFX && s.DataSize >= 0 && end-8 >= 0xFFFFFFFF {
+		return l, fmt.Errorf("%w: a RIFX file of %d bytes (%d of audio): its sizes are 32 bits, and it has no 64-bit variant", ErrTooBig, end, s.DataSize)
+	}
 	return l, nil
 }
 
@@ -266,7 +282,8 @@ func HeaderSize(s Spec) (int64, error) {
 // is a multiple of 16.
 //
 // For RIFF, RF64 and BW64 the header is the container header, a 36-byte
-// JUNK chunk (a ds64 chunk in RF64 and BW64), fmt, fact for every format
+// JUNK chunk (a ds64 chunk in RF64 and BW64; nothing in RIFX, which has no
+// 64-bit variant), fmt, fact for every format
 // but PCM, a JUNK chunk padding the data to a multiple of 16 when needed,
 // and the data chunk header. A RIFF header whose sizes do not fit 32 bits
 // is written as RF64, its ds64 in place of the JUNK chunk, with the same
@@ -282,7 +299,10 @@ func HeaderSize(s Spec) (int64, error) {
 // fmt is the 16-byte PCMWAVEFORMAT for PCM of at most 2 channels and 16
 // bits with all bits valid and no channel mask, the 18-byte WAVEFORMATEX
 // for float of at most 2 channels and for A-law and mu-law, and the 40-byte
-// WAVE_FORMAT_EXTENSIBLE otherwise (and for any channel mask).
+// WAVE_FORMAT_EXTENSIBLE otherwise (and for any channel mask). RIFX gets
+// the 16-byte form but for valid bits below the container or a channel
+// mask, which need WAVE_FORMAT_EXTENSIBLE (its sub-format GUID in sox's
+// layout, see rifxSubFormat); every field of a RIFX header is big-endian.
 func Encode(s Spec) ([]byte, error) {
 	l, err := s.plan()
 	if err != nil {
@@ -316,12 +336,18 @@ func Encode(s Spec) ([]byte, error) {
 
 var le = binary.LittleEndian
 
+// ErrTooBig is wrapped by the errors of Encode, HeaderSize and
+// Sizes.Fields for sizes that the container cannot hold: RIFX sizes past
+// 4 GiB (RIFX has no 64-bit variant).
+var ErrTooBig = errors.New("riff: sizes too large for the container")
+
 // fmtPayload returns the payload of the fmt chunk.
 func fmtPayload(s Spec, l layout) []byte {
 	tag := s.Tag
 	if l.ext {
 		tag = TagExtensible
 	}
+	le := byteOrder(l.container)
 	b := make([]byte, 0, l.fmtLen)
 	b = le.AppendUint16(b, tag)
 	b = le.AppendUint16(b, uint16(s.Channels))
@@ -335,6 +361,9 @@ func fmtPayload(s Spec, l layout) []byte {
 		b = le.AppendUint16(b, uint16(l.validBits))
 		b = le.AppendUint32(b, s.ChannelMask)
 		g := subtypeGUID(s.Tag)
+		if l.container == ContainerRIFX {
+			g = rifxGUID(s.Tag)
+		}
 		b = append(b, g[:]...)
 	case l.fmtLen == 18:
 		b = le.AppendUint16(b, 0)
@@ -342,10 +371,11 @@ func fmtPayload(s Spec, l layout) []byte {
 	return b
 }
 
-// encodeRIFF writes the RIFF, RF64 or BW64 header with its size fields
-// zero, and returns it with its chunks (the data chunk's Size is
+// encodeRIFF writes the RIFF, RIFX, RF64 or BW64 header with its size
+// fields zero, and returns it with its chunks (the data chunk's Size is
 // s.DataSize).
 func encodeRIFF(s Spec, l layout) ([]byte, []Chunk) {
+	le := byteOrder(l.container)
 	b := make([]byte, 0, l.size)
 	var chunks []Chunk
 	chunk := func(id FourCC, payload []byte, size int64) {
@@ -360,16 +390,19 @@ func encodeRIFF(s Spec, l layout) ([]byte, []Chunk) {
 		b = append(b, IDRF64[:]...)
 	case ContainerBW64:
 		b = append(b, IDBW64[:]...)
+	case ContainerRIFX:
+		b = append(b, IDRIFX[:]...)
 	default:
 		b = append(b, IDRIFF[:]...)
 	}
 	b = le.AppendUint32(b, 0)
 	b = append(b, IDWAVE[:]...)
 	// ds64, or a JUNK chunk that Sizes.Fields turns into one when the
-	// sizes outgrow 32 bits.
-	if l.container == ContainerRIFF {
+	// sizes outgrow 32 bits (RIFX cannot).
+	switch l.container {
+	case ContainerRIFF:
 		chunk(IDJUNK, make([]byte, ds64MinSize), ds64MinSize)
-	} else {
+	case ContainerRF64, ContainerBW64:
 		chunk(IDDS64, make([]byte, ds64MinSize), ds64MinSize)
 	}
 	chunk(IDFmt, fmtPayload(s, l), int64(l.fmtLen))
@@ -433,7 +466,7 @@ func trailerSize(c Container, n int64, chunks []RawChunk) int64 {
 }
 
 // Trailer returns the bytes that follow n bytes of audio (n >= 0) in
-// container c, the chunks after it included: in RIFF, RF64 and BW64 the
+// container c, the chunks after it included: in RIFF, RIFX, RF64 and BW64 the
 // pad byte of odd audio, then the chunks, each with the pad byte of an
 // odd payload; in Wave64, when there are chunks, zeros up to a multiple
 // of 8, then the chunks, each padded to a multiple of 8 (a Wave64 file
@@ -447,7 +480,7 @@ func Trailer(c Container, n int64, chunks []RawChunk) ([]byte, error) {
 		if reserved(ch.ID) {
 			return nil, specErr("a %s chunk among the chunks to write as they are: Encode writes it itself", ch.ID)
 		}
-		if len(ch.Data) > maxChunkPayload {
+		if int64(len(ch.Data)) > maxChunkPayload {
 			return nil, specErr("chunk %s of %d bytes (%d at most)", ch.ID, len(ch.Data), int64(maxChunkPayload))
 		}
 	}
@@ -464,7 +497,7 @@ func Trailer(c Container, n int64, chunks []RawChunk) ([]byte, error) {
 			continue
 		}
 		b = append(b, ch.ID[:]...)
-		b = le.AppendUint32(b, uint32(len(ch.Data)))
+		b = byteOrder(c).AppendUint32(b, uint32(len(ch.Data)))
 		b = append(b, ch.Data...)
 		if len(ch.Data)&1 == 1 {
 			b = append(b, 0)

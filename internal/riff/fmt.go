@@ -131,15 +131,15 @@ func (p *parser) parseFmt(c Chunk) error {
 		return errorf(ErrNoFormat, off, IDFmt, "fmt chunk holds %d bytes; at least 14 are needed", len(b))
 	}
 	f := Fmt{
-		Tag:        le16(b),
-		Channels:   int(le16(b[2:])),
-		SampleRate: int64(le32(b[4:])),
-		ByteRate:   int64(le32(b[8:])),
-		BlockAlign: int(le16(b[12:])),
+		Tag:        p.u16(b),
+		Channels:   int(p.u16(b[2:])),
+		SampleRate: int64(p.u32(b[4:])),
+		ByteRate:   int64(p.u32(b[8:])),
+		BlockAlign: int(p.u16(b[12:])),
 		Size:       c.Size,
 	}
 	if len(b) >= 16 {
-		f.BitsPerSample = int(le16(b[14:]))
+		f.BitsPerSample = int(p.u16(b[14:]))
 	} else if f.Channels > 0 {
 		// WAVEFORMAT (14 bytes) has no bits field: the container is all.
 		f.BitsPerSample = 8 * f.BlockAlign / f.Channels
@@ -149,15 +149,21 @@ func (p *parser) parseFmt(c Chunk) error {
 		if len(b) < 18 {
 			return errorf(ErrInvalid, off, IDFmt, "WAVE_FORMAT_EXTENSIBLE fmt chunk of %d bytes has no cbSize field; it needs 40 bytes", len(b))
 		}
-		cb := int(le16(b[16:]))
+		cb := int(p.u16(b[16:]))
 		if cb < 22 || len(b) < 40 {
 			return errorf(ErrInvalid, off, IDFmt, "WAVE_FORMAT_EXTENSIBLE fmt chunk of %d bytes with cbSize %d; it needs cbSize 22 and 40 bytes", len(b), cb)
 		}
 		f.Extensible = true
-		f.ValidBits = int(le16(b[18:]))
-		f.ChannelMask = le32(b[20:])
+		f.ValidBits = int(p.u16(b[18:]))
+		f.ChannelMask = p.u32(b[20:])
 		copy(f.GUID[:], b[24:40])
+		tag, rifxKS := rifxSubFormat(f.GUID)
 		switch {
+		case p.be && rifxKS:
+			f.SubFormat = tag
+		case p.be:
+			return &Error{Kind: ErrUnsupported, Offset: off, Chunk: IDFmt, Tag: TagExtensible,
+				Msg: fmt.Sprintf("non-standard RIFX WAVE_FORMAT_EXTENSIBLE sub-format %x cannot be mapped", f.GUID)}
 		case [14]byte(f.GUID[2:]) == ksSuffix:
 			f.SubFormat = le16(f.GUID[:])
 		case [14]byte(f.GUID[2:]) == ambisonicSuffix:

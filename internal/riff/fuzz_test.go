@@ -32,6 +32,15 @@ func fuzzSeeds() [][]byte {
 		wavtest.Wave("RIFF", 42, fmtMono16, wavtest.RawChunk("data", 2, wavtest.S16(1, -2, 3), true), wavtest.Chunk("LIST", []byte("INFO"))),
 		wavtest.W64File(wavtest.Cat(w64Fmt[:], wavtest.LE64(16), wavtest.FmtPCM(1, 1, 8000, 16, 2)), wavtest.W64Chunk(w64Data, pcm5)), // size without its header
 		wavtest.W64File(wavtest.W64Chunk(w64Fmt, wavtest.FmtEx(3, 2, 44100, 32, 8)), wavtest.W64Chunk(w64Fact, wavtest.LE64(3)), wavtest.W64Chunk(w64Data, make([]byte, 24)), wavtest.W64Chunk(w64List, []byte("INFO"))),
+		// RIFX: big-endian sizes and fields.
+		rifxBase,
+		wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtExBE(3, 1, 8000, 32, 4)), wavtest.ChunkBE("fact", wavtest.BE32(2)),
+			wavtest.ChunkBE("LIST", wavtest.Cat([]byte("INFO"), wavtest.ChunkBE("INAM", []byte("Kick\x00")), wavtest.RawChunkBE("ISFT", -1, []byte("odd"), false))),
+			wavtest.ChunkBE("data", make([]byte, 8))),
+		wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtExtensibleBE(2, 96000, 24, 6, 20, 3, wavtest.SubFormatSox(1))), wavtest.ChunkBE("data", make([]byte, 12))),
+		wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtExtensibleBE(1, 8000, 8, 1, 8, 0, wavtest.SubFormatSwapped(7))), wavtest.RawChunkBE("data", 0xFFFFFFFF, pcm5, true)),
+		wavtest.RIFXSized(7, fmtStereo16BE, wavtest.RawChunkBE("odd ", -1, []byte{1, 2, 3}, false), wavtest.ChunkBE("data", pcm5), []byte{1, 2}),
+		wavtest.Cat([]byte("RIFX"), base[4:]),
 	}
 	for _, s := range []Spec{
 		{Tag: TagPCM, Channels: 2, SampleRate: 44100, BitsPerSample: 16, DataSize: 16},
@@ -39,6 +48,8 @@ func fuzzSeeds() [][]byte {
 		{Tag: TagMuLaw, Channels: 1, SampleRate: 8000, BitsPerSample: 8, DataSize: -1},
 		{Container: ContainerRF64, Tag: TagPCM, Channels: 1, SampleRate: 8000, BitsPerSample: 24, DataSize: 9},
 		{Container: ContainerWave64, Tag: TagFloat, Channels: 2, SampleRate: 8000, BitsPerSample: 64, DataSize: 32},
+		{Container: ContainerRIFX, Tag: TagPCM, Channels: 2, SampleRate: 44100, BitsPerSample: 24, DataSize: 18},
+		{Container: ContainerRIFX, Tag: TagFloat, Channels: 3, SampleRate: 8000, BitsPerSample: 64, ChannelMask: 7, DataSize: 48},
 	} {
 		h, err := Encode(s)
 		if err != nil {

@@ -28,7 +28,7 @@ func (p *parser) parseList(c Chunk, truncated bool) error {
 	// entryAt reports whether a plausible entry header starts at i: a
 	// printable id and a size that fits the list.
 	entryAt := func(i int) bool {
-		return i >= 4 && i+8 <= len(b) && printable(b[i:]) && int64(le32(b[i+4:])) <= int64(len(b)-i-8)
+		return i >= 4 && i+8 <= len(b) && printable(b[i:]) && int64(p.u32(b[i+4:])) <= int64(len(b)-i-8)
 	}
 	pos, prevOdd := 4, false
 	for {
@@ -46,7 +46,7 @@ func (p *parser) parseList(c Chunk, truncated bool) error {
 			return nil
 		}
 		id := toID(b[pos:])
-		size := int64(le32(b[pos+4:]))
+		size := int64(p.u32(b[pos+4:]))
 		start := pos + 8
 		if size > int64(len(b)-start) {
 			if !cut {

@@ -49,6 +49,7 @@ type parser struct {
 
 	h        *Header
 	w64      bool  // Sony Wave64
+	be       bool  // RIFX: every field big-endian
 	rf64     bool  // RF64 or BW64: 32-bit sizes of 0xFFFFFFFF defer to ds64
 	riffRaw  int64 // size field of the RIFF header as written
 	first    int64 // offset of the first chunk
@@ -72,7 +73,7 @@ type parser struct {
 }
 
 // Parse reads the header of a WAVE file of the given size through r: the
-// RIFF, RF64, BW64 or Wave64 header and every chunk up to the end of the
+// RIFF, RIFX, RF64, BW64 or Wave64 header and every chunk up to the end of the
 // file (in stream mode, up to the header of the data chunk). It returns
 // the format, where the audio is and how long, every chunk in file order,
 // the LIST/INFO tags, and warnings about recoverable problems.
@@ -127,11 +128,10 @@ func (p *parser) outer() error {
 		if form := toID(b[8:]); form != IDWAVE {
 			return errorf(ErrNotWAVE, 8, id, "%s form type is %s, not WAVE", id, form)
 		}
-		p.riffRaw = int64(le32(b[4:]))
 		p.first = 12
 		switch id {
 		case IDRIFX:
-			return errorf(ErrUnsupported, 0, id, "big-endian RIFX files cannot be mapped")
+			p.h.Container, p.be, p.h.BigEndian = ContainerRIFX, true, true
 		case IDRF64:
 			p.h.Container, p.rf64 = ContainerRF64, true
 		case IDBW64:
@@ -139,6 +139,7 @@ func (p *parser) outer() error {
 		default:
 			p.h.Container = ContainerRIFF
 		}
+		p.riffRaw = int64(p.u32(b[4:]))
 		return nil
 	}
 	if id == toID(w64RIFF[:]) {
@@ -159,7 +160,7 @@ func (p *parser) outer() error {
 			return nil
 		}
 	}
-	return errorf(ErrNotWAVE, 0, FourCC{}, "file starts with %s, not RIFF, RF64, BW64 or a Wave64 GUID", id)
+	return errorf(ErrNotWAVE, 0, FourCC{}, "file starts with %s, not RIFF, RIFX, RF64, BW64 or a Wave64 GUID", id)
 }
 
 // chunkHdr is a chunk header as read.
@@ -185,7 +186,7 @@ func (p *parser) header(pos int64) (h chunkHdr, got int, ok bool, err error) {
 		h.raw = le64(b[16:])
 	} else {
 		h.id = toID(b)
-		h.raw = uint64(le32(b[4:]))
+		h.raw = uint64(p.u32(b[4:]))
 	}
 	return h, len(b), true, nil
 }
@@ -466,7 +467,7 @@ func (p *parser) parseFact(c Chunk) error {
 	case p.w64 && len(b) >= 8:
 		p.factRaw = sentinel64(le64(b))
 	case len(b) >= 4:
-		p.factRaw = int64(le32(b))
+		p.factRaw = int64(p.u32(b))
 	default:
 		p.warn(WarnBadField, c.DataOffset, IDFact, "fact chunk holds %d bytes, too few for a sample count: ignored", len(b))
 	}
@@ -740,6 +741,8 @@ func (p *parser) containerID() FourCC {
 		return IDBW64
 	case ContainerWave64:
 		return FourCC{'r', 'i', 'f', 'f'}
+	case ContainerRIFX:
+		return IDRIFX
 	}
 	return IDRIFF
 }

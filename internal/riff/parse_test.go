@@ -385,7 +385,7 @@ func TestParseErrors(t *testing.T) {
 		{"too short", []byte("RIFF\x04\x00\x00\x00WAV"), ErrNotWAVE, 0, 0},
 		{"text", []byte("hello, this is not a wave file at all\n"), ErrNotWAVE, 0, 0},
 		{"AVI", wavtest.Cat([]byte("RIFF"), wavtest.LE32(4), []byte("AVI ")), ErrNotWAVE, 8, 0},
-		{"RIFX", wavtest.Cat([]byte("RIFX"), base[4:]), ErrUnsupported, 0, 0},
+		{"RIFX over little-endian fields", wavtest.Cat([]byte("RIFX"), base[4:]), ErrUnsupported, 20, 0x100},
 		{"Wave64 too short", wavtest.Cat(w64head, []byte("wave")), ErrNotWAVE, 0, 0},
 		{"Wave64 not wave", wavtest.Cat(w64head, w64Fmt[:]), ErrNotWAVE, 24, 0},
 		{"GSM 6.10", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0x31},
@@ -442,7 +442,7 @@ func TestParseErrorMessages(t *testing.T) {
 	}{
 		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm5)), "compressed format GSM 6.10 (0x0031) cannot be mapped"},
 		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 5)), wavtest.Chunk("data", pcm5)), "block align 5 does not match 2 channels of 16 bits"},
-		{wavtest.Cat([]byte("RIFX"), base[4:]), "big-endian RIFX"},
+		{wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtExtensibleBE(1, 8000, 16, 2, 16, 0, []byte("0123456789abcdef"))), wavtest.ChunkBE("data", pcm5)), "non-standard RIFX WAVE_FORMAT_EXTENSIBLE"},
 	} {
 		_, err := parse(c.data, Options{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

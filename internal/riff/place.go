@@ -198,7 +198,8 @@ func Structural(k WarningKind) bool {
 // chunk that is already as wanted is not written and stays where it is;
 // After places new and changed chunks only. The file must be RIFF, RF64 or BW64 with a clean chunk
 // walk (no warning but bad-field and ragged-tail ones): the plan refuses
-// anything else with an *Error saying why.
+// anything else with an *Error saying why, of kind ErrUnsupported for
+// Wave64 and RIFX (whose big-endian sizes the plan does not write yet).
 func PlanMetadata(h *Header, size int64, r io.ReaderAt, want []MetaChunk) (*MetaPlan, error) {
 	p, err := planMetadata(h, size, r, want, nil)
 	if err != nil {

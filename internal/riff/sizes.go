@@ -24,6 +24,9 @@ import (
 // payload at byte 12, which becomes the ds64 chunk when the file outgrows
 // 32 bits (the switch EBU Tech 3306 describes for BWF compatibility).
 //
+// RIFX: RIFF with every field big-endian. It has no ds64 chunk, so its
+// sizes cannot pass 4 GiB: Fields refuses them with ErrTooBig.
+//
 // Sony Wave64: 64-bit sizes that count the 24-byte chunk header (GUID and
 // size); the one at byte 16 is the length of the whole file. Chunks start
 // at multiples of 8. The fact count is 64 bits.
@@ -123,7 +126,8 @@ const (
 	FieldUpgrade                        // written only when a RIFF header becomes RF64: the ids and the ds64 table length
 )
 
-// Field is one header field: Width bytes, little-endian, at Offset.
+// Field is one header field: Width bytes at Offset, little-endian but in
+// RIFX (BigEndian).
 type Field struct {
 	Kind   FieldKind
 	Name   string // "RIFF size", "ds64 data size", "fact sample count" ...
@@ -136,15 +140,40 @@ type Field struct {
 	// the other fields Actual is Value.
 	Deferred bool
 	Actual   uint64
+	// BigEndian is set for the fields of a RIFX header.
+	BigEndian bool
 }
 
-// Put stores the field's value in b[:f.Width].
-func (f Field) Put(b []byte) {
-	if f.Width == 4 {
-		binary.LittleEndian.PutUint32(b, uint32(f.Value))
-	} else {
-		binary.LittleEndian.PutUint64(b, f.Value)
+// Put stores the field's value in b[:f.Width], in its byte order.
+func (f Field) Put(b []byte) { PutField(b, f.Width, f.BigEndian, f.Value) }
+
+// Get returns the value stored in b[:f.Width], in the field's byte order.
+func (f Field) Get(b []byte) uint64 { return GetField(b, f.Width, f.BigEndian) }
+
+// PutField stores v in b[:width] (4 or 8 bytes), big-endian or not.
+func PutField(b []byte, width int, bigEndian bool, v uint64) {
+	var o binary.ByteOrder = binary.LittleEndian
+	if bigEndian {
+		o = binary.BigEndian
 	}
+	if width == 4 {
+		o.PutUint32(b, uint32(v))
+	} else {
+		o.PutUint64(b, v)
+	}
+}
+
+// GetField returns the value stored in b[:width] (4 or 8 bytes),
+// big-endian or not.
+func GetField(b []byte, width int, bigEndian bool) uint64 {
+	var o binary.ByteOrder = binary.LittleEndian
+	if bigEndian {
+		o = binary.BigEndian
+	}
+	if width == 4 {
+		return uint64(o.Uint32(b))
+	}
+	return o.Uint64(b)
 }
 
 // Fields returns the fields that describe data bytes of audio (-1:
@@ -152,7 +181,8 @@ func (f Field) Put(b []byte) {
 // (s.End(data) when the data chunk is last; ignored when data is
 // unknown), and the container the header then has: a RIFF header whose
 // sizes do not fit 32 bits becomes RF64, its JUNK chunk at byte 12 the
-// ds64 chunk. Nothing else changes container.
+// ds64 chunk. Nothing else changes container: a RIFX header whose sizes
+// do not fit 32 bits is an error wrapping ErrTooBig.
 //
 // The fields come in the order a repair writes them: the data sizes, the
 // frame counts, the container sizes, then the ids of an upgrade.
@@ -205,6 +235,18 @@ func (s Sizes) Fields(data, end int64) (Container, []Field, error) {
 	}
 	ds64 := s.DS64
 	upgrade := c == ContainerRIFF && data >= 0 && (riffSize >= 0xFFFFFFFF || data >= 0xFFFFFFFF)
+	if c == ContainerRIFX {
+		if data >= 0 && (riffSize >= 0xFFFFFFFF || data >= 0xFFFFFFFF) {
+			return c, nil, fmt.Errorf("%w: %d bytes of audio, a file of %d: a RIFX file has 32-bit sizes and no 64-bit variant", ErrTooBig, data, end)
+		}
+		add(FieldData, "data size", s.Data.Offset+4, 4, uint64(size32(data)))
+		fact32()
+		add(FieldContainer, "RIFX size", 4, 4, uint64(size32(riffSize)))
+		for i := range fs {
+			fs[i].BigEndian = true
+		}
+		return c, fs, nil
+	}
 	switch {
 	case upgrade && s.Junk < 0:
 		return c, nil, fmt.Errorf("%w: %d bytes of audio in a RIFF header without a JUNK chunk at byte 12", ErrNeedDS64, data)

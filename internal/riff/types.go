@@ -1,5 +1,5 @@
 // Package riff parses and writes the headers of WAVE files: RIFF, RIFX
-// (detected, reported as unsupported), RF64, BW64 and Sony Wave64.
+// (big-endian RIFF), RF64, BW64 and Sony Wave64.
 //
 // It knows bytes and chunks only. It never maps memory, so it can be fuzzed
 // on arbitrary input and shared by the memory-mapped File and the streaming
@@ -50,9 +50,14 @@ const (
 	ContainerRF64
 	ContainerBW64
 	ContainerWave64
+	// ContainerRIFX is big-endian RIFF: the same chunks, every size and
+	// fmt field stored big-endian (and the samples too). It has no 64-bit
+	// variant: its sizes stop at 4 GiB.
+	ContainerRIFX
 )
 
-// String returns the container's conventional name: RIFF, RF64, BW64 or W64.
+// String returns the container's conventional name: RIFF, RF64, BW64, W64
+// or RIFX.
 func (c Container) String() string {
 	switch c {
 	case ContainerRIFF:
@@ -63,6 +68,8 @@ func (c Container) String() string {
 		return "BW64"
 	case ContainerWave64:
 		return "W64"
+	case ContainerRIFX:
+		return "RIFX"
 	}
 	return fmt.Sprintf("Container(%d)", uint8(c))
 }
@@ -111,7 +118,10 @@ type Fmt struct {
 
 // Header is the result of Parse.
 type Header struct {
-	Container  Container
+	Container Container
+	// BigEndian is the byte order of the header's fields and of the
+	// samples: set for RIFX, clear for every other container.
+	BigEndian  bool
 	Fmt        Fmt
 	FmtOffset  int64 // payload offset of the fmt chunk used
 	DataOffset int64 // payload offset of the data chunk used
@@ -196,7 +206,7 @@ const (
 	ErrNotWAVE     ErrorKind = iota + 1 // not a RIFF/RF64/BW64/Wave64 WAVE file, or too short
 	ErrNoFormat                         // no usable fmt chunk
 	ErrNoData                           // no data chunk
-	ErrUnsupported                      // valid but not mappable: compressed codecs, RIFX, odd layouts
+	ErrUnsupported                      // valid but not mappable: compressed codecs, odd layouts
 	ErrInvalid                          // inconsistent fields: block align vs channels and bits, zero channels...
 	ErrStrict                           // a warning turned into an error by Options.Strict
 	ErrIO                               // the reader failed (Err holds its error)
