@@ -102,9 +102,6 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	if src.Frames() == 0 {
-		return fmt.Errorf("%s: no whole frame of audio to copy", in)
-	}
 	out, err := newOutputFile(e, "raw", outName, in)
 	if err != nil {
 		return err
