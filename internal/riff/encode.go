@@ -186,7 +186,7 @@ func (s Spec) plan() (layout, error) {
 			if reserved(ch.ID) {
 				return l, specErr("a %s chunk among the chunks to write as they are: Encode writes it itself", ch.ID)
 			}
-			if len(ch.Data) > maxChunkPayload {
+			if int64(len(ch.Data)) > maxChunkPayload {
 				return l, specErr("chunk %s of %d bytes (%d at most)", ch.ID, len(ch.Data), int64(maxChunkPayload))
 			}
 			extra += int64(len(ch.Data))
@@ -447,7 +447,7 @@ func Trailer(c Container, n int64, chunks []RawChunk) ([]byte, error) {
 		if reserved(ch.ID) {
 			return nil, specErr("a %s chunk among the chunks to write as they are: Encode writes it itself", ch.ID)
 		}
-		if len(ch.Data) > maxChunkPayload {
+		if int64(len(ch.Data)) > maxChunkPayload {
 			return nil, specErr("chunk %s of %d bytes (%d at most)", ch.ID, len(ch.Data), int64(maxChunkPayload))
 		}
 	}
