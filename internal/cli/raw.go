@@ -102,6 +102,11 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer src.Close()
+	if !*extract && src.Frames() == 0 {
+		// An empty WAVE file extracts to an empty file, but headerless
+		// input without a frame is more likely a mistake than audio.
+		return fmt.Errorf("%s: no whole frame of audio to wrap", in)
+	}
 	out, err := newOutputFile(e, "raw", outName, in)
 	if err != nil {
 		return err
