@@ -87,8 +87,10 @@ type RepairOptions struct {
 // that the file holds, the 64-bit sizes and sample count of an RF64 or
 // BW64 ds64 chunk, and the frame count of a fact chunk. It also rewrites
 // a block align that disagrees with the channels and bits (see
-// WarnBlockAlign) and a byte rate that is not the sample rate times the
-// block align, and adds the pad byte missing after an odd-sized chunk at
+// WarnBlockAlign), a byte rate that is not the sample rate times the
+// block align, and 24 bits per sample in 4-byte slots (see
+// WarnAmbiguousLayout), which become 32: the samples as Open reads them,
+// which every reader then reads the same way. It adds the pad byte missing after an odd-sized chunk at
 // the end of the file. It returns every change, with the offset, the old
 // and new values and the reason, in the order they are made: the fmt
 // fields first, then the data chunk's size, the container's last.
@@ -305,8 +307,8 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header, truncat
 // fmtRepair returns the fixes of the fmt chunk of rh: the block align
 // Parse settled on (see WarnBlockAlign) and the byte rate it implies.
 func fmtRepair(name string, r io.ReaderAt, rh *riff.Header) ([]Fix, error) {
-	var b [14]byte
-	if _, err := r.ReadAt(b[:], rh.FmtOffset); err != nil {
+	var b [16]byte
+	if _, err := r.ReadAt(b[:min(rh.Fmt.Size, 16)], rh.FmtOffset); err != nil {
 		return nil, fmt.Errorf("wavemap: repair %s: reading the fmt chunk at byte %d: %w", name, rh.FmtOffset, err)
 	}
 	f := rh.Fmt
@@ -314,6 +316,12 @@ func fmtRepair(name string, r io.ReaderAt, rh *riff.Header) ([]Fix, error) {
 	if ba := binary.LittleEndian.Uint16(b[12:]); int(ba) != f.BlockAlign {
 		fixes = append(fixes, Fix{Offset: rh.FmtOffset + 12, Width: 2, Field: "block align", Old: uint64(ba), New: uint64(f.BlockAlign),
 			Reason: fmt.Sprintf("%d channels of %d bits", f.Channels, f.BitsPerSample)})
+	}
+	if bits := binary.LittleEndian.Uint16(b[14:]); f.Size >= 16 && f.BitsPerSample == 24 && f.BlockAlign == 4*f.Channels && f.SubFormat == riff.TagPCM {
+		// 24 bits in 4-byte slots (WarnAmbiguousLayout), taken as
+		// left-justified: as 32-bit samples, every reader reads them so.
+		fixes = append(fixes, Fix{Offset: rh.FmtOffset + 14, Width: 2, Field: "bits per sample", Old: uint64(bits), New: 32,
+			Reason: "24 bits taken left-justified in 4-byte slots: as 32-bit samples sox, ffmpeg and libsndfile read them so too"})
 	}
 	if rate, want := binary.LittleEndian.Uint32(b[8:]), f.SampleRate*int64(f.BlockAlign); int64(rate) != want && want <= math.MaxUint32 {
 		fixes = append(fixes, Fix{Offset: rh.FmtOffset + 8, Width: 4, Field: "byte rate", Old: uint64(rate), New: uint64(want),
@@ -368,8 +376,6 @@ func unfixedReason(w riff.Warning, dataLast bool) string {
 		return "the end of the file cuts the chunk short: its bytes are missing; a repaired copy leaves the chunk out (RepairTo, fix --output NEW.wav)"
 	case riff.WarnDuplicateChunk:
 		return "a second chunk is not a size problem: a repaired copy leaves it out (RepairTo, fix --output NEW.wav)"
-	case riff.WarnAmbiguousLayout:
-		return "a plain fmt chunk cannot say where the 24 bits sit: a repaired copy has a WAVE_FORMAT_EXTENSIBLE fmt chunk saying 24 valid bits in 32-bit containers (RepairTo, fix --output NEW.wav)"
 	}
 	return "Repair changes only the sizes that count the audio, its frames and the file, the block align and the byte rate, and this is none of them"
 }

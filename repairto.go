@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/wavemap/wavemap/internal/atomicfile"
 	"github.com/wavemap/wavemap/internal/riff"
@@ -13,11 +14,11 @@ import (
 // Repair cannot mend in place: a RIFF file past 4 GiB whose 32-bit sizes
 // wrapped and that has no room for a ds64 chunk, a pad byte missing
 // inside the file, a partial frame before other chunks, a second fmt or
-// data chunk, 24 bits in 4-byte slots that a plain fmt chunk cannot
-// describe. name is read as Open reads it (opts.TrailingAudio as for
+// data chunk. name is read as Open reads it (opts.TrailingAudio as for
 // Repair), and the copy holds what Open maps: the whole frames of the
-// audio, in the same format (24 bits in 4-byte slots get a
-// WAVE_FORMAT_EXTENSIBLE fmt chunk saying so), and every metadata chunk
+// audio, in the same format (but that 24 bits in 4-byte slots become
+// 32-bit samples, as Repair makes them: sox reads no fewer valid bits
+// than the container holds), and every metadata chunk
 // (see Metadata) byte for byte on its side of the data, but for a chunk
 // that the end of the file cuts short, which is left out. Bytes that are
 // neither audio nor a chunk are left out too.
@@ -88,11 +89,15 @@ func RepairTo(name, out string, opts *RepairOptions) (*Header, error) {
 	if c == RIFF {
 		c = AutoContainer // RIFF, or RF64 past 4 GiB
 	}
-	n, err := h.Format.dataBytes(h.Frames)
+	format := h.Format
+	if slices.ContainsFunc(h.Warnings, func(w Warning) bool { return w.Kind == WarnAmbiguousLayout }) {
+		format.ValidBits = 0
+	}
+	n, err := format.dataBytes(h.Frames)
 	if err != nil {
 		return nil, err
 	}
-	dst, err := Create(out, h.Format, h.Frames, &Options{Container: c, Metadata: m, Perm: st.Mode().Perm(), Sparse: true, noSilence: true})
+	dst, err := Create(out, format, h.Frames, &Options{Container: c, Metadata: m, Perm: st.Mode().Perm(), Sparse: true, noSilence: true})
 	if err != nil {
 		return nil, err
 	}
