@@ -90,10 +90,12 @@ type RepairOptions struct {
 // WarnBlockAlign), a byte rate that is not the sample rate times the
 // block align, and 24 bits per sample in 4-byte slots (see
 // WarnAmbiguousLayout), which become 32: the samples as Open reads them,
-// which every reader then reads the same way. It adds the pad byte missing after an odd-sized chunk at
-// the end of the file. It returns every change, with the offset, the old
-// and new values and the reason, in the order they are made: the fmt
-// fields first, then the data chunk's size, the container's last.
+// which every reader then reads the same way. It adds the pad byte
+// missing after an odd-sized chunk at the end of the file. It returns
+// every change, with the offset, the old and new values and the reason,
+// in the order they are made: the fmt fields first, then the data
+// chunk's size, the container's last (a longer file before them, a
+// shorter one after).
 //
 // A RIFF file whose audio (or chunks) has grown past 4 GiB, so that its
 // 32-bit sizes wrapped around, is upgraded to RF64 in place when a JUNK
@@ -103,7 +105,8 @@ type RepairOptions struct {
 // state on the way opens with the same audio). Without that room Repair
 // refuses the file: RepairTo writes a repaired RF64 copy instead.
 //
-// Repair never shrinks a size over audio that the file holds, keeps a
+// Repair never shrinks a size over audio that the file holds (but for a
+// partial frame that opts.Truncate cuts), keeps a
 // container size that counts the whole file, and reads the header as
 // Open does, so that a repaired file opens with the frames that Open
 // found before. Where the data size stops short, the audio is taken to go
@@ -112,8 +115,9 @@ type RepairOptions struct {
 // known to follow audio) and either the container's size counts them, or
 // they run to the end of the file and are at least a chunk header and a
 // frame long (a recorder that rewrites its header every few seconds
-// leaves this) and opts.TrailingAudio asks for it; a partial frame at the end stays out of the audio, with a
-// warning. The Reason of the data size's Fix says which of these was
+// leaves this) and opts.TrailingAudio asks for it; a partial frame at the
+// end stays out of the audio, with a warning (or, with opts.Truncate,
+// out of the file). The Reason of the data size's Fix says which of these was
 // chosen.
 //
 // With opts.DryRun set nothing is written: the changes are only reported.
