@@ -146,6 +146,14 @@ func bigRIFF(n int64) *sparse {
 	return &sparse{size: total, pieces: []piece{{0, head}}}
 }
 
+// junkAfter returns a sparse RIFF file whose data chunk of n bytes, with
+// the RIFF size counting it, is followed by junk bytes (not printable,
+// then zeros).
+func junkAfter(n, junk int64) *sparse {
+	head := wavtest.Wave("RIFF", 36+n, fmtMono16, wavtest.RawChunk("data", n, nil, false))
+	return &sparse{size: int64(len(head)) + n + junk, pieces: []piece{{0, head}, {int64(len(head)) + n, bytes.Repeat([]byte{1, 0x80, 7}, 20)}}}
+}
+
 func TestParseWarnings(t *testing.T) {
 	many := wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), bytes.Repeat(wavtest.Chunk("tiny", nil), maxChunks))
 	for _, c := range []struct {
@@ -183,6 +191,11 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnWrappedSize, WarnWrappedSize}, offset: 4, dataOffset: 44, dataSize: 1<<32 + 100},
 		{name: "wrapped twice", r: bigRIFF(2<<32 + 2), size: 44 + 2<<32 + 2,
 			kinds: []WarningKind{WarnWrappedSize, WarnWrappedSize}, offset: 4, dataOffset: 44, dataSize: 2<<32 + 2},
+		// Only a whole multiple of 2^32 is a wrap: other surplus is junk.
+		{name: "junk after sizes that agree, past 4 GiB", r: junkAfter(0xFFFFF000, 4096), size: 44 + 0xFFFFF000 + 4096,
+			kinds: []WarningKind{WarnTrailingBytes}, offset: 44 + 0xFFFFF000, dataOffset: 44, dataSize: 0xFFFFF000},
+		{name: "surplus of 2^32 + 4 KiB is no wrap", r: junkAfter(1000, 1<<32+4096), size: 44 + 1000 + 1<<32 + 4096,
+			kinds: []WarningKind{WarnTrailingBytes}, offset: 44 + 1000, dataOffset: 44, dataSize: 1000},
 		{name: "duplicate data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("data", wavtest.S16(9, 9))),
 			kinds: []WarningKind{WarnDuplicateChunk}, offset: 54, dataOffset: 44, dataSize: 10},
 		{name: "duplicate fmt", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4)), wavtest.Chunk("data", pcm5)),
