@@ -781,10 +781,14 @@ func TestStrings(t *testing.T) {
 	if s := (FourCC{0, 'a', 1, 'b'}).String(); s != `"\x00a\x01b"` {
 		t.Error(s)
 	}
-	for k := WarnRIFFSize; k <= WarnBadField; k++ {
+	for k := WarnRIFFSize; k <= WarnAmbiguousLayout; k++ {
 		if strings.HasPrefix(k.String(), "WarningKind") {
 			t.Errorf("kind %d has no name", k)
 		}
+	}
+	// The names are part of check's output and --json: stable.
+	if WarnBlockAlign.String() != "block-align" || WarnAmbiguousLayout.String() != "ambiguous-layout" {
+		t.Errorf("names %q, %q", WarnBlockAlign, WarnAmbiguousLayout)
 	}
 	if CodecName(0x0031) != "GSM 6.10" || CodecName(0x4242) != "unknown codec" {
 		t.Error("codec names")
