@@ -2,6 +2,7 @@ package wavemap_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -133,14 +134,14 @@ func TestRepairTo(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "out.wav")
-	if h, err := wavemap.RepairTo(src, out, &wavemap.RepairOptions{DryRun: true}); err != nil || h != nil {
+	if h, err := wavemap.RepairTo(t.Context(), src, out, &wavemap.RepairOptions{DryRun: true}); err != nil || h != nil {
 		t.Fatalf("dry run: %v, %v", h, err)
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a dry run wrote %s: %v", out, err)
 	}
 	var warned []wavemap.Warning
-	h, err := wavemap.RepairTo(src, out, &wavemap.RepairOptions{Warn: func(w wavemap.Warning) { warned = append(warned, w) }})
+	h, err := wavemap.RepairTo(t.Context(), src, out, &wavemap.RepairOptions{Warn: func(w wavemap.Warning) { warned = append(warned, w) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,8 +180,19 @@ func TestRepairTo(t *testing.T) {
 	if wavtest.Have(t, "sox") {
 		compare(t, "sox", wavtest.SoxFloat64(t, out), want, 0)
 	}
-	if _, err := wavemap.RepairTo(src, src, nil); !errors.Is(err, wavemap.ErrArgument) {
+	if _, err := wavemap.RepairTo(t.Context(), src, src, nil); !errors.Is(err, wavemap.ErrArgument) {
 		t.Errorf("RepairTo over its input: %v, want ErrArgument", err)
+	}
+
+	// A cancelled copy leaves nothing at its name, nor a partial file.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	gone := filepath.Join(dir, "cancelled.wav")
+	if _, err := wavemap.RepairTo(ctx, src, gone, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("RepairTo with a cancelled context: %v, want context.Canceled", err)
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*cancelled*")); len(names) != 0 {
+		t.Errorf("a cancelled RepairTo left %v", names)
 	}
 
 	// Wave64 stays Wave64.
@@ -189,7 +201,7 @@ func TestRepairTo(t *testing.T) {
 	if err := os.WriteFile(w64src, w64, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if h, err := wavemap.RepairTo(w64src, filepath.Join(dir, "out.w64"), nil); err != nil || h.Container != wavemap.Wave64 || h.Frames != 5 {
+	if h, err := wavemap.RepairTo(t.Context(), w64src, filepath.Join(dir, "out.w64"), nil); err != nil || h.Container != wavemap.Wave64 || h.Frames != 5 {
 		t.Errorf("Wave64: %v, %v", h, err)
 	}
 }

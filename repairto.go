@@ -1,6 +1,7 @@
 package wavemap
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -29,7 +30,9 @@ import (
 // complete, with the permission bits of the file it replaces or else of
 // name. The audio is copied at the speed of the disk, by the kernel where
 // it can (copy_file_range on Linux), and the holes of a sparse input
-// stay holes. out must not be name.
+// stay holes. out must not be name. A cancelled ctx stops the copy
+// between two stretches of at most 64 MiB: the unfinished copy is
+// removed, nothing changes at out, and the error wraps ctx.Err().
 //
 // It returns the header of the copy, as Open reads it: its warnings are
 // the problems the copy still has (such as those inside a LIST chunk
@@ -38,7 +41,7 @@ import (
 // nothing is written and the header is nil: RepairTo checks that name
 // can be read and that out could be made. The input is locked (shared)
 // while it is read, unless opts.NoLock is set.
-func RepairTo(name, out string, opts *RepairOptions) (*Header, error) {
+func RepairTo(ctx context.Context, name, out string, opts *RepairOptions) (*Header, error) {
 	if opts == nil {
 		opts = &RepairOptions{}
 	}
@@ -101,7 +104,7 @@ func RepairTo(name, out string, opts *RepairOptions) (*Header, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := copyData(dst.osf, dst.hdr.DataOffset, osf, h.DataOffset, n); err != nil {
+	if err := copyData(ctx, dst.osf, dst.hdr.DataOffset, osf, h.DataOffset, n); err != nil {
 		dst.Discard()
 		return nil, fmt.Errorf("wavemap: repair %s to %s: %w (nothing written at %s)", name, out, err, out)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/wavemap/wavemap"
@@ -44,7 +45,10 @@ func runFix(ctx context.Context, e *env, args []string) error {
 		if *truncate {
 			return usagef("--truncate changes the file in place; a copy made with --output leaves out junk and partial frames anyway")
 		}
-		if err := fixCopy(e, files[0], *output, *dry, *trailing); err != nil {
+		if err := fixCopy(ctx, e, files[0], *output, *dry, *trailing); err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return err
+			}
 			if err != errSilentFailure {
 				fmt.Fprintf(e.stderr, "wavemap fix: %s\n", oneLine(err))
 			}
@@ -131,7 +135,7 @@ func fixFile(e *env, name string, dry, trailing, truncate bool) error {
 // It prints the problems of name, then what it wrote, then the problems
 // the copy still has ("OUT: left as is: ..."), which make it return
 // errSilentFailure.
-func fixCopy(e *env, name, out string, dry, trailing bool) error {
+func fixCopy(ctx context.Context, e *env, name, out string, dry, trailing bool) error {
 	o, err := newOutputFile(e, "fix", out, name)
 	if err != nil {
 		return err
@@ -139,7 +143,7 @@ func fixCopy(e *env, name, out string, dry, trailing bool) error {
 	warn := func(w wavemap.Warning) {
 		fmt.Fprintf(e.stdout, "%s: warning %s at byte %d: %s\n", name, w.Kind, w.Offset, w.Msg)
 	}
-	h, err := wavemap.RepairTo(name, out, &wavemap.RepairOptions{DryRun: dry, TrailingAudio: trailing, Warn: warn})
+	h, err := wavemap.RepairTo(ctx, name, out, &wavemap.RepairOptions{DryRun: dry, TrailingAudio: trailing, Warn: warn})
 	if err != nil {
 		return o.errorf(err)
 	}
