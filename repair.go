@@ -299,7 +299,7 @@ func planRepair(name string, r io.ReaderAt, size int64, rh *riff.Header, truncat
 			}
 			if b[0] != 0 {
 				fixes = append(fixes, Fix{Offset: newSize - 1, Width: 1, Field: "pad byte", Old: uint64(b[0]), New: 0,
-					Reason: "it follows the odd-sized audio, cut to whole frames"})
+					Reason: "the pad byte after the odd-sized audio, now the last byte of the file"})
 			}
 		}
 		fixes = append(fixes, Fix{Offset: newSize, Field: "file length", Old: uint64(size), New: uint64(newSize),
