@@ -140,7 +140,9 @@ func Create(name string, format Format, frames int64, opts *Options) (*File, err
 		}
 	}
 	err = Guard(func() error {
-		silence(f.data, format.Encoding, 0) // new file space reads as zeros
+		if !opts.noSilence {
+			silence(f.data, format.Encoding, 0) // new file space reads as zeros
+		}
 		return nil
 	})
 	if err != nil {

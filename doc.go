@@ -176,7 +176,10 @@
 // call, upgrading it to RF64 when it passes 4 GiB. Repair rewrites wrong
 // size fields in place (a recorder that crashed or rewrote its header
 // only every few seconds, a stream that was never finalised), never
-// shrinking one over audio that the file holds. A 32-bit program cannot
+// shrinking one over audio that the file holds, and upgrades a RIFF file
+// whose 32-bit sizes wrapped past 4 GiB to RF64 in place when a JUNK
+// chunk at byte 12 leaves room for the ds64 chunk; RepairTo writes a
+// repaired RF64 copy of one without. A 32-bit program cannot
 // map more than 2 GiB at once: Open fails with ErrTooLarge instead.
 //
 // # Streaming
@@ -217,7 +220,8 @@
 // length with 64-bit, overflow-checked arithmetic; no input makes Open
 // panic, allocate in proportion to a claimed size, or map past the end of
 // the file. Recoverable defects (wrong RIFF or data sizes, streaming sizes,
-// truncation, junk after the last chunk ...) become Warnings; the rest are
+// truncation, junk after the last chunk, a block align that disagrees with
+// the bits, a missing pad byte ...) become Warnings; the rest are
 // *FormatError values naming the byte offset, which wrap sentinel errors
 // for errors.Is. The header parser is fuzzed, and so are the metadata
 // codecs; an iXML document is bounded in size and nesting and may not

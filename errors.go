@@ -124,6 +124,17 @@ const (
 	WarnRaggedTail     = WarningKind(riff.WarnRaggedTail)     // audio bytes not a multiple of the frame size: tail ignored
 	WarnTruncatedChunk = WarningKind(riff.WarnTruncatedChunk) // a non-audio chunk runs past the end of the file
 	WarnBadField       = WarningKind(riff.WarnBadField)       // an inconsistent but ignorable field (byte rate, fact ...)
+	// WarnBlockAlign: the block align disagrees with the channels times
+	// the container bytes that the bits per sample name (16 bits: 2
+	// bytes). The bits and channels are trusted, as sox, ffmpeg and
+	// libsndfile do.
+	WarnBlockAlign = WarningKind(riff.WarnBlockAlign)
+	// WarnAmbiguousLayout: the fmt chunk describes a layout that readers
+	// disagree on; the Msg says which reading was taken and why. The one
+	// case is 24 bits per sample in 4-byte slots, taken as 24 valid bits
+	// left-justified in 32-bit containers (a file whose first samples
+	// are right-justified is refused instead, with ErrUnsupported).
+	WarnAmbiguousLayout = WarningKind(riff.WarnAmbiguousLayout)
 )
 
 // String returns a short stable name for the kind, such as "data-size".

@@ -127,8 +127,10 @@ func TestFatal(t *testing.T) {
 		{"no fmt", wavtest.RIFF(wavtest.Chunk("data", pcm)), wavemap.ErrNoFormat, 12},
 		{"no data", wavtest.RIFF(fmt16), wavemap.ErrNoData, 0},
 		{"GSM", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm)), wavemap.ErrUnsupported, 20},
-		{"block align vs channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 3)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
-		{"bits bigger than container", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 24, 2)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
+		// 12 and 20 bits name no container: the block align must.
+		{"block align vs channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 12, 3)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
+		{"bits bigger than container", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 20, 2)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
+		{"24 bits right-justified in 4-byte slots", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 24, 4)), wavtest.Chunk("data", wavtest.Cat(wavtest.LE32(5), wavtest.LE32(0xFFFFFFF0)))), wavemap.ErrUnsupported, 32},
 		{"zero channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 0, 8000, 16, 2)), wavtest.Chunk("data", pcm)), wavemap.ErrInvalid, 20},
 		{"RIFX id over little-endian fields", wavtest.Cat([]byte("RIFX"), wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm))[4:]), wavemap.ErrUnsupported, 20},
 	} {

@@ -173,6 +173,10 @@ type Options struct {
 	// field existed: the data at a multiple of 16, no room reserved.
 	// Open and OpenRaw ignore the field.
 	Metadata *Metadata
+
+	// noSilence makes Create leave the audio as the new file space reads
+	// (zeros), for callers that write every sample at once (RepairTo).
+	noSilence bool
 }
 
 func (o *Options) orDefault() *Options {

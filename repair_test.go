@@ -49,11 +49,38 @@ func repairAndCheckWith(t *testing.T, path string, trailing bool) []wavemap.Fix 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(after) != len(before) {
-		t.Fatalf("Repair changed the file's length from %d to %d", len(before), len(after))
+	checkChanges(t, before, after, fixes)
+	// A second repair finds nothing left to do.
+	if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
+		t.Errorf("after the repair: %v, %v", again, err)
+	}
+	return fixes
+}
+
+// checkChanges checks that the bytes of a file before and after a
+// repair differ only inside the fields the fixes report, and its length
+// only as their "file length" fixes (Width 0) say; bytes added at the
+// end are zero.
+func checkChanges(t testing.TB, before, after []byte, fixes []wavemap.Fix) {
+	t.Helper()
+	length := int64(len(before))
+	for _, x := range fixes {
+		switch {
+		case x.Width == 0 && x.Old == uint64(length) && x.Field == "file length":
+			length = int64(x.New)
+		case x.Old == x.New || x.Width != 1 && x.Width != 2 && x.Width != 4 && x.Width != 8 || x.Offset < 0 || x.Offset+int64(x.Width) > int64(len(before)):
+			t.Fatalf("fix %+v in a %d-byte file", x, len(before))
+		}
+	}
+	if int64(len(after)) != length {
+		t.Fatalf("Repair changed the file's length from %d to %d, its fixes say %d (%v)", len(before), len(after), length, fixes)
 	}
 	for i := range after {
-		if after[i] == before[i] {
+		old := byte(0)
+		if i < len(before) {
+			old = before[i]
+		}
+		if after[i] == old {
 			continue
 		}
 		inside := false
@@ -61,14 +88,9 @@ func repairAndCheckWith(t *testing.T, path string, trailing bool) []wavemap.Fix 
 			inside = inside || int64(i) >= x.Offset && int64(i) < x.Offset+int64(x.Width)
 		}
 		if !inside {
-			t.Errorf("byte %d changed (%#x -> %#x) outside every reported field", i, before[i], after[i])
+			t.Fatalf("byte %d changed (%#x -> %#x) outside every reported field (%v)", i, old, after[i], fixes)
 		}
 	}
-	// A second repair finds nothing left to do.
-	if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
-		t.Errorf("after the repair: %v, %v", again, err)
-	}
-	return fixes
 }
 
 // TestRepairHandMade repairs hand-made files with broken sizes and checks
@@ -86,7 +108,9 @@ func TestRepairHandMade(t *testing.T) {
 		{"data past the end", wavtest.RIFF(fmt16, wavtest.RawChunk("data", 4000, pcm, true)), []string{"data size"}},
 		{"streaming zeros", wavtest.Wave("RIFF", 0, fmt16, wavtest.RawChunk("data", 0, pcm, true)), []string{"data size", "RIFF size"}},
 		{"streaming ones", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm, true)), []string{"data size", "RIFF size"}},
-		{"odd data, missing pad", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"data size", "RIFF size"}},
+		{"odd data, missing pad", wavtest.Wave("RIFF", 0xFFFFFFFF, fmt16, wavtest.RawChunk("data", 0xFFFFFFFF, append(slices.Clone(pcm), 9), false)), []string{"file length", "data size", "RIFF size"}},
+		{"block align and byte rate", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 6)), wavtest.Chunk("data", pcm)), []string{"block align", "byte rate"}},
+		{"missing final pad", wavtest.RIFF(fmt16, wavtest.Chunk("data", pcm), wavtest.RawChunk("abcd", -1, []byte("odd"), false)), []string{"file length"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := wavtest.WriteTemp(t, c.file)
@@ -301,23 +325,7 @@ func FuzzRepair(f *testing.F) {
 			t.Fatalf("dry run reported %v, the repair made %v", dry, fixes)
 		}
 		after, _ := os.ReadFile(path)
-		if len(after) != len(data) {
-			t.Fatalf("the repair changed the length from %d to %d", len(data), len(after))
-		}
-		for _, x := range fixes {
-			if x.Old == x.New || (x.Width != 4 && x.Width != 8) || x.Offset < 0 || x.Offset+int64(x.Width) > int64(len(data)) {
-				t.Fatalf("fix %+v in a %d-byte file", x, len(data))
-			}
-		}
-		for i := range after {
-			inside := false
-			for _, x := range fixes {
-				inside = inside || int64(i) >= x.Offset && int64(i) < x.Offset+int64(x.Width)
-			}
-			if !inside && after[i] != data[i] {
-				t.Fatalf("byte %d changed outside every reported field (%v)", i, fixes)
-			}
-		}
+		checkChanges(t, data, after, fixes)
 		if again, err := wavemap.Repair(path, &wavemap.RepairOptions{DryRun: true}); err != nil || len(again) != 0 {
 			t.Fatalf("after %v: %v, %v", fixes, again, err)
 		}

@@ -23,7 +23,7 @@ The commands are:
 	gen        create a file of any size with a sine, noise or silence
 	plot       draw the waveform of a file as a PNG picture
 	check      check WAVE files for defects; exit 1 if there are any
-	fix        repair the header of a defective WAVE file in place
+	fix        repair the header of a defective WAVE file in place, or copy it repaired
 
 Run "wavemap <command> -h" for a command's flags and an example.
 
@@ -75,7 +75,8 @@ cat, an MD5 of the audio removed by convert) is said on standard error,
 one line each ("wavemap CMD: FILE: metadata: ..."), unless -q is given,
 and listed in --json as "metadata", an array of strings. gain and
 normalize change samples only: their notes name the chunks that the
-edit leaves describing the old samples. fix changes size fields only.
+edit leaves describing the old samples. fix changes header fields only
+(with --output, it keeps every chunk).
 
 The output must be a regular file or not exist: a FIFO, device, socket or
 directory (even through a symlink) is refused before anything is created,
@@ -369,26 +370,51 @@ removed}]) for an output.
 
 # fix
 
-	wavemap fix [--dry-run] [--trailing-audio] FILE...
+	wavemap fix [--dry-run] [--truncate] [--trailing-audio] FILE...
+	wavemap fix [--dry-run] [--trailing-audio] --output NEW.wav FILE
 
-Repairs wrong size fields in the header in place: a RIFF size that does
-not match the file, a data size past the end of the file, left at a
-streaming placeholder (0 or 0xFFFFFFFF) by a recorder that crashed, or
-stopping short of audio that the file holds, RF64 ds64 sizes and fact
-frame counts. It never shrinks a size over bytes the file holds: where
-the data size is stale, the audio is taken to go on when the bytes after
-it start no chunk and the RIFF (ds64, Wave64) size counts them. Bytes
-that no size counts but that run to the end of the file in whole frames
-(a recorder that rewrites its header every few seconds, killed before
-the next rewrite) are taken as audio only with --trailing-audio: sox,
-ffmpeg and libsndfile read them as junk, and real files do carry junk
-after correctly sized audio; without the flag, fix leaves them and says
-how to take them. A partial frame at the end stays out of the audio.
-It prints each change (offset, old and new value, why: which reading of
-the file it chose) before making it, then each problem that no size can
-remove ("left as is: warning KIND at byte N: ... (why)"), which check
+Repairs the header in place: a RIFF size that does not match the file,
+a data size past the end of the file, left at a streaming placeholder (0
+or 0xFFFFFFFF) by a recorder that crashed, or stopping short of audio
+that the file holds, RF64 ds64 sizes and fact frame counts; a block align
+that disagrees with the channels and bits and a byte rate that is not
+the sample rate times the block align; 24 bits per sample in 4-byte
+slots, which become 32 (the samples as wavemap reads them, which sox,
+ffmpeg and libsndfile then read the same way); and the pad byte missing
+after an odd-sized chunk at the very end of the file, which it adds. A
+RIFF file past 4 GiB whose 32-bit sizes wrapped becomes RF64 in place
+when a JUNK chunk of 28 bytes or more follows the RIFF header (where the
+ds64 chunk goes); without that room fix refuses it and says to use
+--output. It never shrinks a size over bytes the file holds: where the
+data size is stale, the audio is taken to go on when the bytes after it
+start no chunk and the RIFF (ds64, Wave64) size counts them. Bytes that
+no size counts but that run to the end of the file in whole frames (a
+recorder that rewrites its header every few seconds, killed before the
+next rewrite) are taken as audio only with --trailing-audio: sox, ffmpeg
+and libsndfile read them as junk, and real files do carry junk after
+correctly sized audio. --truncate cuts what ends the file but is neither
+audio nor a chunk: such junk, and a partial frame at the end of the
+audio (a file cut mid-frame); without it fix leaves them. It prints each
+change (offset, old and new value, why: which reading of the file it
+chose) before making it, a change of the file's length as "file length
+OLD -> NEW", then each problem the changes leave ("left as is: warning
+KIND at byte N: ... (why, and the flag that mends it)"), which check
 will go on reporting; --dry-run prints them and writes nothing. No byte
-outside the size fields changes. Exit code 0 when there was nothing to
-fix or everything that sizes can fix was fixed.
+outside the fields changes but a pad byte.
+
+--output NEW.wav writes a repaired copy instead, leaving FILE as it is:
+the whole frames wavemap reads, in RIFF (RF64 when the audio needs 64-bit
+sizes, the container of FILE for RF64, BW64 and Wave64), with every other
+chunk kept byte for byte on its side of the data, but one that the end
+of the file cuts short. It mends what no field can: a wrapped RIFF file
+without room for a ds64 chunk, a pad byte missing inside the file, a
+partial frame before another chunk, a second fmt or data chunk. The
+audio is copied by the kernel (copy_file_range on Linux), and the holes
+of a sparse file stay holes. The copy is made under a temporary name and
+renamed when complete, as every output is.
+
+Exit code 0 when there was nothing to fix or everything was fixed and
+check will pass on the file (or the copy), 1 when a file could not be
+read or repaired or a problem is left (with --dry-run: would be left).
 */
 package main

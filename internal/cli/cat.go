@@ -47,9 +47,6 @@ func runCat(ctx context.Context, e *env, args []string) error {
 		frames += f.Frames()
 		bytes += int64(len(f.Bytes()))
 	}
-	if frames == 0 {
-		return fmt.Errorf("%s: the inputs hold no audio", ins[0])
-	}
 	c, err := container.resolve(srcs[0])
 	if err != nil {
 		return err

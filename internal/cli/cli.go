@@ -51,7 +51,7 @@ var commands = []*command{
 	{"check", "check WAVE files for header defects (and with --data unreadable or non-finite samples)", runCheck, readsOnly},
 	{"convert", "write a copy of a file in another sample encoding", runConvert, makesFiles},
 	{"cut", "copy a time range of a WAVE file into a new file", runCut, makesFiles},
-	{"fix", "repair wrong header sizes of WAVE files in place (--dry-run: only say what would change)", runFix, editsInPlace},
+	{"fix", "repair WAVE headers in place (--dry-run: only say what would change), or write a repaired copy (--output)", runFix, editsInPlace},
 	{"gain", "change the level of a file in place (--db or --factor)", runGain, editsInPlace},
 	{"gen", "create a file of any size with a sine, noise or silence", runGen, makesFiles},
 	{"info", "print format, size, chunks, metadata and warnings of WAVE files", runInfo, readsOnly},

@@ -53,7 +53,9 @@ func runCut(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s: --from %s is past the end (%d frames)", in, formatFrames(a, rate), src.Frames())
 	case b > src.Frames():
 		return fmt.Errorf("%s: --to %s is past the end (%d frames)", in, formatFrames(b, rate), src.Frames())
-	case b <= a:
+	case b < a, b == a && src.Frames() > 0:
+		// An empty range of an empty file is the whole file: it makes an
+		// empty copy.
 		return fmt.Errorf("%s: --from %s and --to %s select no frames", in, formatFrames(a, rate), formatFrames(b, rate))
 	}
 	c, err := container.resolve(src)

@@ -87,8 +87,8 @@ func TestFixFailures(t *testing.T) {
 // take them, fix --trailing-audio --dry-run says which reading it chose
 // and writes nothing, fix --trailing-audio extends the sizes, check then
 // exits 0, and sox counts every frame.
-// A file ending in a partial frame gets fixed as far as sizes go, and fix
-// says what it leaves and why.
+// A file ending in a partial frame gets fixed as far as sizes go, fix
+// says what it leaves and why and exits 1, and fix --truncate cuts it.
 func TestFixStaleSizes(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rec.wav")
@@ -104,8 +104,11 @@ func TestFixStaleSizes(t *testing.T) {
 	if r := runCLI(t, "check", path); r.code != 1 || !strings.Contains(r.stdout, "warning trailing-bytes at byte 1000044") {
 		t.Errorf("check of the stale file: exit %d\n%s", r.code, r.stdout)
 	}
-	if r := mustRun(t, "fix", path); !strings.Contains(r.stdout, "left as is: warning trailing-bytes") || !strings.Contains(r.stdout, "--trailing-audio") {
-		t.Errorf("fix without --trailing-audio:\n%s", r.stdout)
+	// Without a flag, fix leaves the bytes, says how to take them (or cut
+	// them) and fails: check will go on failing.
+	if r := runCLI(t, "fix", path); r.code != 1 || !strings.Contains(r.stdout, "left as is: warning trailing-bytes") || !strings.Contains(r.stdout, "--trailing-audio") ||
+		!strings.Contains(r.stdout, "--truncate") || !strings.Contains(r.stdout, "1 problem(s) left") {
+		t.Errorf("fix without --trailing-audio: exit %d\n%s", r.code, r.stdout)
 	}
 	if b, _ := os.ReadFile(path); !bytes.Equal(b, orig) {
 		t.Fatal("fix without --trailing-audio changed the file")
@@ -139,17 +142,19 @@ func TestFixStaleSizes(t *testing.T) {
 	}
 
 	// A partial frame at the end: the sizes are fixed, the partial frame
-	// is left out of the audio, and both fix and check say so.
+	// is left out of the audio, and both fix (exit 1) and check say so;
+	// fix --truncate then cuts it, and check passes.
 	ragged := filepath.Join(dir, "ragged.wav")
 	if err := os.WriteFile(ragged, wavtest.Cat(orig, []byte{1, 2}), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r = mustRun(t, "fix", "--trailing-audio", ragged)
+	r = runCLI(t, "fix", "--trailing-audio", ragged)
 	for _, want := range []string{
 		"byte 40: data size 1000000 -> 1920002",
 		"left as is: warning ragged-tail at byte 1920044: ",
-		"(the audio ends in a partial frame: Repair changes sizes, it never cuts audio)",
+		"(the audio ends in a partial frame: Repair keeps it unless asked to cut it (RepairOptions.Truncate, fix --truncate))",
 		"fixed 2 field(s)",
+		"1 problem(s) left",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("fix output lacks %q:\n%s", want, r.stdout)
@@ -159,7 +164,21 @@ func TestFixStaleSizes(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "warning ragged-tail at byte 1920044") || strings.Count(r.stdout, "warning") != 1 {
 		t.Errorf("check after fix of the ragged file: exit %d\n%s", r.code, r.stdout)
 	}
-	if r := mustRun(t, "fix", ragged); !strings.Contains(r.stdout, "no size field to fix") || !strings.Contains(r.stdout, "left as is: warning ragged-tail") {
-		t.Errorf("second fix of the ragged file: %s", r.stdout)
+	if r := runCLI(t, "fix", ragged); r.code != 1 || !strings.Contains(r.stdout, "no field to fix") || !strings.Contains(r.stdout, "left as is: warning ragged-tail") {
+		t.Errorf("second fix of the ragged file: exit %d\n%s", r.code, r.stdout)
+	}
+	r = mustRun(t, "fix", "--truncate", ragged)
+	for _, want := range []string{
+		"byte 40: data size 1920002 -> 1920000 (the audio is cut to whole frames: 1920000 bytes from byte 44)",
+		"byte 4: RIFF size 1920038 -> 1920036",
+		"byte 1920044: file length 1920046 -> 1920044 (the audio ends in a partial frame of 2 bytes: cut (truncate))",
+		"fixed 3 field(s)",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("fix --truncate output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r := mustRun(t, "check", ragged); strings.TrimSpace(r.stdout) != ragged+": ok" {
+		t.Errorf("check after fix --truncate: %s", r.stdout)
 	}
 }

@@ -258,7 +258,7 @@ func docName(in string) string {
 }
 
 // maxDocSize bounds the documents meta import reads.
-const maxDocSize = 4 << 30
+const maxDocSize = 1 << 30
 
 // readDoc reads and decodes the document in (a file, or - for standard
 // input). Unknown keys, a second value and a version this code does not
@@ -277,7 +277,7 @@ func readDoc(e *env, in string) (*metaDoc, error) {
 	if err != nil {
 		return nil, fileError(docName(in), err)
 	}
-	if len(b) > maxDocSize {
+	if int64(len(b)) > maxDocSize {
 		return nil, fmt.Errorf("%s: the document is larger than %d bytes", docName(in), int64(maxDocSize))
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))

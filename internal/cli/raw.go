@@ -102,8 +102,10 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	if src.Frames() == 0 {
-		return fmt.Errorf("%s: no whole frame of audio to copy", in)
+	if !*extract && src.Frames() == 0 {
+		// An empty WAVE file extracts to an empty file, but headerless
+		// input without a frame is more likely a mistake than audio.
+		return fmt.Errorf("%s: no whole frame of audio to wrap", in)
 	}
 	out, err := newOutputFile(e, "raw", outName, in)
 	if err != nil {

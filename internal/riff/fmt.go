@@ -183,6 +183,7 @@ func (p *parser) parseFmt(c Chunk) error {
 		}
 		return &Error{Kind: ErrUnsupported, Offset: off, Chunk: IDFmt, Tag: f.SubFormat, Msg: msg}
 	}
+	p.settleBlockAlign(&f, off)
 	if err := checkFmt(&f, off); err != nil {
 		return err
 	}
@@ -237,6 +238,100 @@ func checkFmt(f *Fmt, off int64) error {
 			return unsupported("%s samples of %d bits in %d-byte containers cannot be mapped (8 bits in 1 byte needed)",
 				CodecName(f.SubFormat), f.BitsPerSample, width)
 		}
+	}
+	return nil
+}
+
+// standardWidth returns the container bytes that bits per sample name for
+// a format tag, when they name one wavemap maps (8, 16, 24 or 32-bit
+// integers, 32 or 64-bit floats, 8-bit G.711); 0 otherwise (12 or 20
+// bits, say, whose container only the block align tells).
+func standardWidth(tag uint16, bits int) int {
+	switch {
+	case tag == TagPCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32),
+		tag == TagFloat && (bits == 32 || bits == 64),
+		(tag == TagALaw || tag == TagMuLaw) && bits == 8:
+		return bits / 8
+	}
+	return 0
+}
+
+// settleBlockAlign checks the block align of f (its payload at off)
+// against its channels and bits per sample. When the bits name a
+// standard container and the block align disagrees with channels x its
+// bytes, the bits and channels are trusted, with a warning: sox, ffmpeg
+// and libsndfile all read such a file so, whatever its block align says
+// (even 0).
+//
+// The exception is 24 bits in 4-byte slots (block align 4 x channels),
+// what arecord writes for ALSA's S24_LE and what some writers mean by
+// 24 valid bits in 32-bit containers: there the block align and the byte
+// rate can both be right, and the readers disagree (sox and libsndfile
+// take packed 3-byte samples, ffmpeg 24-bit floats). The block align is
+// kept when the byte rate agrees with it, with the slots read as 24 valid
+// bits left-justified (the WAVE_FORMAT_EXTENSIBLE rule) and a warning
+// saying so; finish then looks at the first samples, and refuses a file
+// whose samples are right-justified (see checkSlots24). A byte rate of 3
+// bytes a sample makes the block align the odd one out, and the general
+// rule applies.
+func (p *parser) settleBlockAlign(f *Fmt, off int64) {
+	width := standardWidth(f.SubFormat, f.BitsPerSample)
+	if width == 0 || f.Channels == 0 || f.BlockAlign == f.Channels*width || f.Channels*width > 0xFFFF {
+		return
+	}
+	if f.SubFormat == TagPCM && width == 3 && f.BlockAlign == 4*f.Channels && f.ByteRate != f.SampleRate*int64(3*f.Channels) {
+		kind := "plain PCM fmt"
+		if f.Extensible {
+			kind = "WAVE_FORMAT_EXTENSIBLE fmt (whose bits per sample should then be 32)"
+		}
+		p.slots24 = true
+		p.warn(WarnAmbiguousLayout, off+12, IDFmt,
+			"%s declares 24 bits per sample in 4-byte slots (block align %d for %d channels, byte rate %d): taken as 24 valid bits left-justified in 32-bit containers, "+
+				"the WAVE_FORMAT_EXTENSIBLE rule, since the block align does not contradict the byte rate; sox and libsndfile read such a file as packed 24-bit samples, ffmpeg as 24-bit floats",
+			kind, f.BlockAlign, f.Channels, f.ByteRate)
+		return
+	}
+	want := f.Channels * width
+	p.warn(WarnBlockAlign, off+12, IDFmt, "block align %d disagrees with %d channels of %d bits: taken as %d (%d-byte frames), as sox, ffmpeg and libsndfile read it",
+		f.BlockAlign, f.Channels, f.BitsPerSample, want, want)
+	f.BlockAlign = want
+}
+
+// slotsSniff is how many bytes of audio checkSlots24 looks at.
+const slotsSniff = 4096
+
+// checkSlots24 looks at the first samples of a file whose 24 bits per
+// sample sit in 4-byte slots (see settleBlockAlign), taken to be
+// left-justified. It refuses the file when they are right-justified
+// instead, as arecord writes S24_LE: the top byte of every slot extends
+// the sign of the 24 bits below it, and the low byte is not always zero
+// (which it is for left-justified samples). A 32-bit view of such slots
+// would read the samples 48 dB low.
+func (p *parser) checkSlots24() error {
+	n := min(p.h.DataSize, slotsSniff) &^ 3
+	if n <= 0 || p.opts.Stream {
+		return nil
+	}
+	b, err := p.read(p.h.DataOffset, int(n))
+	if err != nil {
+		return err
+	}
+	lowZero, signed, any := true, true, false
+	for i := 0; i+4 <= len(b); i += 4 {
+		s := b[i : i+4 : i+4]
+		any = any || s[0]|s[1]|s[2]|s[3] != 0
+		lowZero = lowZero && s[0] == 0
+		ext := byte(0)
+		if s[2]&0x80 != 0 {
+			ext = 0xFF
+		}
+		signed = signed && s[3] == ext
+	}
+	if any && signed && !lowZero {
+		return &Error{Kind: ErrUnsupported, Offset: p.h.FmtOffset + 12, Chunk: IDFmt, Tag: TagPCM,
+			Msg: fmt.Sprintf("24 bits per sample in 4-byte slots, and the first %d bytes of audio hold them right-justified "+
+				"(the top byte of every slot extends the sign, as arecord writes ALSA's S24_LE): they cannot be mapped as 24-bit samples "+
+				"(a 32-bit view would read them 48 dB low)", len(b))}
 	}
 	return nil
 }

@@ -124,7 +124,7 @@ func checkParse(t *testing.T, h *Header, err error, size int64, opts Options) {
 		}
 	}
 	for _, w := range h.Warnings {
-		if w.Kind < WarnRIFFSize || w.Kind > WarnBadField || w.Msg == "" || w.Offset < 0 || w.Offset > limit {
+		if w.Kind < WarnRIFFSize || w.Kind > WarnAmbiguousLayout || w.Msg == "" || w.Offset < 0 || w.Offset > limit {
 			t.Fatalf("warning %+v in a %d-byte input", w, size)
 		}
 	}

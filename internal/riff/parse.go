@@ -57,6 +57,7 @@ type parser struct {
 	infoLeft int64
 
 	haveFmt, haveData, haveFact bool
+	slots24                     bool // the fmt chunk declares 24 bits in 4-byte slots (see settleBlockAlign)
 	fmtAfterData                bool
 	fmtChunk                    int64 // header offset of the fmt chunk used
 	dataHdr                     int64 // header offset of the data chunk used
@@ -333,6 +334,10 @@ func (p *parser) walk() error {
 		}
 		p.lastRaw = min(addSat(c.DataOffset, max(c.Size, 0)), p.end)
 		p.lastEnd = min(p.next(c), addSat(p.end, 1))
+		if !p.w64 && p.known && !p.opts.Stream && c.Size%2 == 1 && c.Size == c.Declared && c.DataOffset+c.Size == p.end {
+			p.warn(WarnMissingPad, p.end, c.ID, "chunk %s at byte %d has an odd size, %d, and the file ends right after it, without its pad byte (byte %d): taken as the last chunk",
+				c.ID, c.Offset, c.Size, p.end)
+		}
 		if stop {
 			pos = p.lastEnd
 			return nil
@@ -730,6 +735,9 @@ func (p *parser) finish() error {
 		}
 	}
 	p.settleFact()
+	if p.slots24 {
+		return p.checkSlots24()
+	}
 	return nil
 }
 

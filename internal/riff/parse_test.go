@@ -146,6 +146,14 @@ func bigRIFF(n int64) *sparse {
 	return &sparse{size: total, pieces: []piece{{0, head}}}
 }
 
+// junkAfter returns a sparse RIFF file whose data chunk of n bytes, with
+// the RIFF size counting it, is followed by junk bytes (not printable,
+// then zeros).
+func junkAfter(n, junk int64) *sparse {
+	head := wavtest.Wave("RIFF", 36+n, fmtMono16, wavtest.RawChunk("data", n, nil, false))
+	return &sparse{size: int64(len(head)) + n + junk, pieces: []piece{{0, head}, {int64(len(head)) + n, bytes.Repeat([]byte{1, 0x80, 7}, 20)}}}
+}
+
 func TestParseWarnings(t *testing.T) {
 	many := wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), bytes.Repeat(wavtest.Chunk("tiny", nil), maxChunks))
 	for _, c := range []struct {
@@ -168,7 +176,7 @@ func TestParseWarnings(t *testing.T) {
 		{name: "RIFF size 0", data: wavtest.Wave("RIFF", 0, fmtMono16, wavtest.Chunk("data", pcm5)),
 			kinds: []WarningKind{WarnStreamingSize}, offset: 4, dataOffset: 44, dataSize: 10},
 		{name: "RIFF size counts a missing final pad byte", data: wavtest.Wave("RIFF", 40, fmtMono16, wavtest.RawChunk("data", -1, []byte{1, 2, 3}, false)),
-			kinds: []WarningKind{WarnRaggedTail}, offset: 46, dataOffset: 44, dataSize: 2},
+			kinds: []WarningKind{WarnRaggedTail, WarnMissingPad}, offset: 46, dataOffset: 44, dataSize: 2},
 		{name: "data past the end of the file", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 1000, pcm5, true)),
 			kinds: []WarningKind{WarnDataSize}, offset: 40, dataOffset: 44, dataSize: 10},
 		{name: "data size 0xFFFFFFFF", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("data", 0xFFFFFFFF, pcm5, true)),
@@ -183,6 +191,11 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnWrappedSize, WarnWrappedSize}, offset: 4, dataOffset: 44, dataSize: 1<<32 + 100},
 		{name: "wrapped twice", r: bigRIFF(2<<32 + 2), size: 44 + 2<<32 + 2,
 			kinds: []WarningKind{WarnWrappedSize, WarnWrappedSize}, offset: 4, dataOffset: 44, dataSize: 2<<32 + 2},
+		// Only a whole multiple of 2^32 is a wrap: other surplus is junk.
+		{name: "junk after sizes that agree, past 4 GiB", r: junkAfter(0xFFFFF000, 4096), size: 44 + 0xFFFFF000 + 4096,
+			kinds: []WarningKind{WarnTrailingBytes}, offset: 44 + 0xFFFFF000, dataOffset: 44, dataSize: 0xFFFFF000},
+		{name: "surplus of 2^32 + 4 KiB is no wrap", r: junkAfter(1000, 1<<32+4096), size: 44 + 1000 + 1<<32 + 4096,
+			kinds: []WarningKind{WarnTrailingBytes}, offset: 44 + 1000, dataOffset: 44, dataSize: 1000},
 		{name: "duplicate data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.Chunk("data", wavtest.S16(9, 9))),
 			kinds: []WarningKind{WarnDuplicateChunk}, offset: 54, dataOffset: 44, dataSize: 10},
 		{name: "duplicate fmt", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 4)), wavtest.Chunk("data", pcm5)),
@@ -223,6 +236,18 @@ func TestParseWarnings(t *testing.T) {
 			kinds: []WarningKind{WarnMissingPad}, offset: 47, dataOffset: 55, dataSize: 10},
 		{name: "pad byte not zero", data: wavtest.RIFF(fmtMono16, wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false), []byte{'z'}, wavtest.Chunk("data", pcm5)),
 			dataOffset: 56, dataSize: 10},
+		{name: "missing final pad byte", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("odd ", -1, []byte{1, 2, 3}, false)),
+			kinds: []WarningKind{WarnMissingPad}, offset: 65, dataOffset: 44, dataSize: 10},
+		{name: "missing final pad byte after odd audio", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 8, 1)), wavtest.RawChunk("data", -1, []byte{1, 2, 3}, false)),
+			kinds: []WarningKind{WarnMissingPad}, offset: 47, dataOffset: 44, dataSize: 3},
+		{name: "block align 6 for 2 channels of 16 bits", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.LE16(1), wavtest.LE16(2), wavtest.LE32(8000), wavtest.LE32(32000), wavtest.LE16(6), wavtest.LE16(16))), wavtest.Chunk("data", pcm5[:8])),
+			kinds: []WarningKind{WarnBlockAlign}, offset: 32, dataOffset: 44, dataSize: 8},
+		{name: "block align 0 for float", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.LE16(3), wavtest.LE16(1), wavtest.LE32(8000), wavtest.LE32(32000), wavtest.LE16(0), wavtest.LE16(32))), wavtest.Chunk("data", make([]byte, 8))),
+			kinds: []WarningKind{WarnBlockAlign}, offset: 32, dataOffset: 44, dataSize: 8},
+		{name: "24 bits in 4-byte slots", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 24, 4)), wavtest.Chunk("data", []byte{0, 1, 2, 3, 0, 0xff, 0xfe, 0x80})),
+			kinds: []WarningKind{WarnAmbiguousLayout}, offset: 32, dataOffset: 44, dataSize: 8},
+		{name: "24 bits in 4-byte slots, byte rate of packed samples", data: wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.LE16(1), wavtest.LE16(1), wavtest.LE32(8000), wavtest.LE32(24000), wavtest.LE16(4), wavtest.LE16(24))), wavtest.Chunk("data", []byte{1, 2, 3, 4, 5, 6})),
+			kinds: []WarningKind{WarnBlockAlign}, offset: 32, dataOffset: 44, dataSize: 6},
 		{name: "ragged data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", wavtest.Cat(pcm5, []byte{7}))),
 			kinds: []WarningKind{WarnRaggedTail}, offset: 54, dataOffset: 44, dataSize: 10},
 		{name: "truncated chunk after data", data: wavtest.RIFF(fmtMono16, wavtest.Chunk("data", pcm5), wavtest.RawChunk("LIST", 500, []byte("INFOxx"), false)),
@@ -396,13 +421,15 @@ func TestParseErrors(t *testing.T) {
 			[]byte{1, 0, 0, 0, 0x21, 0x07, 0xD3, 0x11, 0x86, 0x44, 0xC8, 0xC1, 0xCA, 0, 0, 0})), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0xFFFE},
 		{"extensible odd GUID", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(1, 8000, 16, 2, 16, 0, []byte("0123456789abcdef"))), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 0xFFFE},
 		{"24-bit float", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 24, 3)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 3},
-		{"32-bit float in 8 bytes", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 32, 8)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 3},
+		{"48-bit float in 6 bytes", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(3, 1, 8000, 48, 6)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 3},
 		{"16-bit A-law", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(6, 1, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrUnsupported, 20, 6},
 		{"0 channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 0, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
 		{"rate 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 0, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
-		{"block align 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 16, 0)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
-		{"block align vs channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 5)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
-		{"bits above the container", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 24, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		// Bits that name no standard container (12, 20) leave the
+		// container to the block align, which must then hold them.
+		{"block align 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 12, 0)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"block align vs channels", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 12, 5)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
+		{"bits above the container", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 20, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
 		{"bits 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 1, 8000, 0, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
 		{"valid bits above bits", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtExtensible(1, 8000, 16, 2, 20, 0, wavtest.SubFormat(1))), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
 		{"extensible cbSize 0", wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtEx(0xFFFE, 1, 8000, 16, 2)), wavtest.Chunk("data", pcm5)), ErrInvalid, 20, 0},
@@ -441,12 +468,48 @@ func TestParseErrorMessages(t *testing.T) {
 		want string
 	}{
 		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.Cat(wavtest.FmtPCM(0x31, 1, 8000, 0, 65), wavtest.LE16(2), wavtest.LE16(320))), wavtest.Chunk("data", pcm5)), "compressed format GSM 6.10 (0x0031) cannot be mapped"},
-		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 16, 5)), wavtest.Chunk("data", pcm5)), "block align 5 does not match 2 channels of 16 bits"},
+		{wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 12, 5)), wavtest.Chunk("data", pcm5)), "block align 5 does not match 2 channels of 12 bits"},
 		{wavtest.RIFX(wavtest.ChunkBE("fmt ", wavtest.FmtExtensibleBE(1, 8000, 16, 2, 16, 0, []byte("0123456789abcdef"))), wavtest.ChunkBE("data", pcm5)), "non-standard RIFX WAVE_FORMAT_EXTENSIBLE"},
 	} {
 		_, err := parse(c.data, Options{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("error %v, want it to say %q", err, c.want)
+		}
+	}
+}
+
+// TestParseSlots24 checks the reading of 24 bits in 4-byte slots (see
+// settleBlockAlign): left-justified samples and silence open, with the
+// warning; right-justified ones (arecord's S24_LE) are refused, but in
+// stream mode, which does not look at the samples.
+func TestParseSlots24(t *testing.T) {
+	file := func(data []byte) []byte {
+		return wavtest.RIFF(wavtest.Chunk("fmt ", wavtest.FmtPCM(1, 2, 8000, 24, 8)), wavtest.Chunk("data", data))
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		ok   bool
+	}{
+		{"left-justified", []byte{0, 1, 2, 3, 0, 0xff, 0xfe, 0x80}, true},
+		{"silence", make([]byte, 16), true},
+		{"right-justified", []byte{1, 2, 3, 0, 0xff, 0xfe, 0x80, 0xff}, false},
+		{"right-justified, top byte zero", []byte{1, 2, 3, 0, 0xff, 0xfe, 0x70, 0}, false},
+		{"neither", []byte{1, 2, 3, 4, 5, 6, 7, 8}, true},
+	} {
+		h, err := parse(file(c.data), Options{})
+		if c.ok {
+			if err != nil || h.Fmt.BlockAlign != 8 || kinds(h.Warnings)[0] != WarnAmbiguousLayout {
+				t.Errorf("%s: %v, %+v", c.name, err, h)
+			}
+			continue
+		}
+		e := asError(t, err)
+		if e.Kind != ErrUnsupported || e.Offset != 32 || !strings.Contains(e.Msg, "right-justified") {
+			t.Errorf("%s: %v, want ErrUnsupported at byte 32 saying right-justified", c.name, e)
+		}
+		if h, err := Parse(bytes.NewReader(file(c.data)), -1, Options{Stream: true}); err != nil || kinds(h.Warnings)[0] != WarnAmbiguousLayout {
+			t.Errorf("%s in stream mode: %v, %v", c.name, h, err)
 		}
 	}
 }
@@ -718,10 +781,14 @@ func TestStrings(t *testing.T) {
 	if s := (FourCC{0, 'a', 1, 'b'}).String(); s != `"\x00a\x01b"` {
 		t.Error(s)
 	}
-	for k := WarnRIFFSize; k <= WarnBadField; k++ {
+	for k := WarnRIFFSize; k <= WarnAmbiguousLayout; k++ {
 		if strings.HasPrefix(k.String(), "WarningKind") {
 			t.Errorf("kind %d has no name", k)
 		}
+	}
+	// The names are part of check's output and --json: stable.
+	if WarnBlockAlign.String() != "block-align" || WarnAmbiguousLayout.String() != "ambiguous-layout" {
+		t.Errorf("names %q, %q", WarnBlockAlign, WarnAmbiguousLayout)
 	}
 	if CodecName(0x0031) != "GSM 6.10" || CodecName(0x4242) != "unknown codec" {
 		t.Error("codec names")

@@ -156,9 +156,15 @@ func PutField(b []byte, width int, bigEndian bool, v uint64) {
 	if bigEndian {
 		o = binary.BigEndian
 	}
-	if width == 4 {
+	switch width {
+	case 0:
+	case 1:
+		b[0] = byte(v)
+	case 2:
+		o.PutUint16(b, uint16(v))
+	case 4:
 		o.PutUint32(b, uint32(v))
-	} else {
+	default:
 		o.PutUint64(b, v)
 	}
 }

@@ -157,29 +157,33 @@ type WarningKind uint8
 // Warning kinds. Each is a problem seen in real files that a reader can work
 // around; the Msg of the Warning says what was assumed.
 const (
-	WarnRIFFSize       WarningKind = iota + 1 // RIFF/RF64 size disagrees with the file length
-	WarnDataSize                              // data chunk declares more bytes than the file holds
-	WarnStreamingSize                         // a size of 0 or 0xFFFFFFFF: length taken from the file
-	WarnWrappedSize                           // a 32-bit size wrapped past 4 GiB: length taken from the file
-	WarnDuplicateChunk                        // a second fmt or data chunk: ignored
-	WarnTrailingBytes                         // bytes after the last chunk or the RIFF end
-	WarnMissingPad                            // odd-sized chunk without its pad byte (next chunk found one byte early)
-	WarnRaggedTail                            // audio bytes not a multiple of the frame size: tail ignored
-	WarnTruncatedChunk                        // a non-audio chunk runs past the end of the file
-	WarnBadField                              // an inconsistent but ignorable field (byte rate, fact, cbSize...)
+	WarnRIFFSize        WarningKind = iota + 1 // RIFF/RF64 size disagrees with the file length
+	WarnDataSize                               // data chunk declares more bytes than the file holds
+	WarnStreamingSize                          // a size of 0 or 0xFFFFFFFF: length taken from the file
+	WarnWrappedSize                            // a 32-bit size wrapped past 4 GiB: length taken from the file
+	WarnDuplicateChunk                         // a second fmt or data chunk: ignored
+	WarnTrailingBytes                          // bytes after the last chunk or the RIFF end
+	WarnMissingPad                             // odd-sized chunk without its pad byte (next chunk found one byte early)
+	WarnRaggedTail                             // audio bytes not a multiple of the frame size: tail ignored
+	WarnTruncatedChunk                         // a non-audio chunk runs past the end of the file
+	WarnBadField                               // an inconsistent but ignorable field (byte rate, fact, cbSize...)
+	WarnBlockAlign                             // block align disagrees with channels x the container the bits name: the bits trusted
+	WarnAmbiguousLayout                        // a layout readers disagree on (24 bits in 4-byte slots): the one assumed is named
 )
 
 var warnNames = [...]string{
-	WarnRIFFSize:       "riff-size",
-	WarnDataSize:       "data-size",
-	WarnStreamingSize:  "streaming-size",
-	WarnWrappedSize:    "wrapped-size",
-	WarnDuplicateChunk: "duplicate-chunk",
-	WarnTrailingBytes:  "trailing-bytes",
-	WarnMissingPad:     "missing-pad",
-	WarnRaggedTail:     "ragged-tail",
-	WarnTruncatedChunk: "truncated-chunk",
-	WarnBadField:       "bad-field",
+	WarnRIFFSize:        "riff-size",
+	WarnDataSize:        "data-size",
+	WarnStreamingSize:   "streaming-size",
+	WarnWrappedSize:     "wrapped-size",
+	WarnDuplicateChunk:  "duplicate-chunk",
+	WarnTrailingBytes:   "trailing-bytes",
+	WarnMissingPad:      "missing-pad",
+	WarnRaggedTail:      "ragged-tail",
+	WarnTruncatedChunk:  "truncated-chunk",
+	WarnBadField:        "bad-field",
+	WarnBlockAlign:      "block-align",
+	WarnAmbiguousLayout: "ambiguous-layout",
 }
 
 // String returns a short stable name for the kind, such as "data-size".
