@@ -3,6 +3,7 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -112,6 +113,62 @@ func TestMinMaxKernels(t *testing.T) {
 					check("f32", float64(lf), float64(hf))
 					ld, hd := MinMaxF64(f64, first, stride, n)
 					check("f64", ld, hd)
+				}
+			}
+		}
+	}
+}
+
+// TestMinMaxRuns compares the MinMaxRuns kernels (AVX2 where the shape
+// allows it) with the lane kernels run by run: channel counts 1 to 9,
+// runs that the vector halves take and ones they do not, a shorter last
+// run, and float runs with NaNs.
+func TestMinMaxRuns(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, ch := range []int{1, 2, 3, 4, 5, 8, 9} {
+		for _, run := range []int{16, 17, 32, 64, 256} {
+			for _, frames := range []int{0, 1, run - 1, run, 3*run + 5, 200 * run, 200*run + 1} {
+				n := frames * ch
+				s16 := make([]int16, n)
+				s24 := make([]byte, 3*n)
+				f32 := make([]float32, n)
+				for i := range n {
+					s16[i] = int16(r.IntN(65536) - 32768)
+					v := int32(r.IntN(1<<24) - 1<<23)
+					s24[3*i], s24[3*i+1], s24[3*i+2] = byte(v), byte(v>>8), byte(v>>16)
+					f32[i] = float32(r.NormFloat64())
+					if r.IntN(3000) == 0 {
+						f32[i] = float32(math.NaN())
+					}
+				}
+				runs := (frames + run - 1) / run
+				lo16, hi16 := make([]int16, runs*ch), make([]int16, runs*ch)
+				lo32, hi32 := make([]int32, runs*ch), make([]int32, runs*ch)
+				lof, hif := make([]float32, runs*ch), make([]float32, runs*ch)
+				MinMaxRunsS16(s16, ch, run, lo16, hi16)
+				MinMaxRunsS24(s24, ch, run, lo32, hi32)
+				// With room to read past the end, as in a mapping.
+				lo2, hi2 := make([]int32, runs*ch), make([]int32, runs*ch)
+				MinMaxRunsS24(append(slices.Clone(s24), 1, 2, 3, 4)[:len(s24)], ch, run, lo2, hi2)
+				if !slices.Equal(lo2, lo32) || !slices.Equal(hi2, hi32) {
+					t.Fatalf("s24 %d ch, run %d, %d frames: differs with spare capacity", ch, run, frames)
+				}
+				MinMaxRunsF32(f32, ch, run, lof, hif)
+				for k := range runs {
+					m := min(run, frames-k*run)
+					for c := range ch {
+						i := k*ch + c
+						first := k*run*ch + c
+						if l, h := MinMaxS16(s16, first, ch, m); l != lo16[i] || h != hi16[i] {
+							t.Fatalf("s16 %d ch, run %d, %d frames: run %d channel %d: [%d, %d], want [%d, %d]", ch, run, frames, k, c, lo16[i], hi16[i], l, h)
+						}
+						if l, h := MinMaxS24(s24, first, ch, m); l != lo32[i] || h != hi32[i] {
+							t.Fatalf("s24 %d ch, run %d, %d frames: run %d channel %d: [%d, %d], want [%d, %d]", ch, run, frames, k, c, lo32[i], hi32[i], l, h)
+						}
+						if l, h := MinMaxF32(f32, first, ch, m); l != lof[i] || h != hif[i] {
+							t.Fatalf("f32 %d ch, run %d, %d frames: run %d channel %d: [%v, %v], want [%v, %v]", ch, run, frames, k, c, lof[i], hif[i], l, h)
+						}
+					}
 				}
 			}
 		}
