@@ -537,8 +537,8 @@ func newPeakLevels[E peakValue](payload []byte, lay *peakLayout, src peakSource[
 // A peakSourceOf result: the source of one encoding's samples and how to
 // make its pyramid.
 type peakSourceKind interface {
-	size() int         // bytes per value
-	kind() uint32      // the value type, for the cache file's header
+	size() int    // bytes per value
+	kind() uint32 // the value type, for the cache file's header
 	build(p *passRun, f *File, payload []byte, lay *peakLayout) error
 	store(payload []byte, lay *peakLayout) peakStore
 }
