@@ -108,9 +108,25 @@
         g.fillStyle = '#e6e6ea';
         g.fillRect(0, lane.top, cv.width, 1);
       }
-      g.fillStyle = rgb(color);
       const pc = Math.min(c, p.channels - 1);
-      for (let x = 0; x < p.px && x < cv.width; x++) {
+      const w = Math.min(p.px, cv.width);
+      // Where two neighbouring columns do not overlap (a step between
+      // pixels), a lighter line joins them; the extents themselves are
+      // drawn over it in the waveform's colour.
+      g.fillStyle = rgb(color.map((v) => Math.round(v + (255 - v) * 0.55)));
+      for (let x = 1; x < w; x++) {
+        const i = (x * p.channels + pc) * 2;
+        const j = i - p.channels * 2;
+        const top = Math.max(p.data[i], p.data[j]);
+        const bottom = Math.min(p.data[i + 1], p.data[j + 1]);
+        if (top > bottom) { // no value in common
+          const y1 = yOf(lane, top, full);
+          const y2 = yOf(lane, bottom, full);
+          g.fillRect(x, y1, 1, y2 - y1 + 1);
+        }
+      }
+      g.fillStyle = rgb(color);
+      for (let x = 0; x < w; x++) {
         const i = (x * p.channels + pc) * 2;
         const y1 = yOf(lane, p.data[i + 1], full);
         const y2 = yOf(lane, p.data[i], full);
@@ -162,7 +178,15 @@
     drawRuler(S.view.start, S.view.end);
   }
 
+  // niceStep is the ruler's step in seconds for at least raw seconds:
+  // 1, 2 or 5 times a power of ten below a second, then steps a clock
+  // reads well (5 s, 15 s, 1 min, 10 min, 1 h ...).
+  const CLOCK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
   function niceStep(raw) {
+    if (raw > 1) {
+      for (const s of CLOCK_STEPS) if (s >= raw) return s;
+      return 86400 * Math.ceil(raw / 86400);
+    }
     const e = Math.pow(10, Math.floor(Math.log10(raw)));
     for (const m of [1, 2, 5, 10]) if (m * e >= raw) return m * e;
     return 10 * e;
@@ -201,7 +225,8 @@
       const x = Math.round(((t * S.rate - start) / n) * W);
       if (x > W) break;
       g.fillRect(x, cv.height - Math.round(8 * dpr()), 1, Math.round(8 * dpr()));
-      g.fillText(clock(t, Math.min(decimals, 6)), x + 3, 2);
+      const label = clock(t, Math.min(decimals, 6));
+      if (x + 3 + g.measureText(label).width <= W) g.fillText(label, x + 3, 2);
       const minor = Math.round(((t + step / 2) * S.rate - start) / n * W);
       if (minor <= W) g.fillRect(minor, cv.height - Math.round(4 * dpr()), 1, Math.round(4 * dpr()));
     }
@@ -507,7 +532,15 @@
     let resizeTimer = 0;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(() => { layout(); loadOverview(); request(); }, 150);
+      resizeTimer = setTimeout(() => {
+        const before = [$('overview').width, $('detail').width, $('detail').height];
+        layout();
+        const after = [$('overview').width, $('detail').width, $('detail').height];
+        if (before.join() === after.join() || !S.file) return;
+        if (before[0] !== after[0]) loadOverview();
+        S.last = null;
+        request();
+      }, 150);
     });
   }
 
