@@ -288,7 +288,9 @@ func TestBrowser(t *testing.T) {
 					t.Fatalf("%s: channel %d pixel %d (frames %d-%d): the server says [%d, %d], the signal [%d, %d]", step, c, x, a, b, lo, hi, tlo, thi)
 				}
 				// The page's scale: y = round(mid - v/32768*half), JavaScript's round.
-				y := func(v int16) int { return int(math.Floor(float64(lane.Mid) - float64(v)/32768*float64(lane.Half) + 0.5)) }
+				y := func(v int16) int {
+					return int(math.Floor(float64(lane.Mid) - float64(v)/32768*float64(lane.Half) + 0.5))
+				}
 				got := st.Cols[c][x]
 				if got[0] < 0 || abs(got[0]-y(hi)) > 1 || abs(got[1]-y(lo)) > 1 {
 					if bad++; bad <= 5 {
