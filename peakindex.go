@@ -117,6 +117,9 @@ type PeakIndex struct {
 type peakStore interface {
 	// window fills out with the pixels of channel c over [start, end).
 	window(c int, start, end int64, out []MinMax)
+	// pixels fills out with the ranges of channel c over the frames
+	// [bound(k), bound(k+1)).
+	pixels(c int, bound func(k int) int64, out []MinMax)
 	levels() int
 }
 
@@ -305,6 +308,30 @@ func (x *PeakIndex) WindowPeaks(start, end int64, px, ch, bits int) (*Peaks, err
 	return pk, nil
 }
 
+// Pixels returns px minimum/maximum pairs of channel ch for pixels of spp
+// frames from frame start: pixel k covers the frames [start + k*spp,
+// start + (k+1)*spp), the last one cut at the end of the file, as
+// audiowaveform's pixels at zoom spp are (which start at frame 0). Values
+// are those of Window, in Convert's float scale; start + (px-1)*spp
+// must lie inside the file.
+func (x *PeakIndex) Pixels(start int64, spp, px, ch int) ([]MinMax, error) {
+	if spp < 1 {
+		return nil, fmt.Errorf("%w: %d frames per pixel", ErrArgument, spp)
+	}
+	if err := x.check(start, x.frames, px, ch); err != nil {
+		return nil, err
+	}
+	if last := start + int64(px-1)*int64(spp); px > 1 && (int64(px-1) > (x.frames-start)/int64(spp) || last >= x.frames) {
+		return nil, fmt.Errorf("%w: %d pixels of %d frames from frame %d pass the end (%d frames)", ErrArgument, px, spp, start, x.frames)
+	}
+	out := make([]MinMax, px)
+	bound := func(k int) int64 { return min(x.frames, start+int64(k)*int64(spp)) }
+	if err := x.read(func() { x.store.pixels(ch, bound, out) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // check validates a window request.
 func (x *PeakIndex) check(start, end int64, px, ch int) error {
 	switch {
@@ -440,22 +467,24 @@ func (l *peakLevels[E]) minMax(lo, hi E) MinMax {
 func (l *peakLevels[E]) window(c int, start, end int64, out []MinMax) {
 	n := uint64(end - start)
 	px := uint64(len(out))
-	bound := func(k int) int64 { return start + int64(mulDiv(uint64(k), n, px)) }
+	l.pixels(c, func(k int) int64 { return start + int64(mulDiv(uint64(k), n, px)) }, out)
+}
+
+// pixels fills out with the ranges of channel c over the frames
+// [bound(k), bound(k+1)) (the frame at bound(k) when that is empty).
+func (l *peakLevels[E]) pixels(c int, bound func(k int) int64, out []MinMax) {
 	base := int64(l.lay.base)
 	shift := l.lay.shift
-	if n < 2*uint64(base)*px {
-		// Pixels narrower than two entries: read the samples.
-		for k := range out {
-			a, b := bound(k), bound(k+1)
-			if b == a {
-				b = a + 1 // a pixel between frames shows the frame at its start
-			}
-			out[k] = l.minMax(l.src.minmax(c, a, b))
-		}
-		return
-	}
 	for k := range out {
 		a, b := bound(k), bound(k+1)
+		if b <= a {
+			b = a + 1 // a pixel between frames shows the frame at its start
+		}
+		if b-a < 2*base {
+			// Narrower than two entries: read the samples.
+			out[k] = l.minMax(l.src.minmax(c, a, b))
+			continue
+		}
 		A, B := (a+base-1)>>shift, b>>shift // the whole entries inside [a, b): A < B
 		lo, hi := l.query(c, A, B)
 		// The ragged ends lie inside entries A-1 and B: their samples are

@@ -386,3 +386,43 @@ func TestPeakErrors(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+// TestPeakPixels: pixels of a fixed number of frames, from any frame,
+// the last one cut at the end of the file, equal the samples' extremes.
+func TestPeakPixels(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	const frames, channels = 30011, 2
+	for _, cd := range []codec{codecFor[Int24](), codecFor[float32](), codecFor[int16]()} {
+		v := peakSignal(r, frames, channels, cd.enc.IsFloat())
+		f, dec := peakTestFile(t, filepath.Join(t.TempDir(), "p.wav"), cd, channels, v)
+		x, err := OpenPeaks(context.Background(), f, &PeakIndexOptions{BaseFrames: 16, NoCache: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 200 {
+			spp := 1 + r.IntN(3000)
+			start := r.Int64N(frames)
+			px := 1 + r.IntN(int((frames-start-1)/int64(spp))+1)
+			c := r.IntN(channels)
+			got, err := x.Pixels(start, spp, px, c)
+			if err != nil {
+				t.Fatalf("Pixels(%d, %d, %d, %d): %v", start, spp, px, c, err)
+			}
+			for k := range px {
+				a := start + int64(k*spp)
+				b := min(frames, a+int64(spp))
+				want := bruteWindow(dec, channels, a, b, 1, c)[0]
+				if got[k] != want {
+					t.Fatalf("%v: Pixels(%d, %d, %d, %d): pixel %d is %v, want %v", cd.enc, start, spp, px, c, k, got[k], want)
+				}
+			}
+		}
+		if _, err := x.Pixels(0, 100, frames/100+2, 0); !errors.Is(err, ErrArgument) {
+			t.Errorf("pixels past the end: %v", err)
+		}
+		if _, err := x.Pixels(0, 100, frames/100+1, 0); err != nil {
+			t.Errorf("up to the end: %v", err)
+		}
+		x.Close()
+	}
+}
