@@ -331,7 +331,7 @@ full scale are marked in red. The overview is computed in one pass.
 
 # peaks
 
-	wavemap peaks [-z N | --pixels-per-second N] [-b 8|16] [--split-channels] IN OUT.dat|OUT.json
+	wavemap peaks [-z N | --pixels-per-second N] [-b 8|16 | --precision full] [--split-channels] IN OUT.dat|OUT.json
 
 Writes waveform data for peaks.js, wavesurfer.js and waveform-data: for
 every pixel of N frames (default 256) the minimum and maximum of the
@@ -340,6 +340,12 @@ otherwise, byte for byte as BBC audiowaveform 1.10.3 writes them (.dat
 version 1 for one channel and 2 otherwise, or JSON), on every core. Any
 channel count is taken; above 24 channels, the most peaks.js draws, a
 warning is printed.
+
+--precision full, a wavemap extension, writes the same JSON layout with
+the values in the source's own resolution: integers as stored (8, 16, 24
+or 32 bits, as "bits" says; u8 less 128, A-law and mu-law decoded to 16
+bits) or floats for float files, and "precision": "full". It needs a
+.json output, and --split-channels for a file of several channels.
 
 # serve
 
