@@ -6,3 +6,13 @@ go 1.26.8
 // fadvise on Unix, file mappings on Windows, and CPU feature detection
 // (AVX2) for the assembly kernels.
 require golang.org/x/sys v0.50.0
+
+// chromedp drives chromium in the browser test of 'wavemap serve'
+// (internal/serve/browser_test.go) and nothing else: no package of the
+// library or of the command imports it, so it is not built into either.
+require (
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
+)
+
+require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect

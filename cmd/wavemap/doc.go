@@ -22,6 +22,8 @@ The commands are:
 	raw        wrap headerless samples in a WAVE header, or extract them
 	gen        create a file of any size with a sine, noise or silence
 	plot       draw the waveform of a file as a PNG picture
+	peaks      write waveform data for web players (.dat or .json), as BBC audiowaveform does
+	serve      serve a waveform viewer of WAVE files to the browser
 	check      check WAVE files for defects; exit 1 if there are any
 	fix        repair the header of a defective WAVE file in place, or copy it repaired
 
@@ -345,6 +347,55 @@ Draws the waveform of FILE as a PNG picture of the given size (default
 1600x400): for every pixel column the minimum and maximum of the samples
 it covers, one lane per channel, with a labelled time axis. Values past
 full scale are marked in red. The overview is computed in one pass.
+
+# peaks
+
+	wavemap peaks [-z N | --pixels-per-second N] [-b 8|16 | --precision full] [--split-channels] IN OUT.dat|OUT.json
+
+Writes waveform data for peaks.js, wavesurfer.js and waveform-data: for
+every pixel of N frames (default 256) the minimum and maximum of the
+samples, of each channel with --split-channels and of their mixdown
+otherwise, byte for byte as BBC audiowaveform 1.10.3 writes them (.dat
+version 1 for one channel and 2 otherwise, or JSON), on every core. Any
+channel count is taken; above 24 channels, the most peaks.js draws, a
+warning is printed.
+
+--precision full, a wavemap extension, writes the same JSON layout with
+the values in the source's own resolution: integers as stored (8, 16, 24
+or 32 bits, as "bits" says; u8 less 128, A-law and mu-law decoded to 16
+bits) or floats for float files, and "precision": "full". It needs a
+.json output, and --split-channels for a file of several channels.
+
+# serve
+
+	wavemap serve [--addr HOST:PORT] [--public] [--cache DIR | --no-cache] FILE...
+
+Serves a waveform viewer of the files at http://HOST:PORT/ (default
+127.0.0.1:8080) until interrupted (Ctrl-C), then stops cleanly, exit code
+0. The page, compiled into the program, shows an overview of the whole
+file and a detail view, one lane per channel named after the speaker
+positions of the channel mask, with a time ruler and the metadata that
+info shows; the wheel, a trackpad pinch, two fingers or the + and - keys
+zoom around the pointer, down to single samples, and dragging moves the
+view. It does not play audio.
+
+Every picture is exact: the minimum and maximum of the samples under
+each device pixel, answered from a min/max pyramid of the file (built in
+one pass the first time, and kept in a cache file in the user's cache
+folder, or --cache DIR, which is rebuilt when the audio file's size or
+modification time changes) or, when zoomed in closer than its 256 frames
+per entry, from the mapped samples.
+
+The API the page uses is there for other clients: GET /api/files,
+/api/info?f=FILE (info --json's object), /api/peaks?f=FILE&start=&end=
+&px=[&ch=][&format=json] (exactly px minimum/maximum pairs over the
+frames [start, end), as an audiowaveform .dat version 2 body or JSON),
+and /f.dat?f=FILE&z=N, the bytes 'wavemap peaks -z N' writes, for
+peaks.js. FILE is an index or a name exactly as given on the command
+line; nothing else is served. Only a loopback address is accepted, and
+only requests naming this machine, unless --public. A file changed on
+disk while served (truncated, rewritten, replaced) gets errors (409),
+never a crash.
 
 # check
 

@@ -36,6 +36,7 @@ func runPeaks(ctx context.Context, e *env, args []string) error {
 	end := fs.String("e", "", "as audiowaveform: not with --zoom or --pixels-per-second; the data covers the whole file")
 	fs.StringVar(end, "end", "", "same as -e")
 	outFormat := fs.String("output-format", "", "dat or json (default: from OUT's extension)")
+	precision := fs.String("precision", "", "full: minima and maxima in the source's own resolution (int16 for 8- and 16-bit files, int32 for 24- and 32-bit, floats for float; JSON output only, one channel or --split-channels): a wavemap extension")
 	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap peaks -z 256 -b 8 take.wav take.dat")
@@ -73,6 +74,15 @@ func runPeaks(ctx context.Context, e *env, args []string) error {
 	if *end != "" && (*zoom > 0 || *pps > 0) {
 		return usagef("--end cannot be given with --zoom or --pixels-per-second (as in audiowaveform)")
 	}
+	switch *precision {
+	case "", "16", "8":
+	case "full":
+		if format != "json" {
+			return usagef("--precision full writes JSON only: the .dat format holds 8- and 16-bit values (name the output .json)")
+		}
+	default:
+		return usagef("--precision %q: full, or none (audiowaveform's --bits)", *precision)
+	}
 	if *start != "" || *end != "" {
 		if !*quiet {
 			fmt.Fprintf(e.stderr, "wavemap peaks: note: --start and --end do not change waveform data (as in audiowaveform, where they place a rendered image): the data covers the whole file\n")
@@ -87,11 +97,17 @@ func runPeaks(ctx context.Context, e *env, args []string) error {
 	if *split && fm.Channels > peaksMaxChannels && !*quiet {
 		fmt.Fprintf(e.stderr, "wavemap peaks: %s: warning: %d channels; peaks.js draws at most %d\n", name, fm.Channels, peaksMaxChannels)
 	}
+	if *precision == "full" && fm.Channels > 1 && !*split {
+		return usagef("--precision full needs --split-channels for a file of %d channels: a mixdown is not in the source's resolution", fm.Channels)
+	}
 	o, err := newOutputFile(e, "peaks", out, name)
 	if err != nil {
 		return err
 	}
 	p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
+	if *precision == "full" {
+		return writeFullPeaks(ctx, e, f, o, name, out, *zoom, *pps, *asJSON, p)
+	}
 	pk, err := wavemap.ComputePeaks(ctx, f, &wavemap.PeaksOptions{SamplesPerPixel: *zoom, PixelsPerSecond: *pps, Bits: *bits,
 		SplitChannels: *split, Progress: p.Frames(fm.FrameSize())})
 	p.Done()

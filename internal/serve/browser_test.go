@@ -1,0 +1,379 @@
+package serve
+
+// The viewer in a real browser: Debian's chromium, driven over the
+// DevTools protocol by chromedp (a test-only dependency: the library and
+// the command import neither).
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/wavemap/wavemap"
+	"github.com/wavemap/wavemap/internal/wavtest"
+)
+
+// findChromium returns the browser to drive, skipping the test when there
+// is none (or failing it under WAVEMAP_REQUIRE_TOOLS).
+func findChromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(wavtest.RequireToolsEnv) != "" {
+		t.Fatalf("chromium is required (%s is set) but not found: apt-get install chromium", wavtest.RequireToolsEnv)
+	}
+	t.Skip("chromium not installed: install it (apt-get install chromium) to run the browser test")
+	return ""
+}
+
+// The synthetic signal: 2 h at 8 kHz, stereo (FL, FR). Channel 0 is a
+// square wave of period 1600 frames (0.2 s) whose amplitude steps every
+// 10 minutes through squareAmps; channel 1 a square wave of period 4000
+// frames at a quarter of full scale.
+const (
+	sqRate    = 8000
+	sqFrames  = 2 * 3600 * sqRate
+	sqPeriod0 = 1600
+	sqPeriod1 = 4000
+	sqStep    = 600 * sqRate
+)
+
+var squareAmps = []int16{9830, 16384, 22938, 29491, 19660, 13107, 6553, 26214, 16384, 32767, 3276, 24576}
+
+func squareSample(i int64, c int) int16 {
+	if c == 0 {
+		a := squareAmps[int(i/sqStep)%len(squareAmps)]
+		if i%sqPeriod0 < sqPeriod0/2 {
+			return a
+		}
+		return -a
+	}
+	if i%sqPeriod1 < sqPeriod1/2 {
+		return 8192
+	}
+	return -8192
+}
+
+// squareRange is the exact minimum and maximum of channel c over the
+// frames [a, b), from the signal's definition.
+func squareRange(a, b int64, c int) (lo, hi int16) {
+	lo, hi = math.MaxInt16, math.MinInt16
+	for i := a; i < b; i++ {
+		v := squareSample(i, c)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	return lo, hi
+}
+
+// pageState is what the test reads back from the page.
+type pageState struct {
+	Drawn    int      `json:"drawn"`
+	Pending  int      `json:"pending"`
+	Requests []string `json:"requests"`
+	View     struct{ Start, End float64 }
+	Last     *struct {
+		URL      string `json:"url"`
+		Start    int64  `json:"start"`
+		End      int64  `json:"end"`
+		Px       int    `json:"px"`
+		Channels int    `json:"channels"`
+		Bits     int    `json:"bits"`
+	} `json:"last"`
+	Lanes []struct {
+		Top, Height, Mid, Half int
+	} `json:"lanes"`
+	Width  int        `json:"width"`
+	Labels []string   `json:"labels"`
+	Cols   [][][2]int `json:"cols"` // per lane, per column: the topmost and bottommost waveform pixel, -1 if none
+}
+
+// readState reads the viewer's state and scans the detail canvas: for
+// each lane and column, the extent of the pixels in the waveform colour.
+const readState = `(() => {
+  const S = window.wavemap;
+  const cv = document.getElementById('detail');
+  const img = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+  const [r, g, b] = S.colors.wave;
+  const cols = S.lanes.map((lane) => {
+    const out = [];
+    for (let x = 0; x < cv.width; x++) {
+      let top = -1, bottom = -1;
+      for (let y = lane.top; y < lane.top + lane.height; y++) {
+        const i = (y * cv.width + x) * 4;
+        if (img[i] === r && img[i + 1] === g && img[i + 2] === b) {
+          if (top < 0) top = y;
+          bottom = y;
+        }
+      }
+      out.push([top, bottom]);
+    }
+    return out;
+  });
+  const last = S.last && {url: S.last.url, start: S.last.start, end: S.last.end, px: S.last.px, channels: S.last.channels, bits: S.last.bits};
+  return JSON.stringify({drawn: S.drawn, pending: S.pending, requests: S.requests, view: S.view, last, lanes: S.lanes,
+    width: cv.width, labels: [...document.querySelectorAll('#labels .lane')].map((e) => e.textContent), cols});
+})()`
+
+// TestBrowser loads the viewer of a 2-hour file in chromium, zooms in
+// three wheel steps around a point, and after each step reads back the
+// canvas and the requests: the page asked for exactly one minimum and
+// maximum per device pixel of the window it shows, the server's answer
+// equals the synthetic signal's true extremes over each pixel, and the
+// drawn extents of every column are those values on the lane's scale.
+// Screenshots go to a temporary folder (WAVEMAP_SCREENSHOTS names one to
+// keep them).
+func TestBrowser(t *testing.T) {
+	chrome := findChromium(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "two-hours.wav")
+	f, err := wavemap.Create(path, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: sqRate, ChannelMask: 3}, sqFrames, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := wavemap.Samples[int16](f)
+	for i := range int64(sqFrames) {
+		s[2*i], s[2*i+1] = squareSample(i, 0), squareSample(i, 1)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err = wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := f.Header()
+	var chunks []map[string]any
+	for _, c := range h.Chunks {
+		chunks = append(chunks, map[string]any{"id": c.ID.String(), "offset": c.Offset, "size": c.Size})
+	}
+	// The shape of 'wavemap info --json' (internal/cli builds the real one).
+	info, _ := json.Marshal(map[string]any{"file": path, "container": h.Container.String(), "encoding": "s16", "format_tag": h.FormatTag,
+		"extensible": h.Extensible, "bits": 16, "valid_bits": 16, "channels": 2, "channel_mask": 3, "speakers": []string{"FL", "FR"},
+		"sample_rate": sqRate, "frames": sqFrames, "duration_seconds": 7200, "data_offset": h.DataOffset, "data_bytes": 4 * sqFrames,
+		"chunks": chunks, "tags": map[string]string{"INAM": "Square waves", "ICMT": "two hours for the browser test"}, "warnings": []string{}})
+	srv := New(context.Background(), []File{{Name: path, File: f, Info: info,
+		Speakers: []string{"FL", "FR"}}}, &Options{Peaks: &wavemap.PeakIndexOptions{CacheDir: filepath.Join(dir, "cache")}})
+	defer srv.Close()
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/peaks" {
+			mu.Lock()
+			seen = append(seen, r.URL.RequestURI())
+			mu.Unlock()
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+
+	shots := os.Getenv("WAVEMAP_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900), chromedp.Flag("force-device-scale-factor", "1"), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+	defer cancelT()
+
+	// settled waits for a detail picture newer than after, drawn from
+	// data with nothing on the way, and returns the page's state.
+	settled := func(after int) pageState {
+		t.Helper()
+		var st pageState
+		for deadline := time.Now().Add(60 * time.Second); ; {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const S = window.wavemap;
+				return !!S && S.drawn > `+fmt.Sprint(after)+` && S.pending === 0 && !!S.overview && !!S.last &&
+				S.last.start === Math.max(0, Math.floor(S.view.start)) && S.last.end === Math.min(S.frames, Math.ceil(S.view.end)); })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok {
+				break
+			}
+			if time.Now().After(deadline) {
+				msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({error: window.wavemap && window.wavemap.error, drawn: window.wavemap && window.wavemap.drawn})`))
+				t.Fatalf("the page did not settle: %s", msg)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		js, err := chromedp.Run(ctx, chromedp.Evaluate[string](readState))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(js), &st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	shoot := func(name string) {
+		t.Helper()
+		// The viewport as it is: a full-page capture resizes it, which
+		// the page answers by fetching its pictures again.
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(shots, name)
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot %s", p)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, u := range seen {
+			if !strings.HasPrefix(u, "/api/peaks?f=0&start=") {
+				t.Errorf("unexpected request %s", u)
+			}
+		}
+	}
+
+	// check compares the picture with the server and the signal.
+	check := func(step string, st pageState) {
+		t.Helper()
+		l := st.Last
+		if l.Px != st.Width || l.Channels != 2 || l.Bits != 16 || len(st.Lanes) != 2 {
+			t.Fatalf("%s: drew %d pixels of %d channels on a canvas of %d", step, l.Px, l.Channels, st.Width)
+		}
+		if strings.Join(st.Labels, " ") != "FL FR" {
+			t.Errorf("%s: lane labels %q", step, st.Labels)
+		}
+		want := fmt.Sprintf("/api/peaks?f=0&start=%d&end=%d&px=%d", l.Start, l.End, l.Px)
+		if l.URL != want || st.Requests[len(st.Requests)-1] != want {
+			t.Errorf("%s: the page drew %s, asked last for %s; want %s", step, l.URL, st.Requests[len(st.Requests)-1], want)
+		}
+		mu.Lock()
+		served := seen[len(seen)-1]
+		mu.Unlock()
+		if served != want {
+			t.Errorf("%s: the server saw %s last, want %s", step, served, want)
+		}
+		code, _, body := get(t, ts.URL+want+"&format=json")
+		var ans struct{ Data []int16 }
+		if err := json.Unmarshal(body, &ans); code != 200 || err != nil || len(ans.Data) != 4*l.Px {
+			t.Fatalf("%s: %s: %d %v", step, want, code, err)
+		}
+		n := l.End - l.Start
+		bad := 0
+		for c, lane := range st.Lanes {
+			for x := range l.Px {
+				a := l.Start + int64(x)*n/int64(l.Px)
+				b := max(a+1, l.Start+int64(x+1)*n/int64(l.Px))
+				lo, hi := ans.Data[(x*2+c)*2], ans.Data[(x*2+c)*2+1]
+				if tlo, thi := squareRange(a, b, c); tlo != lo || thi != hi {
+					t.Fatalf("%s: channel %d pixel %d (frames %d-%d): the server says [%d, %d], the signal [%d, %d]", step, c, x, a, b, lo, hi, tlo, thi)
+				}
+				// The page's scale: y = round(mid - v/32768*half), JavaScript's round.
+				y := func(v int16) int {
+					return int(math.Floor(float64(lane.Mid) - float64(v)/32768*float64(lane.Half) + 0.5))
+				}
+				got := st.Cols[c][x]
+				if got[0] < 0 || abs(got[0]-y(hi)) > 1 || abs(got[1]-y(lo)) > 1 {
+					if bad++; bad <= 5 {
+						t.Errorf("%s: channel %d column %d: drawn from y=%d to %d, the server's [%d, %d] is y=%d to %d", step, c, x, got[0], got[1], lo, hi, y(hi), y(lo))
+					}
+				}
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%s: %d columns drawn wrong", step, bad)
+		}
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	st := settled(0)
+	if st.Last.Start != 0 || st.Last.End != sqFrames {
+		t.Fatalf("first view: [%d, %d), want the whole file", st.Last.Start, st.Last.End)
+	}
+	check("whole file", st)
+	shoot("serve-0-whole.png")
+
+	var rect struct{ X, Y, W, H float64 }
+	rs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify((() => { const r = document.getElementById('detail').getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; })())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal([]byte(rs), &rect)
+	// The anchor: 37% across, the point that stays put while zooming.
+	ax, ay := rect.X+0.37*rect.W, rect.Y+rect.H/2
+	anchor := 0.37 * sqFrames
+	prev := float64(sqFrames)
+	requests := len(st.Requests)
+	for step := 1; step <= 3; step++ {
+		if err := chromedp.Do(ctx, wheel(ax, ay, -1500)); err != nil {
+			t.Fatal(err)
+		}
+		st = settled(st.Drawn)
+		name := fmt.Sprintf("step %d", step)
+		width := st.View.End - st.View.Start
+		if r := prev / width; math.Abs(r-math.Exp(3)) > 0.05*math.Exp(3) {
+			t.Errorf("%s: zoomed by %.2f, want e^3 = %.2f", name, r, math.Exp(3))
+		}
+		// Within a CSS pixel of the first window: the cursor's position
+		// is a whole pixel.
+		if at := st.View.Start + 0.37*width; math.Abs(at-anchor) > sqFrames/rect.W {
+			t.Errorf("%s: the point under the cursor moved from frame %.0f to %.0f", name, anchor, at)
+		}
+		if len(st.Requests) <= requests {
+			t.Errorf("%s: no new request", name)
+		}
+		requests = len(st.Requests)
+		prev = width
+		check(name, st)
+		shoot(fmt.Sprintf("serve-%d-zoom.png", step))
+	}
+	t.Logf("after three steps: frames [%d, %d), %.2f frames per pixel; %d requests: %s", st.Last.Start, st.Last.End,
+		float64(st.Last.End-st.Last.Start)/float64(st.Last.Px), len(st.Requests), strings.Join(st.Requests, " "))
+
+	// Down to single samples: two more steps, and a look.
+	for range 2 {
+		if err := chromedp.Do(ctx, wheel(ax, ay, -1500)); err != nil {
+			t.Fatal(err)
+		}
+		st = settled(st.Drawn)
+	}
+	if n := st.Last.End - st.Last.Start; n > int64(st.Last.Px)/8 {
+		t.Errorf("five steps in: %d frames on %d pixels, want single samples", n, st.Last.Px)
+	}
+	shoot("serve-5-samples.png")
+}
+
+// wheel turns the mouse wheel by dy CSS pixels at (x, y). (The protocol
+// wants deltaX too, which cdproto leaves out when it is zero: a
+// negligible one is sent.)
+func wheel(x, y, dy float64) chromedp.Action[chromedp.Void] {
+	return chromedp.MouseEvent(chromedp.MouseWheel, x, y, func(p *input.DispatchMouseEventParams) { p.DeltaX, p.DeltaY = 1e-9, dy })
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
