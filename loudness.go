@@ -71,7 +71,7 @@ type Loudness struct {
 type ChannelLoudness struct {
 	// Weight is the channel's weight G_i in the programme's loudness
 	// (see ChannelWeights).
-	Weight                                           float64
+	Weight                                        float64
 	Integrated, Range, MomentaryMax, ShortTermMax float64
 	// SamplePeak is the largest |sample|. TruePeak is the largest
 	// magnitude of the signal oversampled by Loudness.Oversampling (at
