@@ -256,27 +256,37 @@ func MeasureLoudness(ctx context.Context, f *File, opts *LoudnessOptions) (*Loud
 // measureLoudness is MeasureLoudness with segments of segHops hops (a
 // huge value makes the measurement sequential, for the tests).
 func measureLoudness(ctx context.Context, f *File, opts *LoudnessOptions, segHops int) (*Loudness, error) {
-	if f == nil {
-		return nil, fmt.Errorf("wavemap: MeasureLoudness of a nil *File: %w", ErrArgument)
-	}
-	if f.closed {
-		return nil, ErrClosed
-	}
 	if opts == nil {
 		opts = &LoudnessOptions{}
+	}
+	m, n, err := meterFile(ctx, f, opts, segHops)
+	if err != nil {
+		return nil, err
+	}
+	return m.result(n, opts.Series), nil
+}
+
+// meterFile measures f into a loudnessMeter and returns it with the
+// number of frames.
+func meterFile(ctx context.Context, f *File, opts *LoudnessOptions, segHops int) (*loudnessMeter, int64, error) {
+	if f == nil {
+		return nil, 0, fmt.Errorf("wavemap: MeasureLoudness of a nil *File: %w", ErrArgument)
+	}
+	if f.closed {
+		return nil, 0, ErrClosed
 	}
 	fm := f.Format()
 	cfg, err := loudnessConfig(fm, opts)
 	if err != nil {
-		return nil, fmt.Errorf("wavemap: MeasureLoudness of %s: %w", f.Name(), err)
+		return nil, 0, fmt.Errorf("wavemap: MeasureLoudness of %s: %w", f.Name(), err)
 	}
 	k, err := kindFor(fm.Encoding)
 	if err != nil {
-		return nil, fmt.Errorf("wavemap: MeasureLoudness of %s: %w", f.Name(), err)
+		return nil, 0, fmt.Errorf("wavemap: MeasureLoudness of %s: %w", f.Name(), err)
 	}
 	all, err := k.block(f)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ch := fm.Channels
 	hop := loudness.Hop(fm.SampleRate)
@@ -304,9 +314,9 @@ func measureLoudness(ctx context.Context, f *File, opts *LoudnessOptions, segHop
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return m.result(n, opts.Series), nil
+	return m, n, nil
 }
 
 // loudnessChunk is the number of frames decoded at a time: whole hops,

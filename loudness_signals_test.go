@@ -149,3 +149,45 @@ func noise(rate, ch int, seconds, rms float64, seed uint64) []float64 {
 	fade(x, ch, rate/100)
 	return x
 }
+
+// bandLimit low-passes the interleaved x (ch channels at rate) at
+// 16 kHz, 24 dB per octave (two Butterworth sections), as most recorded
+// material is: full-band white noise at 88.2 kHz and more would make the
+// true peak depend on how interpolators treat the top octave.
+func bandLimit(x []float64, ch, rate int) []float64 {
+	w := 2 * math.Pi * 16000 / float64(rate)
+	alpha := math.Sin(w) / (2 * math.Sqrt2 / 2 * 2) // Q = 1/sqrt(2)
+	cw := math.Cos(w)
+	a0 := 1 + alpha
+	b0, b1, b2 := (1-cw)/2/a0, (1-cw)/a0, (1-cw)/2/a0
+	a1, a2 := -2*cw/a0, (1-alpha)/a0
+	for range 2 {
+		for c := range ch {
+			var x1, x2, y1, y2 float64
+			for i := c; i < len(x); i += ch {
+				v := x[i]
+				y := b0*v + b1*x1 + b2*x2 - a1*y1 - a2*y2
+				x2, x1, y2, y1 = x1, v, y1, y
+				x[i] = y
+			}
+		}
+	}
+	return x
+}
+
+// steps returns ch channels of band-limited noise in steady steps of
+// 8 s whose levels (RMS -20, -26, -32, -24, -30 dBFS) change abruptly: a
+// signal whose short-term loudness has the same distribution whether it
+// is taken every 100 ms or every second.
+func steps(rate, ch int, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	n := 40 * rate
+	x := make([]float64, n*ch)
+	for i := range n {
+		lvl := []float64{-20, -26, -32, -24, -30}[i/(8*rate)]
+		for c := range ch {
+			x[i*ch+c] = dbfs(lvl) * rng.NormFloat64()
+		}
+	}
+	return bandLimit(x, ch, rate)
+}

@@ -168,3 +168,20 @@ func loudnessRange(short []float64) float64 {
 	hi := kept[int(math.Round(float64(n-1)*0.95))]
 	return hi - lo
 }
+
+// RangeEvery is Result.Range computed from the short-term windows that
+// start every stride hops only, the first at hop 0, instead of at every
+// hop: libebur128 takes its short-term values for the range every second
+// (stride 10), and the tests compare with it so.
+func RangeEvery(sum func(h int) float64, hops, hop, stride int) float64 {
+	sums := make([]float64, hops)
+	for h := range sums {
+		sums[h] = sum(h)
+	}
+	short := windows(sums, ShortTermHops, hop)
+	kept := short[:0]
+	for j := 0; j < len(short); j += stride {
+		kept = append(kept, short[j])
+	}
+	return loudnessRange(kept)
+}
