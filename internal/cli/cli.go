@@ -55,6 +55,7 @@ var commands = []*command{
 	{"gain", "change the level of a file in place (--db or --factor)", runGain, editsInPlace},
 	{"gen", "create a file of any size with a sine, noise or silence", runGen, makesFiles},
 	{"info", "print format, size, chunks, tags and warnings of WAVE files", runInfo, readsOnly},
+	{"loudness", "EBU R 128 loudness (integrated, range, momentary and short-term maxima) and true peak of WAVE files", runLoudness, readsOnly},
 	{"normalize", "scale a file in place so that its peak is at a given level", runNormalize, editsInPlace},
 	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot, makesFiles},
 	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw, makesFiles},
