@@ -55,6 +55,7 @@ type Analyzer struct {
 	sums       []float64 // emit's ch
 
 	ip     *interpolator
+	bounds []uint64    // the interpolator's scratch
 	buf    [][]float64 // per channel: samples from position tpNext-tpBefore on
 	tpNext int64       // the first interval whose true peak is not taken yet
 	work   []float64
@@ -105,25 +106,66 @@ func NewAnalyzer(cfg Config, start, end int64, emit EmitFunc) (*Analyzer, error)
 // HopFrames is the length of a hop (Hop of the rate).
 func (a *Analyzer) HopFrames() int { return a.hop }
 
-// gather copies channel c of the interleaved frames x into a.work,
-// replacing non-finite samples with 0, and returns the copy and the
-// number replaced.
-func (a *Analyzer) gather(x []float64, c int) ([]float64, int64) {
-	n := len(x) / a.ch
-	if cap(a.work) < n {
-		a.work = make([]float64, n)
-	}
-	w := a.work[:n]
-	var bad int64
-	for i, j := 0, c; i < n; i, j = i+1, j+a.ch {
-		v := x[j]
-		if v-v != 0 { // NaN or ±Inf
-			v = 0
-			bad++
+// scan replaces the non-finite samples of the interleaved frames x with
+// 0 and, with measure, counts them and takes the sample peaks.
+func (a *Analyzer) scan(x []float64, measure bool) {
+	for c := range a.ch {
+		p := a.SamplePeak[c]
+		var bad int64
+		for j := c; j < len(x); j += a.ch {
+			v := x[j]
+			if v-v != 0 { // NaN or ±Inf
+				x[j] = 0
+				bad++
+				continue
+			}
+			if v = math.Abs(v); v > p {
+				p = v
+			}
 		}
-		w[i] = v
+		if measure {
+			a.SamplePeak[c] = p
+			a.NonFinite[c] += bad
+		}
 	}
-	return w, bad
+}
+
+// filter runs the K-weighting over the interleaved frames x, channel
+// pairs at a time, and returns each channel's sum of squares in a.sums.
+func (a *Analyzer) filter(x []float64) {
+	n := len(x) / a.ch
+	c := 0
+	for ; c+1 < a.ch; c += 2 {
+		a.sums[c], a.sums[c+1] = kweightPair(&a.coef, (*[2]kState)(a.st[c:c+2]), x, a.ch, c, n)
+	}
+	if c < a.ch { // the odd one out
+		if cap(a.work) < n {
+			a.work = make([]float64, n)
+		}
+		w := a.work[:n]
+		for i, j := 0, c; i < n; i, j = i+1, j+a.ch {
+			w[i] = x[j]
+		}
+		a.sums[c] = kweightSquares(&a.coef, &a.st[c], w)
+	}
+}
+
+// keep appends each channel of the interleaved frames x to its true-peak
+// buffer, and with history only keeps the last tpBefore samples.
+func (a *Analyzer) keep(x []float64, history bool) {
+	if a.buf == nil {
+		return
+	}
+	for c := range a.ch {
+		b := a.buf[c]
+		for j := c; j < len(x); j += a.ch {
+			b = append(b, x[j])
+		}
+		if history && len(b) > tpBefore {
+			b = append(b[:0], b[len(b)-tpBefore:]...)
+		}
+		a.buf[c] = b
+	}
 }
 
 // Warm runs the filters over x, the frames right before start (any
@@ -132,44 +174,36 @@ func (a *Analyzer) gather(x []float64, c int) ([]float64, int64) {
 // after the whole signal before start, up to what is older than x, whose
 // effect decays as e^(-t/4.2 ms) (the high-pass's double pole at
 // 38 Hz); after 0.5 s it is below 1e-50 of the signal. The last frames
-// also serve as the true peak's history. Nothing is measured.
+// also serve as the true peak's history. Nothing is measured. Warm may
+// change x: its non-finite samples become 0.
 func (a *Analyzer) Warm(x []float64) {
 	if a.pos != a.start || a.fill != 0 {
 		panic("loudness: Warm after Feed")
 	}
-	for c := range a.ch {
-		w, _ := a.gather(x, c)
-		kweightSquares(&a.coef, &a.st[c], w)
-		if a.buf != nil {
-			b := append(a.buf[c], w...)
-			a.buf[c] = append(b[:0], b[len(b)-tpBefore:]...)
-		}
+	a.scan(x, false)
+	hop := a.hop * a.ch
+	for off := 0; off < len(x); off += hop {
+		a.filter(x[off:min(len(x), off+hop)])
 	}
+	a.keep(x, true)
 }
 
 // Feed measures the next frames of the run, interleaved. For results
 // that do not depend on how the frames are cut into calls, give it whole
-// hops (but for the run's last frames).
+// hops (but for the run's last frames). Feed may change x: its
+// non-finite samples become 0.
 func (a *Analyzer) Feed(x []float64) {
 	n := len(x) / a.ch
+	x = x[:n*a.ch]
 	if a.end >= 0 && a.pos+int64(n) > a.end {
 		panic("loudness: Feed past the end of the run")
 	}
+	a.scan(x, true)
 	for off := 0; off < n; {
 		take := min(n-off, a.hop-a.fill)
-		piece := x[off*a.ch : (off+take)*a.ch]
-		for c := range a.ch {
-			w, bad := a.gather(piece, c)
-			a.NonFinite[c] += bad
-			p := a.SamplePeak[c]
-			for _, v := range w {
-				p = max(p, math.Abs(v))
-			}
-			a.SamplePeak[c] = p
-			a.acc[c] += kweightSquares(&a.coef, &a.st[c], w)
-			if a.buf != nil {
-				a.buf[c] = append(a.buf[c], w...)
-			}
+		a.filter(x[off*a.ch : (off+take)*a.ch])
+		for c, s := range a.sums {
+			a.acc[c] += s
 		}
 		off += take
 		a.fill += take
@@ -187,6 +221,7 @@ func (a *Analyzer) Feed(x []float64) {
 			a.fill = 0
 		}
 	}
+	a.keep(x, false)
 	a.pos += int64(n)
 	a.truePeak(a.pos - tpAfter)
 }
@@ -211,7 +246,7 @@ func (a *Analyzer) truePeak(limit int64) {
 		// interval i's inputs start at b[i - tpNext].
 		tp := max(a.TruePeak[c], a.SamplePeak[c])
 		if a.ip != nil {
-			tp = a.ip.peak(b, tpBefore, tpBefore+k, tp)
+			tp = a.ip.peak(b, tpBefore, tpBefore+k, tp, &a.bounds)
 		}
 		a.TruePeak[c] = tp
 		a.buf[c] = append(b[:0], b[k:]...)
@@ -233,9 +268,10 @@ func (a *Analyzer) Finish(look []float64) {
 		return
 	}
 	n := min(len(look)/a.ch, tpAfter)
+	look = append([]float64(nil), look[:n*a.ch]...)
+	a.scan(look, false)
+	a.keep(look, false)
 	for c := range a.ch {
-		w, _ := a.gather(look[:n*a.ch], c)
-		a.buf[c] = append(a.buf[c], w...)
 		for range tpAfter - n {
 			a.buf[c] = append(a.buf[c], 0)
 		}

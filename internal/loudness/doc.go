@@ -29,4 +29,18 @@
 //
 // Samples that are NaN or infinite are measured as 0 (silence) by every
 // part of the measurement, and counted.
+//
+// # Kernels
+//
+// On amd64 (without the purego tag) two inner loops have vector versions
+// in kernels_amd64.s, chosen at run time from golang.org/x/sys/cpu: the
+// K-weighting of a pair of channels straight from the interleaved frames
+// (AVX, the two channels in the two lanes of a register: the scalar
+// kernel's operations in the same order, so the same bits, which
+// TestKweightPairKernel checks), and the interpolator's dot products
+// (AVX2 and FMA, 32 values at a time: within rounding of the scalar
+// kernel, TestFIRKernel). kernels_other.go declines both elsewhere. The
+// true peak also skips, exactly, the runs of samples too quiet to raise
+// the peak found so far (TestPeakSkips), which makes it cheap on
+// programme material and costs nothing on a steady signal.
 package loudness

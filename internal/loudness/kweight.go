@@ -101,52 +101,103 @@ func (b Biquad) Response(f, rate float64) float64 {
 // high-pass's inputs) and the last two outputs of the high-pass.
 type kState struct {
 	x1, x2, y1, y2, z1, z2 float64
+	// even, odd are the partial sums a vector kernel leaves (see
+	// kweightPair); the scalar kernels keep theirs in locals.
+	even, odd float64
+}
+
+// sum returns the partial sums a vector kernel left, and clears them.
+func (k *kState) sum() float64 {
+	s := k.even + k.odd
+	k.even, k.odd = 0, 0
+	return s
 }
 
 // kCoeffs are the two stages of K-weighting, flattened for the kernel.
 type kCoeffs struct {
 	sb0, sb1, sb2, sa1, sa2 float64 // shelf
 	hg, ha1, ha2            float64 // high-pass: numerator hg·(1, -2, 1)
+	packed                  kPacked // the same, each twice, for the vector kernel
 }
 
 func newKCoeffs(rate float64) kCoeffs {
 	s, h := KWeighting(rate)
-	return kCoeffs{s.B0, s.B1, s.B2, s.A1, s.A2, h.B0, h.A1, h.A2}
+	c := kCoeffs{sb0: s.B0, sb1: s.B1, sb2: s.B2, sa1: s.A1, sa2: s.A2, hg: h.B0, ha1: h.A1, ha2: h.A2}
+	for i, v := range []float64{c.sb0, c.sb1, c.sb2, c.sa1, c.sa2, c.hg, c.ha1, c.ha2} {
+		c.packed[2*i], c.packed[2*i+1] = v, v
+	}
+	return c
 }
+
+// The K-weighting kernels. Every one computes, for each channel, exactly
+// the same operations in the same order: the direct form I recursions
+//
+//	y = ((((sb0·x + sb1·x1) + sb2·x2) - sa1·y1) - sa2·y2)
+//	z = ((hg·((y - 2·y1) + y2) - ha1·z1) - ha2·z2)
+//
+// and the sum of z² in two partial sums, one for the even frames of the
+// call and one for the odd ones. The products are converted to float64
+// explicitly, which the Go specification says prevents their fusion with
+// the additions (as GOAMD64=v3 would otherwise allow), so that the scalar
+// kernels, the vector ones and every build give the same bits, whether
+// a channel is filtered alone or in a pair.
 
 // kweightSquares filters x through K-weighting, continuing from st (which
 // it updates), and returns the sum of the squares of the output. The
-// sum is taken in two alternating partial sums, so its rounding depends
-// on where x starts: callers hand it whole hops.
+// sum's rounding depends on where x starts (see above): callers hand it
+// whole hops.
 func kweightSquares(c *kCoeffs, st *kState, x []float64) float64 {
 	x1, x2, y1, y2, z1, z2 := st.x1, st.x2, st.y1, st.y2, st.z1, st.z2
 	sb0, sb1, sb2, sa1, sa2 := c.sb0, c.sb1, c.sb2, c.sa1, c.sa2
 	hg, ha1, ha2 := c.hg, c.ha1, c.ha2
-	var s0, s1 float64
-	i := 0
-	for ; i+1 < len(x); i += 2 {
-		// Two samples per turn, so that two partial sums alternate.
-		a := x[i]
-		y := sb0*a + sb1*x1 + sb2*x2 - sa1*y1 - sa2*y2
-		z := hg*(y-2*y1+y2) - ha1*z1 - ha2*z2
-		s0 += z * z
-		b := x[i+1]
-		y2n := sb0*b + sb1*a + sb2*x1 - sa1*y - sa2*y1
-		z2n := hg*(y2n-2*y+y1) - ha1*z - ha2*z1
-		s1 += z2n * z2n
-		x2, x1 = a, b
-		y2, y1 = y, y2n
-		z2, z1 = z, z2n
-	}
-	for ; i < len(x); i++ {
-		a := x[i]
-		y := sb0*a + sb1*x1 + sb2*x2 - sa1*y1 - sa2*y2
-		z := hg*(y-2*y1+y2) - ha1*z1 - ha2*z2
-		s0 += z * z
+	var s [2]float64
+	for i, a := range x {
+		y := float64(sb0*a) + float64(sb1*x1) + float64(sb2*x2) - float64(sa1*y1) - float64(sa2*y2)
+		z := float64(hg*(y-2*y1+y2)) - float64(ha1*z1) - float64(ha2*z2)
+		s[i&1] += float64(z * z)
 		x2, x1 = x1, a
 		y2, y1 = y1, y
 		z2, z1 = z1, z
 	}
-	*st = kState{x1, x2, y1, y2, z1, z2}
-	return s0 + s1
+	*st = kState{x1: x1, x2: x2, y1: y1, y2: y2, z1: z1, z2: z2}
+	return s[0] + s[1]
+}
+
+// kweightPair is kweightSquares for the two channels c and c+1 of the n
+// interleaved frames of ch channels in x, in place of a gather: it
+// returns both sums.
+func kweightPair(co *kCoeffs, st *[2]kState, x []float64, ch, c, n int) (float64, float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	if pairKernel(co, st, x, ch, c, n) {
+		return st[0].sum(), st[1].sum()
+	}
+	return kweightPairGo(co, st, x, ch, c, n)
+}
+
+// kweightPairGo is kweightPair's scalar kernel.
+func kweightPairGo(co *kCoeffs, st *[2]kState, x []float64, ch, c, n int) (float64, float64) {
+	var s0, s1 float64
+	for lane := range 2 {
+		k := &st[lane]
+		x1, x2, y1, y2, z1, z2 := k.x1, k.x2, k.y1, k.y2, k.z1, k.z2
+		var s [2]float64
+		for i, j := 0, c+lane; i < n; i, j = i+1, j+ch {
+			a := x[j]
+			y := float64(co.sb0*a) + float64(co.sb1*x1) + float64(co.sb2*x2) - float64(co.sa1*y1) - float64(co.sa2*y2)
+			z := float64(co.hg*(y-2*y1+y2)) - float64(co.ha1*z1) - float64(co.ha2*z2)
+			s[i&1] += float64(z * z)
+			x2, x1 = x1, a
+			y2, y1 = y1, y
+			z2, z1 = z1, z
+		}
+		*k = kState{x1: x1, x2: x2, y1: y1, y2: y2, z1: z1, z2: z2}
+		if lane == 0 {
+			s0 = s[0] + s[1]
+		} else {
+			s1 = s[0] + s[1]
+		}
+	}
+	return s0, s1
 }

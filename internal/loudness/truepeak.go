@@ -147,25 +147,47 @@ func besselI0(x float64) float64 {
 
 // tpRun is the number of intervals over which peak bounds the
 // interpolated values at once, to skip runs that cannot raise the peak.
+// The filter reaches tpBefore samples before a run and tpAfter after it,
+// both less than tpRun: a run's inputs lie in three consecutive blocks of
+// tpRun samples.
 const tpRun = 32
 
 // peak returns the larger of cur and the largest magnitude of the values
-// interpolated between x[i] and x[i+1] for i in [from, to), where x[j]
-// is the input sample at position j + off (x[i-23:i+25] must be inside
-// x for every such i). Runs of intervals whose filter inputs are too
-// small to exceed cur (their largest |x| times l1 is at most cur) are
-// skipped: the result is what computing every value gives (to the last
-// bit, but for a value within rounding of that bound).
-func (ip *interpolator) peak(x []float64, from, to int, cur float64) float64 {
-	for r := from; r < to; r += tpRun {
-		e := min(r+tpRun, to)
-		m := 0.0
-		for _, v := range x[r-tpBefore : e+tpAfter] {
-			m = max(m, math.Abs(v))
+// interpolated between x[i] and x[i+1] for i in [from, to) (x[i-23:i+25]
+// must be inside x for every such i). Runs of intervals whose filter
+// inputs are too small to exceed cur (their largest |x| times l1 is at
+// most cur) are skipped: the result is what computing every value gives
+// (to the last bit, but for a value within rounding of that bound).
+// scratch is reused between calls.
+func (ip *interpolator) peak(x []float64, from, to int, cur float64, scratch *[]uint64) float64 {
+	if to <= from {
+		return cur
+	}
+	// blocks[j] is the largest |x| (as its bits, which order the same
+	// way for values that are not negative) over the samples
+	// [base + j·tpRun, base + (j+1)·tpRun) of x.
+	base, end := from-tpBefore, to+tpAfter
+	nb := (end - base + tpRun - 1) / tpRun
+	if cap(*scratch) < nb+2 {
+		*scratch = make([]uint64, nb+2)
+	}
+	blocks := (*scratch)[:nb+2]
+	for j := range nb {
+		var m uint64
+		for _, v := range x[base+j*tpRun : min(end, base+(j+1)*tpRun)] {
+			if u := math.Float64bits(v) &^ (1 << 63); u > m {
+				m = u
+			}
 		}
-		if m*ip.l1 <= cur {
+		blocks[j] = m
+	}
+	blocks[nb], blocks[nb+1] = 0, 0
+	for k, r := 0, from; r < to; k, r = k+1, r+tpRun {
+		m := max(blocks[k], blocks[k+1], blocks[k+2])
+		if math.Float64frombits(m)*ip.l1 <= cur {
 			continue
 		}
+		e := min(r+tpRun, to)
 		for _, c := range ip.phases {
 			cur = phasePeak(c, x, r, e, cur)
 		}
@@ -176,6 +198,12 @@ func (ip *interpolator) peak(x []float64, from, to int, cur float64) float64 {
 // phasePeak returns the larger of cur and the magnitudes of the phase c
 // at the intervals [from, to) of x.
 func phasePeak(c *[TruePeakTaps]float64, x []float64, from, to int, cur float64) float64 {
+	from += firKernel(c, x[from-tpBefore:], to-from, &cur)
+	return phasePeakGo(c, x, from, to, cur)
+}
+
+// phasePeakGo is phasePeak's scalar kernel.
+func phasePeakGo(c *[TruePeakTaps]float64, x []float64, from, to int, cur float64) float64 {
 	for i := from; i < to; i++ {
 		w := (*[TruePeakTaps]float64)(x[i-tpBefore : i+tpAfter+1])
 		var a0, a1, a2, a3 float64
