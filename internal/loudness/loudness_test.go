@@ -166,7 +166,7 @@ func feedAll(t *testing.T, cfg Config, x []float64, seg, warm int) (totals []flo
 		totals[h] = total
 		sums[h] = append([]float64(nil), c...)
 	}
-	step := seg * hop
+	step := min(seg, n/hop+1) * hop // no overflow on 32-bit builds
 	for start := 0; start < n; start += step {
 		end := min(n, start+step)
 		a, err := NewAnalyzer(cfg, int64(start), int64(end), emit)
