@@ -325,3 +325,26 @@ func TestLoudnessCancel(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestLoudnessEncodings measures one signal stored in every encoding:
+// each reads what the f64 file reads, within its quantisation (8-bit
+// codes: 0.1 LU and 0.5 dB of peak; the others 0.01 LU and 0.01 dB).
+func TestLoudnessEncodings(t *testing.T) {
+	x := musicLike(44100, 2, 8, 31)
+	for i := range x {
+		x[i] *= 0.9 // clear of full scale, where the encodings clip differently
+	}
+	want := measureSignal(t, Format{Encoding: EncodingFloat64, Channels: 2, SampleRate: 44100}, x, nil)
+	for _, enc := range []Encoding{EncodingUint8, EncodingInt16, EncodingInt24, EncodingInt32, EncodingFloat32, EncodingALaw, EncodingMuLaw} {
+		got := measureSignal(t, Format{Encoding: enc, Channels: 2, SampleRate: 44100}, x, nil)
+		tol, ptol := 0.01, 0.01
+		if enc.Size() == 1 {
+			tol, ptol = 0.1, 0.5
+		}
+		if math.Abs(got.Integrated-want.Integrated) > tol || math.Abs(got.Range-want.Range) > 10*tol ||
+			math.Abs(got.MomentaryMax-want.MomentaryMax) > tol || math.Abs(got.TruePeakDB()-want.TruePeakDB()) > ptol {
+			t.Errorf("%v: I %.4f, LRA %.4f, M max %.4f, TP %.3f; f64: %.4f, %.4f, %.4f, %.3f", enc,
+				got.Integrated, got.Range, got.MomentaryMax, got.TruePeakDB(), want.Integrated, want.Range, want.MomentaryMax, want.TruePeakDB())
+		}
+	}
+}
