@@ -136,6 +136,7 @@ const (
 	surroundPositions  = speakerBackLeft | speakerBackRight | speakerSideLeft | speakerSideRight
 	minLoudnessRate    = 8000
 	loudnessSegment    = 300 // hops (30 s) per parallel segment
+	loudnessMinSegment = 50  // hops (5 s): the shortest segment of a short file
 	loudnessWarmupHops = 5   // 0.5 s of warm-up before each segment
 )
 
@@ -225,7 +226,8 @@ func loudnessConfig(fm Format, opts *LoudnessOptions) (loudness.Config, error) {
 // 1.7 kHz shelf has no meaning; the error wraps ErrUnsupported).
 //
 // The pass runs on all cores, even for one or two channels: the file is
-// cut into segments of 30 s, which the workers measure at once, each
+// cut into segments of 30 s (shorter, down to 5 s, when the file is too
+// short to give each worker two), which the workers measure at once, each
 // starting its recursive filters 0.5 s before its segment so that they
 // reach the state a measurement from the start would have there (the
 // K-weighting forgets its past as e^(-t/4.2 ms)), and each keeping the
@@ -250,7 +252,18 @@ func loudnessConfig(fm Format, opts *LoudnessOptions) (loudness.Config, error) {
 // by another process) is returned as a *FaultError; when ctx is done the
 // pass stops with an error wrapping ctx.Err().
 func MeasureLoudness(ctx context.Context, f *File, opts *LoudnessOptions) (*Loudness, error) {
-	return measureLoudness(ctx, f, opts, loudnessSegment)
+	seg := loudnessSegment
+	if f != nil && !f.closed {
+		// A file of less than a few segments per worker gets shorter
+		// ones, down to 5 s, so that every worker has some.
+		workers := maxWorkers()
+		if opts != nil && opts.Workers > 0 {
+			workers = opts.Workers
+		}
+		hops := f.Frames() / int64(loudness.Hop(max(1, f.Format().SampleRate)))
+		seg = int(min(int64(loudnessSegment), max(loudnessMinSegment, (hops+2*int64(workers)-1)/(2*int64(workers)))))
+	}
+	return measureLoudness(ctx, f, opts, seg)
 }
 
 // measureLoudness is MeasureLoudness with segments of segHops hops (a
