@@ -142,8 +142,11 @@
 //
 // Measure (per-channel peak, RMS, DC and clipping; exact integer sums),
 // Gain (in place, rounded and clipped, with a dry run), Transcode and
-// TranscodeTo (a converted copy of a file), and Overview (min/max per
-// column for waveform pictures) each make one pass over a file on all
+// TranscodeTo (a converted copy of a file), Overview (min/max per
+// column for waveform pictures) and MeasureLoudness (EBU R 128 /
+// BS.1770-4 loudness, loudness range and true peak, at any rate, cut
+// into time segments so that even a stereo file uses every core; its
+// stream twin is ReadLoudness) each make one pass over a file on all
 // cores. Pass runs a function of your own the same way and keeps the
 // resident memory bounded on files far larger than RAM by advising the
 // kernel (read ahead, release what is done); ParallelBlocks splits any

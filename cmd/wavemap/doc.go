@@ -14,6 +14,7 @@ The commands are:
 	markers    list, add or remove the markers and regions of a file, in place
 	meta       export every metadata chunk of a file as JSON, or import it back
 	stats      per-channel peak, RMS, DC offset and clipping, in dBFS too
+	loudness   EBU R 128 loudness, loudness range and true peak of WAVE files
 	gain       change the level of a file in place (--db or --factor)
 	normalize  scale a file in place so that its peak is at a given level
 	convert    write a copy of a file in another sample encoding
@@ -239,10 +240,43 @@ numbered from 1. --json prints an object with file, format, frames and
 channels: [{channel, peak, peak_dbfs, rms, rms_dbfs, dc, min, max,
 clipped, samples}]; dBFS of silence and non-finite values are null.
 
+# loudness
+
+	wavemap loudness [--json] [--series] [--no-true-peak] FILE...
+
+Measures each file as ITU-R BS.1770-4 and EBU R 128 define loudness, at
+any sample rate of 8 kHz and more and for any channel layout: the
+integrated loudness (LUFS; 400 ms blocks every 100 ms, gated at -70 LUFS
+and 10 LU below), the loudness range of EBU Tech 3342 (LU), the largest
+momentary (400 ms) and short-term (3 s) loudness, the sample peak (dBFS)
+and the true peak (dBTP, oversampled 4x below 96 kHz, 2x below 192 kHz),
+for the programme and for each channel alone. Channels are weighted by
+the WAVE_FORMAT_EXTENSIBLE channel mask: side and back left and right
+1.41 (+1.5 dB), the LFE 0 (excluded), the others 1; without a mask, 5
+channels are taken as L R C Ls Rs and 6 as L R C LFE Ls Rs, any other
+count weighs 1 each. The file is read once, on every core. NaN and
+infinite samples count as silence, with a warning. --no-true-peak skips
+the true peak, the slowest part. --series adds the momentary and
+short-term loudness every 100 ms.
+
+--json prints one object per file, one per line, with the keys file,
+format, frames, duration_seconds, integrated_lufs, range_lu,
+momentary_max_lufs, short_term_max_lufs, sample_peak_dbfs,
+true_peak_dbtp, true_peak_oversampling, non_finite_samples and channels:
+[{channel, speaker, weight, integrated_lufs, range_lu,
+momentary_max_lufs, short_term_max_lufs, sample_peak_dbfs,
+true_peak_dbtp, non_finite_samples}], and with --series series:
+{step_seconds, momentary_lufs, short_term_lufs} (momentary_lufs[j] covers
+the 400 ms from j*step_seconds, short_term_lufs[j] the 3 s). A level that
+nothing defines (silence, a file shorter than 400 ms or 3 s) is null in
+JSON and -inf in the text. A file that cannot be read is reported on
+standard error and the others are measured; the exit code is then 1.
+
 # gain and normalize
 
 	wavemap gain --db DB | --factor X [--dry-run] [--no-journal] [--discard-journal] FILE
 	wavemap normalize [--peak DBFS] [--dry-run] [--no-journal] [--discard-journal] FILE
+	wavemap normalize --lufs LUFS [--true-peak DBTP|none] [--dry-run] [--no-journal] [--discard-journal] FILE
 
 Change the level of FILE in place (a read-write map: no copy is made),
 counting the samples that clip; integer results are rounded to nearest,
@@ -252,6 +286,22 @@ and ffmpeg they leave writing the changed pages to disk to the kernel;
 --sync waits until they are on stable storage (msync + fsync) and reports
 write-back errors. --json keys: file, format, factor, db, clipped, dry_run
 (normalize adds peak_before_dbfs, target_dbfs and silent).
+
+normalize --lufs measures the integrated loudness and the true peak
+instead (see loudness), then applies the gain that brings the loudness
+to LUFS, unless that would put the true peak above the ceiling
+--true-peak (default -1 dBTP, EBU R 128's maximum; "none" for no
+ceiling): the gain is then the one that puts the true peak at the
+ceiling (a hair below it for integer encodings, so that rounding cannot
+pass it), and the file ends quieter than asked. It says what it did:
+"take.wav: loudness -30.21 LUFS -> -23.00 LUFS (target -23.00), true
+peak -8.12 -> -0.91 dBTP (ceiling -1.00 dBTP), gain 7.21 dB ...". A
+silent file (no 400 ms block above -70 LUFS) is left unchanged; a file
+with NaN or infinite samples is refused. --json adds target_lufs,
+true_peak_ceiling_dbtp, measured_lufs, true_peak_before_dbtp,
+expected_lufs, expected_true_peak_dbtp, limited_by_true_peak,
+true_peak_oversampling and resumed (measured values are null when a
+rerun finishes an interrupted edit).
 
 While they change FILE they keep a journal beside it, .FILE.wavemap-journal
 (the command, its factor, which blocks are done and a copy of the blocks

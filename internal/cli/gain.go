@@ -194,6 +194,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "normalize", "FILE")
 	peak := dbValue{v: -1, set: true}
 	fs.Var(&peak, "peak", "peak level to reach, in dBFS")
+	lt := loudnessFlags(fs) // --lufs, --true-peak: see loudness.go
 	dry := fs.Bool("dry-run", false, "only measure and count the samples that would clip; change nothing")
 	sync := syncFlag(fs)
 	jo := journalFlags(fs)
@@ -203,6 +204,9 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if lt.wanted(fs) {
+		return runNormalizeLoudness(ctx, e, fs, pos, lt, *dry, *sync, jo, *asJSON, *quiet)
 	}
 	if len(pos) != 1 {
 		return usagef("want exactly one file")

@@ -61,6 +61,8 @@ func describeEdit(i *wavemap.JournalInfo) string {
 		return "gain by a factor of " + f[2]
 	case len(f) == 3 && f[0] == "normalize" && f[1] == "--peak":
 		return "normalize to " + f[2] + " dBFS (gain of " + db + " dB)"
+	case len(f) >= 3 && f[0] == "normalize" && f[1] == "--lufs":
+		return "normalize to " + f[2] + " LUFS (gain of " + db + " dB)"
 	}
 	return fmt.Sprintf("%s by a factor of %.6g (%s dB)", i.Op, i.Factor, db)
 }
@@ -69,7 +71,7 @@ func describeEdit(i *wavemap.JournalInfo) string {
 // added to the command line.
 func rerunHint(i *wavemap.JournalInfo, name, extra string) string {
 	f := strings.Fields(i.Note)
-	if len(f) == 3 && (f[0] == "gain" || f[0] == "normalize") {
+	if len(f) >= 3 && (f[0] == "gain" || f[0] == "normalize") {
 		return fmt.Sprintf("rerun 'wavemap %s %s'%s to finish it", i.Note, name, extra)
 	}
 	return "finish it with the program that started it"

@@ -1,0 +1,449 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/wavemap/wavemap"
+)
+
+// loudnessJSON is what loudness --json prints for one file. Levels that
+// nothing defines (silence, a file shorter than the window) are null.
+type loudnessJSON struct {
+	File                 string                `json:"file"`
+	Format               string                `json:"format"`
+	Frames               int64                 `json:"frames"`
+	Duration             float64               `json:"duration_seconds"`
+	IntegratedLUFS       jsonFloat             `json:"integrated_lufs"`
+	RangeLU              jsonFloat             `json:"range_lu"`
+	MomentaryMaxLUFS     jsonFloat             `json:"momentary_max_lufs"`
+	ShortTermMaxLUFS     jsonFloat             `json:"short_term_max_lufs"`
+	SamplePeakDBFS       jsonFloat             `json:"sample_peak_dbfs"`
+	TruePeakDBTP         jsonFloat             `json:"true_peak_dbtp"`
+	TruePeakOversampling int                   `json:"true_peak_oversampling"`
+	NonFinite            int64                 `json:"non_finite_samples"`
+	Channels             []channelLoudnessJSON `json:"channels"`
+	Series               *seriesJSON           `json:"series,omitempty"`
+}
+
+// channelLoudnessJSON is one channel's measurement: the channel alone,
+// with weight 1 (see wavemap.ChannelLoudness). Channels count from 1.
+type channelLoudnessJSON struct {
+	Channel          int       `json:"channel"`
+	Speaker          string    `json:"speaker,omitempty"` // from the channel mask
+	Weight           float64   `json:"weight"`
+	IntegratedLUFS   jsonFloat `json:"integrated_lufs"`
+	RangeLU          jsonFloat `json:"range_lu"`
+	MomentaryMaxLUFS jsonFloat `json:"momentary_max_lufs"`
+	ShortTermMaxLUFS jsonFloat `json:"short_term_max_lufs"`
+	SamplePeakDBFS   jsonFloat `json:"sample_peak_dbfs"`
+	TruePeakDBTP     jsonFloat `json:"true_peak_dbtp"`
+	NonFinite        int64     `json:"non_finite_samples"`
+}
+
+// seriesJSON holds the momentary and short-term loudness every step:
+// momentary_lufs[j] is the 400 ms from j·step_seconds, short_term_lufs[j]
+// the 3 s from j·step_seconds.
+type seriesJSON struct {
+	StepSeconds   float64     `json:"step_seconds"`
+	MomentaryLUFS []jsonFloat `json:"momentary_lufs"`
+	ShortTermLUFS []jsonFloat `json:"short_term_lufs"`
+}
+
+func jsonFloats(v []float64) []jsonFloat {
+	out := make([]jsonFloat, len(v))
+	for i, x := range v {
+		out[i] = jsonFloat(x)
+	}
+	return out
+}
+
+func describeLoudness(name string, fm wavemap.Format, l *wavemap.Loudness, series bool) loudnessJSON {
+	j := loudnessJSON{
+		File: name, Format: fm.String(), Frames: l.Frames, Duration: fm.Duration(l.Frames).Seconds(),
+		IntegratedLUFS: jsonFloat(l.Integrated), RangeLU: jsonFloat(l.Range),
+		MomentaryMaxLUFS: jsonFloat(l.MomentaryMax), ShortTermMaxLUFS: jsonFloat(l.ShortTermMax),
+		SamplePeakDBFS: jsonFloat(l.SamplePeakDB()), TruePeakDBTP: jsonFloat(l.TruePeakDB()),
+		TruePeakOversampling: l.Oversampling, NonFinite: l.NonFinite,
+		Channels: make([]channelLoudnessJSON, len(l.Channels)),
+	}
+	speakers := speakerNames(fm.ChannelMask)
+	for c, cl := range l.Channels {
+		cj := channelLoudnessJSON{
+			Channel: c + 1, Weight: cl.Weight,
+			IntegratedLUFS: jsonFloat(cl.Integrated), RangeLU: jsonFloat(cl.Range),
+			MomentaryMaxLUFS: jsonFloat(cl.MomentaryMax), ShortTermMaxLUFS: jsonFloat(cl.ShortTermMax),
+			SamplePeakDBFS: jsonFloat(cl.SamplePeakDB()), TruePeakDBTP: jsonFloat(cl.TruePeakDB()),
+			NonFinite: cl.NonFinite,
+		}
+		if c < len(speakers) {
+			cj.Speaker = speakers[c]
+		}
+		j.Channels[c] = cj
+	}
+	if series {
+		j.Series = &seriesJSON{StepSeconds: float64(l.Hop) / float64(l.SampleRate),
+			MomentaryLUFS: jsonFloats(l.Momentary), ShortTermLUFS: jsonFloats(l.ShortTerm)}
+	}
+	return j
+}
+
+// runLoudness measures each file. With --json it prints one JSON object
+// per file, one per line, in the order given; a file that cannot be
+// measured prints nothing on standard output, its error goes to standard
+// error, and the exit code is 1 once every other file is measured.
+func runLoudness(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "loudness", "FILE...")
+	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	series := fs.Bool("series", false, "also print the momentary and short-term loudness every 100 ms")
+	noTP := fs.Bool("no-true-peak", false, "do not measure the true peak (the slowest part)")
+	quiet := quietFlag(fs)
+	withExample(fs, e, "wavemap loudness --json take.wav other.wav")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("no files given")
+	}
+	if err := refuseStdio("", files...); err != nil {
+		return err
+	}
+	failed := false
+	for i, name := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := openAudio(e, "loudness", name, wavemap.ReadOnly)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "wavemap loudness: %s\n", oneLine(err))
+			failed = true
+			continue
+		}
+		fm := f.Format()
+		p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
+		l, err := wavemap.MeasureLoudness(ctx, f, &wavemap.LoudnessOptions{Series: *series, NoTruePeak: *noTP,
+			Progress: p.Frames(fm.FrameSize())})
+		p.Done()
+		f.Close()
+		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "wavemap loudness: %s\n", oneLine(fileError(name, err)))
+			failed = true
+			continue
+		}
+		if l.NonFinite > 0 {
+			fmt.Fprintf(e.stderr, "wavemap loudness: %s: warning: %d NaN or infinite samples, measured as silence\n", name, l.NonFinite)
+		}
+		j := describeLoudness(name, fm, l, *series)
+		if *asJSON {
+			if err := printJSON(e, j); err != nil {
+				return err
+			}
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		printLoudness(e.stdout, j)
+	}
+	if failed {
+		return errSilentFailure
+	}
+	return nil
+}
+
+func printLoudness(w io.Writer, j loudnessJSON) {
+	fmt.Fprintf(w, "%s: %s, %d frames (%s)\n", j.File, j.Format, j.Frames, clock(j.Duration))
+	fmt.Fprintf(w, "  integrated      %8s LUFS\n", num(j.IntegratedLUFS, 1))
+	fmt.Fprintf(w, "  range           %8s LU\n", num(j.RangeLU, 1))
+	fmt.Fprintf(w, "  momentary max   %8s LUFS\n", num(j.MomentaryMaxLUFS, 1))
+	fmt.Fprintf(w, "  short-term max  %8s LUFS\n", num(j.ShortTermMaxLUFS, 1))
+	fmt.Fprintf(w, "  sample peak     %8s dBFS\n", num(j.SamplePeakDBFS, 2))
+	if j.TruePeakOversampling > 0 {
+		fmt.Fprintf(w, "  true peak       %8s dBTP (%dx oversampling)\n", num(j.TruePeakDBTP, 2), j.TruePeakOversampling)
+	}
+	if len(j.Channels) > 1 {
+		fmt.Fprintf(w, "  %-11s %6s %11s %7s %14s %15s %12s %10s\n", "channel", "weight", "integrated", "range",
+			"momentary max", "short-term max", "sample peak", "true peak")
+		for _, c := range j.Channels {
+			tp := num(c.TruePeakDBTP, 2)
+			if j.TruePeakOversampling == 0 {
+				tp = "-" // not measured
+			}
+			ch := fmt.Sprint(c.Channel)
+			if c.Speaker != "" {
+				ch += " " + c.Speaker
+			}
+			fmt.Fprintf(w, "  %-11s %6.2f %11s %7s %14s %15s %12s %10s\n", ch, c.Weight, num(c.IntegratedLUFS, 1), num(c.RangeLU, 1),
+				num(c.MomentaryMaxLUFS, 1), num(c.ShortTermMaxLUFS, 1), num(c.SamplePeakDBFS, 2), tp)
+		}
+	}
+	if s := j.Series; s != nil {
+		fmt.Fprintf(w, "  %9s %10s %11s\n", "time", "momentary", "short-term")
+		for k, m := range s.MomentaryLUFS {
+			st := ""
+			if k >= 26 && k-26 < len(s.ShortTermLUFS) {
+				st = num(s.ShortTermLUFS[k-26], 1) // the 3 s window ending with this 400 ms one
+			}
+			fmt.Fprintf(w, "  %9.1f %10s %11s\n", float64(k+4)*s.StepSeconds, num(m, 1), st)
+		}
+	}
+}
+
+// loudnessTarget holds normalize's --lufs and --true-peak flags.
+type loudnessTarget struct {
+	lufs     dbValue
+	ceiling  ceilingValue
+	explicit bool // --peak was given
+}
+
+// ceilingValue is --true-peak: a level in dBTP, or "none".
+type ceilingValue struct {
+	v    float64
+	none bool
+}
+
+func (c *ceilingValue) String() string {
+	if c == nil {
+		return ""
+	}
+	if c.none {
+		return "none"
+	}
+	return fmtNum(c.v)
+}
+
+func (c *ceilingValue) Set(s string) error {
+	if strings.EqualFold(strings.TrimSpace(s), "none") {
+		c.none = true
+		return nil
+	}
+	t := strings.TrimSpace(s)
+	if low := strings.ToLower(t); strings.HasSuffix(low, "dbtp") {
+		t = t[:len(t)-4]
+	}
+	v, err := parseDB(t)
+	if err != nil {
+		return fmt.Errorf("%q is not a level in dBTP (such as -1) or none", s)
+	}
+	c.v, c.none = v, false
+	return nil
+}
+
+// loudnessFlags adds --lufs and --true-peak to normalize's flags.
+func loudnessFlags(fs *flag.FlagSet) *loudnessTarget {
+	lt := &loudnessTarget{ceiling: ceilingValue{v: -1}}
+	fs.Var(&lt.lufs, "lufs", "normalize the integrated loudness (EBU R 128) to this level in LUFS, such as -23, instead of the peak")
+	fs.Var(&lt.ceiling, "true-peak", "with --lufs: the true-peak ceiling in dBTP that the gain may not push the file past, or none")
+	return lt
+}
+
+// wanted reports whether normalize was asked for a loudness: --lufs or
+// --true-peak given (runNormalizeLoudness refuses the latter alone).
+func (lt *loudnessTarget) wanted(fs *flag.FlagSet) bool {
+	ceiling := false
+	fs.Visit(func(f *flag.Flag) { ceiling = ceiling || f.Name == "true-peak" })
+	return lt.lufs.set || ceiling
+}
+
+// lufsNote is the journal note of normalize to a loudness.
+func lufsNote(lt *loudnessTarget) string {
+	return "normalize --lufs " + fmtNum(lt.lufs.v) + " --true-peak " + lt.ceiling.String()
+}
+
+// lufsNormalizeJSON is what normalize --lufs prints with --json: gain's
+// fields (factor, db, clipped, dry_run, silent, metadata) and the
+// measurement. measured_lufs and true_peak_before_dbtp are null when the
+// edit resumed an interrupted one (the file was partly scaled: it is not
+// measured again); expected_lufs and expected_true_peak_dbtp are what the
+// gain makes of them.
+type lufsNormalizeJSON struct {
+	gainJSON
+	TargetLUFS      jsonFloat  `json:"target_lufs"`
+	CeilingDBTP     *jsonFloat `json:"true_peak_ceiling_dbtp"`
+	MeasuredLUFS    jsonFloat  `json:"measured_lufs"`
+	TruePeakBefore  jsonFloat  `json:"true_peak_before_dbtp"`
+	ExpectedLUFS    jsonFloat  `json:"expected_lufs"`
+	ExpectedPeak    jsonFloat  `json:"expected_true_peak_dbtp"`
+	LimitedByCeil   bool       `json:"limited_by_true_peak"`
+	Resumed         bool       `json:"resumed"`
+	TruePeakOversam int        `json:"true_peak_oversampling"`
+}
+
+// roundingMargin is how far (dB) below a true-peak ceiling of ceil dBTP
+// a gain limited by it aims, so that the rounding of the scaled samples
+// to the encoding cannot lift the true peak past the ceiling: each
+// sample moves by half a step at most, and the interpolator adds at most
+// 2.7 times the largest move (the sum of its taps' magnitudes), so 3
+// half steps, relative to the ceiling. A-law and mu-law have steps of
+// 1/32 of full scale at the top. Floats are not rounded that much.
+func roundingMargin(enc wavemap.Encoding, ceil float64) float64 {
+	var step float64
+	switch {
+	case enc.IsFloat():
+		return 0
+	case enc == wavemap.EncodingALaw || enc == wavemap.EncodingMuLaw:
+		step = 1.0 / 32
+	default:
+		step = math.Ldexp(1, 1-enc.Bits())
+	}
+	return 20 * math.Log10(1+1.5*step/math.Pow(10, ceil/20))
+}
+
+// runNormalizeLoudness is normalize --lufs: it measures the integrated
+// loudness and the true peak of the one file in pos, then changes its
+// level in place by the gain that brings the loudness to the target,
+// unless that would push the true peak past the ceiling, in which case the
+// gain is the one that puts the true peak at the ceiling (less the
+// roundingMargin of integer encodings). fs is
+// normalize's flag set, already parsed.
+func runNormalizeLoudness(ctx context.Context, e *env, fs *flag.FlagSet, pos []string, lt *loudnessTarget,
+	dry, sync bool, jo journalOpts, asJSON, quiet bool) error {
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "peak" {
+			lt.explicit = true
+		}
+	})
+	switch {
+	case lt.explicit:
+		return usagef("give --peak or --lufs, not both")
+	case !lt.lufs.set:
+		return usagef("--true-peak goes with --lufs")
+	}
+	if len(pos) != 1 {
+		return usagef("want exactly one file")
+	}
+	name := pos[0]
+	note := lufsNote(lt)
+	var journal string
+	var resume *wavemap.JournalInfo
+	var err error
+	if dry {
+		noteDryRun(e, "normalize", name)
+	} else {
+		if err := refuseReadOnly(name); err != nil {
+			return err
+		}
+		// A rerun finishes the gain with the factor chosen the first
+		// time: the file it would measure now is partly scaled.
+		journal, resume, err = prepareJournal(e, "normalize", name, jo, func(i *wavemap.JournalInfo) bool {
+			return i.Note == note
+		})
+		if err != nil {
+			return err
+		}
+	}
+	f, err := openForEdit(e, "normalize", name, dry)
+	if err != nil {
+		return err
+	}
+	m, err := inputMetadata(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	fm := f.Format()
+	size := f.Frames() * int64(fm.FrameSize())
+	passes := int64(2)
+	if resume != nil {
+		passes = 1
+	}
+	p := e.progress(name, quiet, passes*size)
+	defer p.Done()
+	nan := jsonFloat(math.NaN())
+	j := lufsNormalizeJSON{
+		gainJSON:   gainJSON{File: name, Format: fm.String(), Factor: 1, DB: 0, DryRun: dry, Metadata: []string{}},
+		TargetLUFS: jsonFloat(lt.lufs.v), MeasuredLUFS: nan, TruePeakBefore: nan, ExpectedLUFS: nan, ExpectedPeak: nan,
+	}
+	if !lt.ceiling.none {
+		c := jsonFloat(lt.ceiling.v)
+		j.CeilingDBTP = &c
+	}
+
+	// Pass 1: the loudness and the true peak.
+	if resume != nil {
+		j.Factor, j.Resumed = resume.Factor, true
+	} else {
+		l, err := wavemap.MeasureLoudness(ctx, f, &wavemap.LoudnessOptions{Progress: p.Frames(fm.FrameSize())})
+		if err != nil {
+			f.Close()
+			return fileError(name, err)
+		}
+		if l.NonFinite > 0 {
+			f.Close()
+			return fileError(name, fmt.Errorf("holds %d NaN or infinite samples: its loudness is not defined, nothing changed", l.NonFinite))
+		}
+		j.MeasuredLUFS, j.TruePeakBefore, j.TruePeakOversam = jsonFloat(l.Integrated), jsonFloat(l.TruePeakDB()), l.Oversampling
+		if math.IsInf(l.Integrated, -1) {
+			j.Silent = true
+			if err := f.Close(); err != nil {
+				return fileError(name, err)
+			}
+			if asJSON {
+				return printJSON(e, j)
+			}
+			fmt.Fprintf(e.stdout, "%s: no loudness to normalize (silent, or no 400 ms block above -70 LUFS), left unchanged\n", name)
+			return nil
+		}
+		gainDB := lt.lufs.v - l.Integrated
+		if ceil := lt.ceiling.v - roundingMargin(fm.Encoding, lt.ceiling.v); !lt.ceiling.none && l.TruePeakDB()+gainDB > ceil {
+			gainDB = ceil - l.TruePeakDB()
+			j.LimitedByCeil = true
+		}
+		j.Factor = math.Pow(10, gainDB/20)
+		j.ExpectedLUFS = jsonFloat(l.Integrated + gainDB)
+		j.ExpectedPeak = jsonFloat(l.TruePeakDB() + gainDB)
+	}
+	j.DB = jsonFloat(20 * math.Log10(j.Factor))
+
+	// Pass 2: the gain. Not begun if the command was interrupted while
+	// measuring (MeasureLoudness then fails): the file is then unchanged.
+	var prog func(done, total int64)
+	if p != nil {
+		prog = func(done, _ int64) { p.Update((passes-1)*size + done*int64(fm.FrameSize())) }
+	}
+	var stale []string
+	if !dry {
+		stale = clearStale(f, m)
+	}
+	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: dry, Progress: prog,
+		Journal: journal, JournalNote: note, Sync: sync})
+	p.Done()
+	if err = finishEdit(f, err); err != nil {
+		keptJournal(e, "normalize", name, journal)
+		return fileError(name, journalHint(err, journal))
+	}
+	if !dry {
+		j.Metadata = metadataNotes(e, "normalize", name, quiet, stale)
+	}
+	if asJSON {
+		return printJSON(e, j)
+	}
+	w := e.stdout
+	if j.Resumed {
+		fmt.Fprintf(w, "%s: finished the interrupted normalize to %s LUFS: gain %s dB (factor %.6g): %s\n",
+			name, num(j.TargetLUFS, 1), num(j.DB, 2), j.Factor, clipReport(fm, j.Clipped, dry))
+		return nil
+	}
+	ceiling := "no ceiling"
+	if j.CeilingDBTP != nil {
+		ceiling = "ceiling " + num(*j.CeilingDBTP, 2) + " dBTP"
+	}
+	limited := ""
+	if j.LimitedByCeil {
+		limited = fmt.Sprintf(": limited by the true-peak %s, %s LU short of the target", ceiling,
+			num(jsonFloat(float64(j.TargetLUFS)-float64(j.ExpectedLUFS)), 2))
+	}
+	fmt.Fprintf(w, "%s: loudness %s LUFS -> %s LUFS (target %s%s), true peak %s -> %s dBTP (%s), gain %s dB (factor %.6g): %s\n",
+		name, num(j.MeasuredLUFS, 2), num(j.ExpectedLUFS, 2), num(j.TargetLUFS, 2), limited,
+		num(j.TruePeakBefore, 2), num(j.ExpectedPeak, 2), ceiling, num(j.DB, 2), j.Factor, clipReport(fm, j.Clipped, dry))
+	return nil
+}
