@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"strings"
 	"time"
 )
 
@@ -111,40 +112,44 @@ func (e Encoding) WithOrder(bigEndian bool) Encoding {
 	return e
 }
 
-// ParseEncoding returns the Encoding with the given short name (as printed
-// by String; "mulaw" and "ulaw", "u8" and "uint8", "s16be" and "int16be"
-// ... are accepted).
+// ParseEncoding returns the Encoding with the given name, ignoring case.
+// It accepts the short names String prints (u8, s16, s24, s32, f32, f64,
+// alaw, ulaw, s16be ... f64be) and the names other tools use for the same
+// encodings: int16/float32 and the like, sox's and ffmpeg's sample format
+// names (s16le, f32le, pcm_s16le, pcm_f32le, pcm_mulaw, pcm_alaw, u8,
+// pcm_u8 ...), and float/double for f32/f64. An unknown name gives an
+// error wrapping ErrArgument that lists the accepted short names.
 func ParseEncoding(s string) (Encoding, error) {
-	switch s {
-	case "u8", "uint8":
-		return EncodingUint8, nil
-	case "s16", "int16":
-		return EncodingInt16, nil
-	case "s24", "int24":
-		return EncodingInt24, nil
-	case "s32", "int32":
-		return EncodingInt32, nil
-	case "f32", "float32":
-		return EncodingFloat32, nil
-	case "f64", "float64":
-		return EncodingFloat64, nil
-	case "alaw", "a-law":
-		return EncodingALaw, nil
-	case "ulaw", "mulaw", "mu-law", "u-law":
-		return EncodingMuLaw, nil
-	case "s16be", "int16be":
-		return EncodingInt16BE, nil
-	case "s24be", "int24be":
-		return EncodingInt24BE, nil
-	case "s32be", "int32be":
-		return EncodingInt32BE, nil
-	case "f32be", "float32be":
-		return EncodingFloat32BE, nil
-	case "f64be", "float64be":
-		return EncodingFloat64BE, nil
+	if e, ok := encodingNames[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return e, nil
 	}
-	return 0, fmt.Errorf("%w: unknown encoding %q (want u8, s16, s24, s32, f32, f64, alaw, ulaw, or s16be, s24be, s32be, f32be, f64be for big-endian RIFX)", ErrArgument, s)
+	return 0, fmt.Errorf("%w: unknown encoding %q (want u8, s16, s24, s32, f32, f64, alaw, ulaw, or s16be, s24be, s32be, f32be, f64be for big-endian RIFX; ffmpeg names such as pcm_s16le are accepted too)", ErrArgument, s)
 }
+
+// encodingNames maps every accepted spelling, in lower case, to its
+// Encoding.
+var encodingNames = func() map[string]Encoding {
+	m := map[string]Encoding{}
+	add := func(e Encoding, names ...string) {
+		for _, n := range names {
+			m[n] = e
+		}
+	}
+	add(EncodingUint8, "u8", "uint8", "pcm_u8")
+	add(EncodingInt16, "s16", "int16", "s16le", "pcm_s16le")
+	add(EncodingInt24, "s24", "int24", "s24le", "pcm_s24le")
+	add(EncodingInt32, "s32", "int32", "s32le", "pcm_s32le")
+	add(EncodingFloat32, "f32", "float32", "f32le", "pcm_f32le", "float", "flt")
+	add(EncodingFloat64, "f64", "float64", "f64le", "pcm_f64le", "double", "dbl")
+	add(EncodingALaw, "alaw", "a-law", "pcm_alaw")
+	add(EncodingMuLaw, "ulaw", "mulaw", "mu-law", "u-law", "pcm_mulaw")
+	add(EncodingInt16BE, "s16be", "int16be", "pcm_s16be")
+	add(EncodingInt24BE, "s24be", "int24be", "pcm_s24be")
+	add(EncodingInt32BE, "s32be", "int32be", "pcm_s32be")
+	add(EncodingFloat32BE, "f32be", "float32be", "pcm_f32be")
+	add(EncodingFloat64BE, "f64be", "float64be", "pcm_f64be")
+	return m
+}()
 
 // Format describes the samples of a file.
 type Format struct {

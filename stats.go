@@ -27,19 +27,21 @@ import (
 // of 65536 (the default is).
 //
 // A NaN sample makes Min, Max, Peak, DC and RMS NaN (and counts as
-// clipped). Infinite samples give infinite Min/Max/Peak/RMS and an
+// at full scale). Infinite samples give infinite Min/Max/Peak/RMS and an
 // infinite or NaN DC. An empty channel has every field zero.
 type ChannelStats struct {
 	Min, Max float64 // smallest and largest sample
 	Peak     float64 // max(|Min|, |Max|)
 	RMS      float64 // sqrt(mean of squares)
 	DC       float64 // mean
-	// Clipped counts the samples at the encoding's extreme values: for
+	// FullScale counts the samples at the encoding's extreme values: for
 	// integers, the smallest code or the largest code (the largest code
 	// that Format.ValidBits allows, for files with ValidBits set; for
 	// A-law and mu-law the codes that decode to the largest magnitude);
-	// for floats, samples with |x| >= 1 and NaNs.
-	Clipped int64
+	// for floats, samples with |x| >= 1 and NaNs. Such samples may or
+	// may not have clipped: a gain that clipped leaves them, and so does a
+	// signal that reaches full scale cleanly.
+	FullScale int64
 	Samples int64 // samples in this channel
 }
 
@@ -143,7 +145,7 @@ func (a *intAcc) merge(b *intAcc) {
 // stats converts the exact sums into ChannelStats, dividing by scale
 // (2^(bits-1)).
 func (a *intAcc) stats(scale float64) ChannelStats {
-	s := ChannelStats{Clipped: a.clipped, Samples: a.num}
+	s := ChannelStats{FullScale: a.clipped, Samples: a.num}
 	if a.num == 0 {
 		return s
 	}
@@ -263,7 +265,7 @@ func (a *floatAcc) merge(b *floatAcc) {
 }
 
 func (a *floatAcc) stats() ChannelStats {
-	s := ChannelStats{Clipped: a.clipped, Samples: a.num}
+	s := ChannelStats{FullScale: a.clipped, Samples: a.num}
 	if a.num == 0 {
 		return s
 	}

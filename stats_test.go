@@ -148,7 +148,7 @@ func refStats(format wavemap.Format, d []byte) []wavemap.ChannelStats {
 			if enc.IsFloat() {
 				x = floatRef(enc, d, i)
 				if !(math.Abs(x) < 1) {
-					s.Clipped++
+					s.FullScale++
 				}
 				sum.Add(sum, new(big.Rat).SetFloat64(x))
 				sq.Add(sq, new(big.Rat).SetFloat64(x*x))
@@ -156,7 +156,7 @@ func refStats(format wavemap.Format, d []byte) []wavemap.ChannelStats {
 				v := decodeRef(enc, d, i)
 				x = float64(v)
 				if x <= lo || x >= hi {
-					s.Clipped++
+					s.FullScale++
 				}
 				sum.Add(sum, new(big.Rat).SetInt64(v))
 				sq.Add(sq, new(big.Rat).SetInt(new(big.Int).Mul(big.NewInt(v), big.NewInt(v))))
@@ -187,7 +187,7 @@ func sameStats(t *testing.T, what string, enc wavemap.Encoding, got, want []wave
 	}
 	for c := range got {
 		g, w := got[c], want[c]
-		if g.Min != w.Min || g.Max != w.Max || g.Peak != w.Peak || g.Clipped != w.Clipped || g.Samples != w.Samples {
+		if g.Min != w.Min || g.Max != w.Max || g.Peak != w.Peak || g.FullScale != w.FullScale || g.Samples != w.Samples {
 			t.Errorf("%s ch %d:\n got %+v\nwant %+v", what, c, g, w)
 			continue
 		}
@@ -244,8 +244,8 @@ func TestMeasureValidBits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st[0].Clipped != 3 {
-		t.Errorf("clipped %d, want 3", st[0].Clipped)
+	if st[0].FullScale != 3 {
+		t.Errorf("clipped %d, want 3", st[0].FullScale)
 	}
 	sameStats(t, "valid bits", format.Encoding, st, refStats(format, f.Bytes()))
 }
@@ -302,12 +302,12 @@ func TestMeasureSpecialValues(t *testing.T) {
 		t.Errorf("channel 0: %+v, want %+v", st[0], want0)
 	}
 	// Channel 1: NaN +Inf -2 1: NaN everywhere, all 4 clipped.
-	if s := st[1]; !math.IsNaN(s.Min) || !math.IsNaN(s.Max) || !math.IsNaN(s.RMS) || !math.IsNaN(s.DC) || !math.IsNaN(s.Peak) || s.Clipped != 4 {
+	if s := st[1]; !math.IsNaN(s.Min) || !math.IsNaN(s.Max) || !math.IsNaN(s.RMS) || !math.IsNaN(s.DC) || !math.IsNaN(s.Peak) || s.FullScale != 4 {
 		t.Errorf("channel 1: %+v", s)
 	}
 	m32, _ := wavemap.NewFrames([]float32{math.MaxFloat32, float32(math.Inf(-1))}, 1)
 	st, _ = wavemap.MeasureFrames(context.Background(), m32, nil)
-	if s := st[0]; s.Max != math.MaxFloat32 || !math.IsInf(s.Min, -1) || !math.IsInf(s.Peak, 1) || !math.IsInf(s.DC, -1) || !math.IsInf(s.RMS, 1) || s.Clipped != 2 {
+	if s := st[0]; s.Max != math.MaxFloat32 || !math.IsInf(s.Min, -1) || !math.IsInf(s.Peak, 1) || !math.IsInf(s.DC, -1) || !math.IsInf(s.RMS, 1) || s.FullScale != 2 {
 		t.Errorf("infinities: %+v", s)
 	}
 	// dB of a full-scale square wave and of half scale.

@@ -11,7 +11,7 @@ import (
 func runCat(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "cat", "IN... OUT")
 	container := containerFlag(fs, "same")
-	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap cat part1.wav part2.wav part3.wav whole.wav")
 	pos, err := parse(fs, args)

@@ -58,7 +58,7 @@ type leftoverJSON struct {
 // command is still writing), and removed leftovers do not fail it.
 func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "check", "[--data] [--clean] FILE...")
-	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	asJSON := &e.json
 	data := fs.Bool("data", false, "also read every sample: report unreadable data and NaN or infinite float samples")
 	cleanUp := fs.Bool("clean", false, "remove the partial files that interrupted runs left (FILE itself, or beside it)")
 	quiet := quietFlag(fs)

@@ -5,9 +5,10 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"runtime"
+	"runtime/debug"
 )
 
 // Exit codes.
@@ -22,6 +23,20 @@ const (
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// errw is where errors go: the original standard error, which
+	// --quiet does not silence (it replaces stderr with io.Discard).
+	errw io.Writer
+	// The flags every command has (newFlags registers them).
+	quiet, json bool
+	// summary is the running command's line in 'wavemap help', for its
+	// --help.
+	summary string
+}
+
+// failf reports the failure of one file among many on standard error
+// (never silenced), for the commands that go on with the next file.
+func (e *env) failf(cmd string, err error) {
+	fmt.Fprintf(e.errw, "wavemap %s: %s\n", cmd, oneLine(err))
 }
 
 // A command is one subcommand of wavemap. run parses args (the words after
@@ -83,24 +98,45 @@ func lookup(name string) *command {
 // block, removes the output files it had not finished and Main returns
 // 130.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
-		if len(args) == 0 {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, errw: stderr}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		if len(args) == 1 || args[0] != "help" {
+			usage(stdout)
+			return exitOK
+		}
+		switch args[1] {
+		case "json", "schema":
+			_, err := stdout.Write(jsonSchema)
+			if err != nil {
+				return exitFailure
+			}
+			return exitOK
+		}
+		if lookup(args[1]) == nil {
+			fmt.Fprintf(stderr, "wavemap help: unknown command %q\nrun 'wavemap help' for the list of commands\n", args[1])
 			return exitUsage
 		}
+		args = []string{args[1], "--help"}
+	case "version", "--version", "-V":
+		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	}
 	c := lookup(args[0])
 	if c == nil {
-		fmt.Fprintf(stderr, "wavemap: unknown command %q (run 'wavemap help')\n", args[0])
+		fmt.Fprintf(stderr, "wavemap: unknown command %q\nrun 'wavemap help' for the list of commands\n", args[0])
 		return exitUsage
 	}
+	e.summary = c.summary
 	err := c.run(ctx, e, args[1:])
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errHelp):
 		return exitOK
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		msg := ""
@@ -110,15 +146,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		}
 		// An in-place edit says itself what it leaves (a journal to
 		// finish it with, or nothing changed).
-		fmt.Fprintf(stderr, "\nwavemap %s: interrupted (%s)%s\n", c.name, interruptCause(ctx), msg)
+		fmt.Fprintf(e.errw, "\nwavemap %s: interrupted (%s)%s\n", c.name, interruptCause(ctx), msg)
 		return exitInterrupted
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "wavemap %s: %v\n", c.name, err)
+		fmt.Fprintf(e.errw, "wavemap %s: %v\nrun 'wavemap %s --help' for usage\n", c.name, err, c.name)
 		return exitUsage
 	case errors.Is(err, errSilentFailure):
 		return exitFailure
 	}
-	fmt.Fprintf(stderr, "wavemap %s: %s\n", c.name, oneLine(err))
+	fmt.Fprintf(e.errw, "wavemap %s: %s\n", c.name, oneLine(err))
 	return exitFailure
 }
 
@@ -128,44 +164,37 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'wavemap <command> -h' for a command's flags.")
+	fmt.Fprint(w, conventionsHelp)
 }
 
-// newFlags returns a flag set that reports errors instead of exiting.
-func newFlags(e *env, name, args string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: wavemap %s [flags] %s\n", name, args)
-		fs.PrintDefaults()
-	}
-	return fs
-}
+// conventionsHelp is the part of 'wavemap help' that every command follows.
+const conventionsHelp = `
+Every command:
+  -h, --help     its help, on standard output ('wavemap help CMD' is the same)
+  -q, --quiet    nothing on standard error but errors
+      --json     JSON instead of text, one object per line ('wavemap help json': the schema)
+  --             ends the flags: every word after it is a file name
+  -              standard input or output, where a command can stream
+Inputs come first, the output (if any) last. Commands that read many files
+take -j N (files at once) and print in the order given.
+Exit codes: 0 success, 1 failure (some file failed), 2 usage error, 130 interrupted.
+Also: wavemap --version.
+`
 
-// withExample adds an example line to the usage fs prints for -h.
-func withExample(fs *flag.FlagSet, e *env, example string) {
-	usage := fs.Usage
-	fs.Usage = func() {
-		usage()
-		fmt.Fprintf(e.stderr, "example:\n  %s\n", example)
-	}
-}
-
-// parse parses flags, allowing them after positional arguments too.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+// versionLine is what --version prints: the module version (or
+// "(devel)") with the VCS revision the binary was built from, if known,
+// and the Go version and platform.
+func versionLine() string {
+	v, rev := "(devel)", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
 			}
-			return nil, usageError{err.Error()}
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
 	}
+	return fmt.Sprintf("wavemap %s%s (%s %s/%s)", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -24,7 +24,7 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw, or big-endian s16be, s24be, s32be, f32be or f64be (RIFX) (required)")
 	rateKeep := fs.Bool("rate-keep", true, "keep the sample rate (the only behaviour: convert never resamples)")
 	container := containerFlag(fs, "same")
-	asJSON := fs.Bool("json", false, "print a JSON object")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap convert --to f32 take.wav take-f32.wav")
 	pos, err := parse(fs, args)

@@ -12,7 +12,7 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "0", "start of the range: "+timeSpecHelp)
 	to := fs.String("to", "", "end of the range, excluded (default: the end of IN)")
 	container := containerFlag(fs, "same")
-	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap cut --from 1:30 --to 2:00.5 take.wav part.wav")
 	pos, err := parse(fs, args)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"os"
 
@@ -39,7 +38,7 @@ func openForEdit(e *env, cmd, name string, dry bool) (*wavemap.File, error) {
 // errors (wavemap.PassOptions.Sync), before its journal is removed. Without
 // it, as with cp, sox or ffmpeg, the kernel writes them back in its own
 // time: the file is valid either way, since only samples change.
-func syncFlag(fs *flag.FlagSet) *bool {
+func syncFlag(fs *flagSet) *bool {
 	return fs.Bool("sync", false, "wait until the changes are on disk (msync + fsync) before exiting")
 }
 

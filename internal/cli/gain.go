@@ -17,6 +17,9 @@ type dbValue struct {
 	set bool
 }
 
+// Type names the value in the help.
+func (*dbValue) Type() string { return "dB" }
+
 func (d *dbValue) String() string {
 	if d == nil || !d.set {
 		return ""
@@ -56,6 +59,9 @@ type factorValue struct {
 	v   float64
 	set bool
 }
+
+// Type names the value in the help.
+func (*factorValue) Type() string { return "factor" }
 
 func (f *factorValue) String() string {
 	if f == nil || !f.set {
@@ -124,7 +130,7 @@ func runGain(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "only count the samples that would clip; change nothing")
 	sync := syncFlag(fs)
 	jo := journalFlags(fs)
-	asJSON := fs.Bool("json", false, "print a JSON object")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap gain --db -6 take.wav")
 	pos, err := parse(fs, args)
@@ -198,7 +204,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	dry := fs.Bool("dry-run", false, "only measure and count the samples that would clip; change nothing")
 	sync := syncFlag(fs)
 	jo := journalFlags(fs)
-	asJSON := fs.Bool("json", false, "print a JSON object")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap normalize --peak -1dB take.wav")
 	pos, err := parse(fs, args)

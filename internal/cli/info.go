@@ -85,7 +85,7 @@ func describe(name string, f *wavemap.File) infoJSON {
 // error, and the exit code is 1 once every other file is described.
 func runInfo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "info", "[--type T --channels N --rate HZ] FILE...")
-	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	asJSON := &e.json
 	rf := addRawFlags(fs)
 	withExample(fs, e, "wavemap info --json take.wav other.wav")
 	files, err := parse(fs, args)

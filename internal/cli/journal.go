@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"math"
@@ -26,7 +25,7 @@ type journalOpts struct {
 	discard *bool // --discard-journal
 }
 
-func journalFlags(fs *flag.FlagSet) journalOpts {
+func journalFlags(fs *flagSet) journalOpts {
 	return journalOpts{
 		none: fs.Bool("no-journal", false,
 			"edit without a journal: faster, but an interrupted edit can then neither be finished nor noticed"),

@@ -3,11 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/wavemap/wavemap"
 )
@@ -99,7 +100,7 @@ func describeLoudness(name string, fm wavemap.Format, l *wavemap.Loudness, serie
 // error, and the exit code is 1 once every other file is measured.
 func runLoudness(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "loudness", "FILE...")
-	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	asJSON := &e.json
 	series := fs.Bool("series", false, "also print the momentary and short-term loudness every 100 ms")
 	noTP := fs.Bool("no-true-peak", false, "do not measure the true peak (the slowest part)")
 	quiet := quietFlag(fs)
@@ -211,6 +212,9 @@ type ceilingValue struct {
 	none bool
 }
 
+// Type names the value in the help.
+func (*ceilingValue) Type() string { return "dBTP" }
+
 func (c *ceilingValue) String() string {
 	if c == nil {
 		return ""
@@ -239,7 +243,7 @@ func (c *ceilingValue) Set(s string) error {
 }
 
 // loudnessFlags adds --lufs and --true-peak to normalize's flags.
-func loudnessFlags(fs *flag.FlagSet) *loudnessTarget {
+func loudnessFlags(fs *flagSet) *loudnessTarget {
 	lt := &loudnessTarget{ceiling: ceilingValue{v: -1}}
 	fs.Var(&lt.lufs, "lufs", "normalize the integrated loudness (EBU R 128) to this level in LUFS, such as -23, instead of the peak")
 	fs.Var(&lt.ceiling, "true-peak", "with --lufs: the true-peak ceiling in dBTP that the gain may not push the file past, or none")
@@ -248,9 +252,9 @@ func loudnessFlags(fs *flag.FlagSet) *loudnessTarget {
 
 // wanted reports whether normalize was asked for a loudness: --lufs or
 // --true-peak given (runNormalizeLoudness refuses the latter alone).
-func (lt *loudnessTarget) wanted(fs *flag.FlagSet) bool {
+func (lt *loudnessTarget) wanted(fs *flagSet) bool {
 	ceiling := false
-	fs.Visit(func(f *flag.Flag) { ceiling = ceiling || f.Name == "true-peak" })
+	fs.Visit(func(f *pflag.Flag) { ceiling = ceiling || f.Name == "true-peak" })
 	return lt.lufs.set || ceiling
 }
 
@@ -305,9 +309,9 @@ func roundingMargin(enc wavemap.Encoding, ceil float64) float64 {
 // gain is the one that puts the true peak at the ceiling (less the
 // roundingMargin of integer encodings). fs is
 // normalize's flag set, already parsed.
-func runNormalizeLoudness(ctx context.Context, e *env, fs *flag.FlagSet, pos []string, lt *loudnessTarget,
+func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string, lt *loudnessTarget,
 	dry, sync bool, jo journalOpts, asJSON, quiet bool) error {
-	fs.Visit(func(f *flag.Flag) {
+	fs.Visit(func(f *pflag.Flag) {
 		if f.Name == "peak" {
 			lt.explicit = true
 		}

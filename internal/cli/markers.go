@@ -83,7 +83,7 @@ func runMarkers(ctx context.Context, e *env, args []string) error {
 	fs.Func("delete", "remove the cue point ID with its label, note and region (repeatable)", recordFlag(&raw, "delete"))
 	clearAll := fs.Bool("clear", false, "remove every cue point first")
 	dry := fs.Bool("dry-run", false, "only say what would be written")
-	asJSON := fs.Bool("json", false, "print a JSON object with the cue points (after the edit)")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withText(fs, e, markersHelp)
 	withExample(fs, e, "wavemap markers --add 1:30=Chorus --region 2:00..2:15.5=Solo take.wav")

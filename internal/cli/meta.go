@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -212,7 +211,7 @@ func cueDocOf(c wavemap.Cue) cueDocJSON {
 func runMetaImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "meta import", "[--dry-run] FILE IN.json|-")
 	dry := fs.Bool("dry-run", false, "only say what would be written")
-	asJSON := fs.Bool("json", false, "print the report as a JSON object")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withText(fs, e, metaDocHelp)
 	withExample(fs, e, "wavemap meta export take.wav | jq '.info += [{\"id\":\"IART\",\"value\":\"Me\"}]' | wavemap meta import take.wav -")
@@ -556,7 +555,7 @@ func sameCues(a, b []wavemap.Cue) bool {
 
 // withText adds a paragraph to the usage fs prints for -h, before the
 // example.
-func withText(fs *flag.FlagSet, e *env, text string) {
+func withText(fs *flagSet, e *env, text string) {
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -187,7 +186,7 @@ func copyChunked(ctx context.Context, dst, src []byte, p *progress, base int64) 
 // "same" (the input's container).
 type containerChoice struct{ name *string }
 
-func containerFlag(fs *flag.FlagSet, def string) containerChoice {
+func containerFlag(fs *flagSet, def string) containerChoice {
 	help := "output container: auto, riff, rf64, bw64, w64 or rifx"
 	if def == "same" {
 		help = "output container: same (as the input), auto, riff, rf64, bw64, w64 or rifx"

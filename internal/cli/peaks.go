@@ -37,7 +37,7 @@ func runPeaks(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(end, "end", "", "same as -e")
 	outFormat := fs.String("output-format", "", "dat or json (default: from OUT's extension)")
 	precision := fs.String("precision", "", "full: minima and maxima in the source's own resolution (int16 for 8- and 16-bit files, int32 for 24- and 32-bit, floats for float; JSON output only, one channel or --split-channels): a wavemap extension")
-	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap peaks -z 256 -b 8 take.wav take.dat")
 	pos, err := parse(fs, args)

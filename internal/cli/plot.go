@@ -63,7 +63,7 @@ func runPlot(ctx context.Context, e *env, args []string) error {
 	out := fs.String("o", "", "PNG file to write (required)")
 	width := fs.Int("width", 1600, "picture width in pixels")
 	height := fs.Int("height", 400, "picture height in pixels")
-	asJSON := fs.Bool("json", false, "print a JSON object describing the picture")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap plot take.wav -o take.png --width 1600 --height 400")
 	pos, err := parse(fs, args)

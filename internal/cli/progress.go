@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,14 +18,9 @@ const (
 	progressBarWidth = 24
 )
 
-// quietFlag registers -q and --quiet (the same flag) on fs. Commands pass
-// the result to env.progress.
-func quietFlag(fs *flag.FlagSet) *bool {
-	q := new(bool)
-	fs.BoolVar(q, "q", false, "quiet: no progress bar")
-	fs.BoolVar(q, "quiet", false, "quiet: no progress bar (same as -q)")
-	return q
-}
+// quietFlag returns the command's -q/--quiet flag (newFlags registers it
+// for every command). Commands pass it to env.progress.
+func quietFlag(fs *flagSet) *bool { return &fs.e.quiet }
 
 // progress is a one-line progress bar on standard error. It draws only when
 // standard error is a terminal, only once the work has run for more than a

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"flag"
 	"io"
 	"strings"
 	"testing"
@@ -101,15 +100,13 @@ func TestProgressDisabled(t *testing.T) {
 	if p.Frames(2) != nil {
 		t.Error("nil progress gave a Progress func")
 	}
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
-	q := quietFlag(fs)
-	if err := fs.Parse([]string{"--quiet"}); err != nil || !*q {
-		t.Errorf("--quiet: %v %v", *q, err)
-	}
-	fs = flag.NewFlagSet("t", flag.ContinueOnError)
-	q = quietFlag(fs)
-	if err := fs.Parse([]string{"-q"}); err != nil || !*q {
-		t.Errorf("-q: %v %v", *q, err)
+	for _, arg := range []string{"-q", "--quiet"} {
+		e := &env{stdout: io.Discard, stderr: io.Discard}
+		fs := newFlags(e, "t", "")
+		q := quietFlag(fs)
+		if _, err := parse(fs, []string{arg}); err != nil || !*q || e.stderr != io.Discard {
+			t.Errorf("%s: %v %v", arg, *q, err)
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 
@@ -16,7 +15,7 @@ type rawFlags struct {
 	offset, trailer, frames *int64
 }
 
-func addRawFlags(fs *flag.FlagSet) *rawFlags {
+func addRawFlags(fs *flagSet) *rawFlags {
 	return &rawFlags{
 		typ:      fs.String("type", "", "raw input: sample encoding (u8, s16, s24, s32, f32, f64, alaw, ulaw; s16be ... f64be for big-endian input, written as RIFX)"),
 		channels: fs.Int("channels", 0, "raw input: number of channels"),
@@ -74,7 +73,7 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 	extract := fs.Bool("extract", false, "write the samples of IN.wav, without a header, to OUT.raw")
 	rf := addRawFlags(fs)
 	container := containerFlag(fs, "auto")
-	asJSON := fs.Bool("json", false, "print a JSON object describing the output")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap raw --type s16 --channels 2 --rate 48000 --offset 44 take.pcm take.wav")
 	pos, err := parse(fs, args)

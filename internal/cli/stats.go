@@ -9,7 +9,7 @@ import (
 
 func runStats(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "stats", "FILE")
-	asJSON := fs.Bool("json", false, "print a JSON object")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap stats --json take.wav")
 	pos, err := parse(fs, args)
@@ -37,7 +37,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		j.Channels[c] = channelStatsJSON{
 			Channel: c + 1, Peak: jsonFloat(s.Peak), PeakDBFS: jsonFloat(s.PeakDB()),
 			RMS: jsonFloat(s.RMS), RMSDBFS: jsonFloat(s.RMSDB()), DC: jsonFloat(s.DC),
-			Min: jsonFloat(s.Min), Max: jsonFloat(s.Max), Clipped: s.Clipped, Samples: s.Samples,
+			Min: jsonFloat(s.Min), Max: jsonFloat(s.Max), Clipped: s.FullScale, Samples: s.Samples,
 		}
 	}
 	if *asJSON {

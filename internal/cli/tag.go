@@ -289,7 +289,7 @@ func runTag(ctx context.Context, e *env, args []string) error {
 	fs.Func("set", "set KEY to VALUE (repeatable); KEY is "+tagKeyHelp+"; an empty VALUE removes an INFO entry", recordFlag(&raw, "set"))
 	fs.Func("delete", "remove the INFO entries KEY, clear the bext field KEY, or with 'bext' remove the bext chunk (repeatable)", recordFlag(&raw, "delete"))
 	dry := fs.Bool("dry-run", false, "only say what would be written")
-	asJSON := fs.Bool("json", false, "print one JSON object per file, one per line")
+	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withText(fs, e, tagHelp)
 	withExample(fs, e, "wavemap tag --set title='Take 3' --set bext.originator=Field --set bext.time_reference=10:00:00 take.wav")
