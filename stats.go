@@ -42,7 +42,7 @@ type ChannelStats struct {
 	// may not have clipped: a gain that clipped leaves them, and so does a
 	// signal that reaches full scale cleanly.
 	FullScale int64
-	Samples int64 // samples in this channel
+	Samples   int64 // samples in this channel
 }
 
 // PeakDB returns the peak level in dBFS (20*log10(Peak)), -Inf for
