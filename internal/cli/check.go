@@ -15,11 +15,14 @@ import (
 
 // checkJSON is one line of check --json.
 type checkJSON struct {
-	File      string        `json:"file"`
-	OK        bool          `json:"ok"`
-	Error     string        `json:"error,omitempty"`
+	Command string `json:"command"`
+	File    string `json:"file"`
+	OK      bool   `json:"ok"`
+	// Error is set when the file could not be opened or read; the JSON
+	// line is then an error object (errorJSON) instead.
+	Error     string        `json:"-"`
 	Warnings  []warningJSON `json:"warnings"`
-	NonFinite *int64        `json:"nonfinite,omitempty"` // --data on float files: NaN and infinite samples
+	NonFinite *int64        `json:"non_finite_samples,omitempty"` // --data on float files: NaN and infinite samples
 	// The journal of an interrupted gain or normalize lies beside the file.
 	Interrupted string `json:"interrupted_edit,omitempty"`
 	// UnfinishedOutputOf is set when the file is a partial file: the
@@ -29,13 +32,15 @@ type checkJSON struct {
 	InUse bool `json:"in_use,omitempty"`
 	// Leftovers are the partial files killed runs left for this file.
 	Leftovers []leftoverJSON `json:"leftovers,omitempty"`
+	// partialMsg is the text line for a partial file.
+	partialMsg string
 }
 
 // leftoverJSON is a partial file left beside its output by a killed run.
 type leftoverJSON struct {
 	File     string `json:"file"`
 	Bytes    int64  `json:"bytes"`
-	Modified string `json:"modified"` // RFC 3339
+	Modified string `json:"modified"` // RFC 3339 time
 	Removed  bool   `json:"removed"`  // by --clean
 }
 
@@ -58,10 +63,10 @@ type leftoverJSON struct {
 // command is still writing), and removed leftovers do not fail it.
 func runCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "check", "[--data] [--clean] FILE...")
-	asJSON := &e.json
 	data := fs.Bool("data", false, "also read every sample: report unreadable data and NaN or infinite float samples")
 	cleanUp := fs.Bool("clean", false, "remove the partial files that interrupted runs left (FILE itself, or beside it)")
 	quiet := quietFlag(fs)
+	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap check --data *.wav")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -73,60 +78,47 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err := refuseStdio("", files...); err != nil {
 		return err
 	}
+	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
+		return err
+	}
+	// One file gets the progress bar of --data.
+	quietScan := *quiet || len(files) > 1
 	clean := true
-	for _, name := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (checkJSON, error) {
 		if p, ok := atomicfile.Lookup(name); ok {
-			ok, err := checkPartial(e, p, *asJSON, *cleanUp)
-			if err != nil {
-				return err
-			}
-			clean = clean && ok
-			continue
+			return checkPartial(p, *cleanUp), nil
 		}
-		j, err := checkFile(ctx, e, name, *data, *quiet)
+		j, err := checkFile(ctx, e, name, *data, quietScan)
 		if err != nil {
-			return err
+			return j, err
 		}
 		j.Leftovers = leftovers(name, *cleanUp)
 		for _, l := range j.Leftovers {
 			j.OK = j.OK && l.Removed
 		}
-		if j.OK {
-			if !*asJSON {
-				fmt.Fprintf(e.stdout, "%s: ok\n", name)
-			}
-		} else {
-			clean = false
+		return j, nil
+	}, func(name string, j checkJSON, err error) error {
+		if err != nil {
+			return err // only a cancellation: every problem is in j
 		}
+		clean = clean && j.OK
 		if j.Error != "" {
-			fmt.Fprintf(e.stderr, "wavemap check: %s\n", j.Error)
-		}
-		if *asJSON {
-			if err := printJSON(e, j); err != nil {
-				return err
+			fmt.Fprintf(e.errw, "wavemap check: %s\n", j.Error)
+			if e.json {
+				er := errorJSON{Command: "check", File: name}
+				er.Error.Message = j.Error
+				return printJSON(e, er)
 			}
-			continue
+			return nil
 		}
-		for _, w := range j.Warnings {
-			fmt.Fprintf(e.stdout, "%s: warning %s at byte %d: %s\n", name, w.Kind, w.Offset, w.Message)
+		if e.json {
+			return printJSON(e, j)
 		}
-		if j.NonFinite != nil && *j.NonFinite > 0 {
-			fmt.Fprintf(e.stdout, "%s: %d samples are NaN or infinite\n", name, *j.NonFinite)
-		}
-		for _, l := range j.Leftovers {
-			if l.Removed {
-				fmt.Fprintf(e.stdout, "%s: removed %s, the unfinished output of an interrupted run\n", name, l.File)
-			} else {
-				fmt.Fprintf(e.stdout, "%s: leftover %s is the unfinished output of an interrupted run (%d bytes, %s), not a usable file: it can be removed (--clean)\n",
-					name, l.File, l.Bytes, l.Modified)
-			}
-		}
-		if j.Interrupted != "" {
-			fmt.Fprintf(e.stdout, "%s: %s\n", name, j.Interrupted)
-		}
+		printCheck(e, j)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !clean {
 		return errSilentFailure
@@ -134,19 +126,46 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// printCheck prints the text lines of check for j.
+func printCheck(e *env, j checkJSON) {
+	name := j.File
+	if j.UnfinishedOutputOf != "" {
+		fmt.Fprintf(e.stdout, "%s: %s\n", name, j.partialMsg)
+		return
+	}
+	if j.OK {
+		fmt.Fprintf(e.stdout, "%s: ok\n", name)
+	}
+	for _, w := range j.Warnings {
+		fmt.Fprintf(e.stdout, "%s: warning %s at byte %d: %s\n", name, w.Kind, w.Offset, w.Message)
+	}
+	if j.NonFinite != nil && *j.NonFinite > 0 {
+		fmt.Fprintf(e.stdout, "%s: %d samples are NaN or infinite\n", name, *j.NonFinite)
+	}
+	for _, l := range j.Leftovers {
+		if l.Removed {
+			fmt.Fprintf(e.stdout, "%s: removed %s, the unfinished output of an interrupted run\n", name, l.File)
+		} else {
+			fmt.Fprintf(e.stdout, "%s: leftover %s is the unfinished output of an interrupted run (%d bytes, %s), not a usable file: it can be removed (--clean)\n",
+				name, l.File, l.Bytes, l.Modified)
+		}
+	}
+	if j.Interrupted != "" {
+		fmt.Fprintf(e.stdout, "%s: %s\n", name, j.Interrupted)
+	}
+}
+
 // checkPartial reports the partial file p, given to check by name, and
-// removes it for --clean. It returns whether the check passes: only when
-// p was removed. The error is that of printing the JSON line.
-func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) (bool, error) {
-	j := checkJSON{File: p.Path, Warnings: []warningJSON{}, UnfinishedOutputOf: p.Target, InUse: p.InUse}
+// removes it for --clean. The check passes only when p was removed.
+func checkPartial(p atomicfile.Partial, cleanUp bool) checkJSON {
+	j := checkJSON{Command: "check", File: p.Path, Warnings: []warningJSON{}, UnfinishedOutputOf: p.Target, InUse: p.InUse}
 	var msg string
 	switch {
 	case p.InUse:
 		msg = fmt.Sprintf("a partial file still being written by a running command (it becomes %s when complete)", p.Target)
 	case cleanUp:
 		if err := atomicfile.RemovePartial(p.Path); err != nil {
-			j.Error = oneLine(err)
-			msg = "the unfinished output of an interrupted run, not removed: " + j.Error
+			msg = "the unfinished output of an interrupted run, not removed: " + oneLine(err)
 			break
 		}
 		j.OK = true
@@ -155,11 +174,8 @@ func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) (bool, err
 		msg = fmt.Sprintf("the unfinished output of an interrupted run (it was to become %s; %d bytes, %s), not a usable file: it can be removed (--clean)",
 			p.Target, p.Size, p.ModTime.Format(time.RFC3339))
 	}
-	if asJSON {
-		return j.OK, printJSON(e, j)
-	}
-	fmt.Fprintf(e.stdout, "%s: %s\n", p.Path, msg)
-	return j.OK, nil
+	j.partialMsg = msg
+	return j
 }
 
 // leftovers lists the partial files killed runs left for name (not those
@@ -183,14 +199,14 @@ func leftovers(name string, cleanUp bool) []leftoverJSON {
 // checkFile checks one file. The error is not nil only when ctx was
 // cancelled: every problem with the file goes into the result.
 func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (checkJSON, error) {
-	j := checkJSON{File: name, Warnings: []warningJSON{}, Interrupted: interruptedEdit(name)}
+	j := checkJSON{Command: "check", File: name, Warnings: []warningJSON{}, Interrupted: interruptedEdit(name)}
 	f, err := wavemap.Open(name, wavemap.ReadOnly, &wavemap.Options{Advice: wavemap.AdviseSequential})
 	if err != nil {
 		j.Error = oneLine(err)
 		return j, nil
 	}
 	defer f.Close()
-	j.Warnings = describe(name, f).Warnings
+	j.Warnings = warningsOf(f.Header())
 	if data {
 		n, err := scanData(ctx, e, f, quiet)
 		if err != nil && ctx.Err() != nil {

@@ -189,7 +189,7 @@ func TestConvertBadInput(t *testing.T) {
 	if r := mustRun(t, "info", "--json", out); !strings.Contains(r.stdout, `"sample_rate":48000`) || !strings.Contains(r.stdout, `"encoding":"u8"`) {
 		t.Errorf("info after convert: %s", r.stdout)
 	}
-	if r := runCLI(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+	if r := runCLI(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stdout, "example:") {
 		t.Errorf("convert -h: exit %d, %q", r.code, r.stderr)
 	}
 }

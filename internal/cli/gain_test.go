@@ -240,7 +240,7 @@ func TestGainBadInput(t *testing.T) {
 		}
 	}
 	for _, cmd := range []string{"gain", "normalize"} {
-		if r := runCLI(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+		if r := runCLI(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stdout, "example:") {
 			t.Errorf("%s -h: exit %d, %q", cmd, r.code, r.stderr)
 		}
 	}

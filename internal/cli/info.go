@@ -8,41 +8,47 @@ import (
 	"github.com/wavemap/wavemap"
 )
 
+// chunkJSON is one chunk of a file, as info lists it.
 type chunkJSON struct {
 	ID         string `json:"id"`
-	Offset     int64  `json:"offset"`
-	DataOffset int64  `json:"data_offset"`
-	Declared   int64  `json:"declared"`
-	Size       int64  `json:"size"`
+	Offset     int64  `json:"offset_bytes"`      // of its header
+	DataOffset int64  `json:"data_offset_bytes"` // of its payload
+	// Declared is the payload size the header holds (for an RF64 data
+	// chunk, the ds64's): 4294967295 is the 0xFFFFFFFF of streams.
+	Declared int64 `json:"declared_bytes"`
+	Size     int64 `json:"size_bytes"` // the payload size used
 }
 
+// warningJSON is a header problem, in every command that reports them.
 type warningJSON struct {
 	Kind    string `json:"kind"`
-	Offset  int64  `json:"offset"`
+	Offset  int64  `json:"offset_bytes"`
 	Chunk   string `json:"chunk,omitempty"`
 	Message string `json:"message"`
 }
 
+// warningsOf returns the warnings of h, never nil.
+func warningsOf(h *wavemap.Header) []warningJSON {
+	ws := []warningJSON{}
+	for _, w := range h.Warnings {
+		wj := warningJSON{Kind: w.Kind.String(), Offset: w.Offset, Message: w.Msg}
+		if w.Chunk != (wavemap.FourCC{}) {
+			wj.Chunk = w.Chunk.String()
+		}
+		ws = append(ws, wj)
+	}
+	return ws
+}
+
 type infoJSON struct {
-	File        string            `json:"file"`
-	Container   string            `json:"container"`
-	Encoding    string            `json:"encoding"`
-	FormatTag   uint16            `json:"format_tag"`
-	Extensible  bool              `json:"extensible"`
-	Channels    int               `json:"channels"`
-	SampleRate  int               `json:"sample_rate"`
-	Frames      int64             `json:"frames"`
-	Duration    float64           `json:"duration_seconds"`
-	Bits        int               `json:"bits"`
-	ValidBits   int               `json:"valid_bits"`
-	ChannelMask uint32            `json:"channel_mask"`
-	Speakers    []string          `json:"speakers"` // the channel mask's speaker positions, in order
-	DataOffset  int64             `json:"data_offset"`
-	DataBytes   int64             `json:"data_bytes"`
-	Chunks      []chunkJSON       `json:"chunks"`
-	Tags        map[string]string `json:"tags"` // LIST/INFO entries by id; the first of repeated ids
-	tagOrder    []string          // ids in file order, for the text output
-	Warnings    []warningJSON     `json:"warnings"`
+	head
+	Channels   []channelJSON     `json:"channels"`
+	DataOffset int64             `json:"data_offset_bytes"`
+	DataBytes  int64             `json:"data_bytes"`
+	Chunks     []chunkJSON       `json:"chunks"`
+	Tags       map[string]string `json:"tags"` // LIST/INFO entries by id; the first of repeated ids
+	tagOrder   []string          // ids in file order, for the text output
+	Warnings   []warningJSON     `json:"warnings"`
 	// Metadata decodes every metadata chunk (see metadataJSON); info
 	// sets it, describe does not.
 	Metadata *metadataJSON `json:"metadata,omitempty"`
@@ -50,17 +56,17 @@ type infoJSON struct {
 
 func describe(name string, f *wavemap.File) infoJSON {
 	h := f.Header()
-	fm := h.Format
 	j := infoJSON{
-		File: name, Container: h.Container.String(), Encoding: fm.Encoding.String(), FormatTag: h.FormatTag,
-		Extensible: h.Extensible, Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: h.Frames,
-		Duration: fm.Duration(h.Frames).Seconds(), Bits: fm.Encoding.Bits(), ValidBits: fm.Bits(),
-		ChannelMask: fm.ChannelMask, DataOffset: h.DataOffset, DataBytes: int64(len(f.Bytes())),
-		Chunks: []chunkJSON{}, Tags: map[string]string{}, Warnings: []warningJSON{},
-		Speakers: speakerNames(fm.ChannelMask),
+		head: headOf("info", name, f), Channels: channelsOf(h.Format),
+		DataOffset: h.DataOffset, DataBytes: int64(len(f.Bytes())),
+		Chunks: []chunkJSON{}, Tags: map[string]string{}, Warnings: warningsOf(h),
 	}
 	for _, c := range h.Chunks {
-		j.Chunks = append(j.Chunks, chunkJSON{c.ID.String(), c.Offset, c.DataOffset, c.Declared, c.Size})
+		decl := c.Declared
+		if decl < 0 {
+			decl = 0xFFFFFFFF
+		}
+		j.Chunks = append(j.Chunks, chunkJSON{c.ID.String(), c.Offset, c.DataOffset, decl, c.Size})
 	}
 	for _, t := range h.Tags {
 		id := t.ID.String()
@@ -69,24 +75,18 @@ func describe(name string, f *wavemap.File) infoJSON {
 			j.tagOrder = append(j.tagOrder, id)
 		}
 	}
-	for _, w := range h.Warnings {
-		wj := warningJSON{Kind: w.Kind.String(), Offset: w.Offset, Message: w.Msg}
-		if w.Chunk != (wavemap.FourCC{}) {
-			wj.Chunk = w.Chunk.String()
-		}
-		j.Warnings = append(j.Warnings, wj)
-	}
 	return j
 }
 
 // runInfo describes each file. With --json it prints one JSON object per
 // file, one per line (JSON Lines), in the order given; a file that cannot
-// be opened prints nothing on standard output, its error goes to standard
-// error, and the exit code is 1 once every other file is described.
+// be opened gives an error object there (and its error on standard
+// error), and the exit code is 1 once every other file is described.
+// Files are opened -j at a time.
 func runInfo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "info", "[--type T --channels N --rate HZ] FILE...")
-	asJSON := &e.json
 	rf := addRawFlags(fs)
+	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap info --json take.wav other.wav")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -95,41 +95,50 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("no files given")
 	}
+	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
+		return err
+	}
 	if rf.given() {
 		if _, err := rf.spec(); err != nil {
 			return err
 		}
 	}
 	failed := false
-	for i, name := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		f, err := rf.open(name, nil)
+	first := true
+	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (infoJSON, error) {
+		f, err := rf.open(name, nil) // warnings are part of the description
 		if err != nil {
-			fmt.Fprintf(e.stderr, "wavemap info: %s\n", oneLine(err))
-			failed = true
-			continue
+			return infoJSON{}, err
 		}
+		defer f.Close()
 		j := describe(name, f)
 		m, err := f.Metadata()
-		f.Close()
 		if err != nil {
-			fmt.Fprintf(e.stderr, "wavemap info: %s\n", oneLine(fileError(name, err)))
+			return infoJSON{}, fileError(name, err)
+		}
+		j.Metadata = metadataOf(m, j.Format.SampleRate)
+		return j, nil
+	}, func(name string, j infoJSON, err error) error {
+		if err != nil {
 			failed = true
-			continue
-		}
-		j.Metadata = metadataOf(m, j.SampleRate)
-		if *asJSON {
-			if err := printJSON(e, j); err != nil {
-				return err
+			e.failf("info", err)
+			if e.json {
+				return printJSON(e, errorRecord("info", name, err))
 			}
-			continue
+			return nil
 		}
-		if i > 0 {
+		if e.json {
+			return printJSON(e, j)
+		}
+		if !first {
 			fmt.Fprintln(e.stdout)
 		}
+		first = false
 		printInfo(e, j)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if failed {
 		return errSilentFailure
@@ -139,25 +148,26 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 
 func printInfo(e *env, j infoJSON) {
 	w := e.stdout
+	fm := j.Format
 	fmt.Fprintf(w, "%s\n", j.File)
-	fmt.Fprintf(w, "  container    %s\n", j.Container)
+	fmt.Fprintf(w, "  container    %s\n", fm.Container)
 	ext := ""
-	if j.Extensible {
+	if fm.Extensible {
 		ext = ", WAVE_FORMAT_EXTENSIBLE"
 	}
-	if j.Container == wavemap.RawData.String() {
-		fmt.Fprintf(w, "  encoding     %s\n", j.Encoding)
+	if fm.Container == wavemap.RawData.String() {
+		fmt.Fprintf(w, "  encoding     %s\n", fm.Encoding)
 	} else {
-		fmt.Fprintf(w, "  encoding     %s (format tag %#04x%s)\n", j.Encoding, j.FormatTag, ext)
+		fmt.Fprintf(w, "  encoding     %s (format tag %#04x%s)\n", fm.Encoding, fm.FormatTag, ext)
 	}
-	fmt.Fprintf(w, "  bits         %d (%d valid)\n", j.Bits, j.ValidBits)
-	fmt.Fprintf(w, "  channels     %d", j.Channels)
-	if j.ChannelMask != 0 {
-		fmt.Fprintf(w, " (mask %#x: %s)", j.ChannelMask, strings.Join(j.Speakers, " "))
+	fmt.Fprintf(w, "  bits         %d (%d valid)\n", fm.Bits, fm.ValidBits)
+	fmt.Fprintf(w, "  channels     %d", fm.Channels)
+	if fm.ChannelMask != 0 {
+		fmt.Fprintf(w, " (mask %#x: %s)", fm.ChannelMask, strings.Join(fm.Speakers, " "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  sample rate  %d Hz\n", j.SampleRate)
-	fmt.Fprintf(w, "  frames       %d (%s)\n", j.Frames, clock(j.Duration))
+	fmt.Fprintf(w, "  sample rate  %d Hz\n", fm.SampleRate)
+	fmt.Fprintf(w, "  frames       %d (%s)\n", j.Frames, clock(float64(j.Duration)))
 	fmt.Fprintf(w, "  audio        %d bytes at offset %d\n", j.DataBytes, j.DataOffset)
 	if len(j.Chunks) > 0 {
 		fmt.Fprintf(w, "  chunks\n")
@@ -176,7 +186,7 @@ func printInfo(e *env, j infoJSON) {
 		fmt.Fprintf(w, "    %-6s %s\n", id, oneLineText(j.Tags[id]))
 	}
 	if j.Metadata != nil {
-		printMetadata(w, j.Metadata, j.SampleRate)
+		printMetadata(w, j.Metadata, fm.SampleRate)
 	}
 	for _, wa := range j.Warnings {
 		fmt.Fprintf(w, "  warning: %s at byte %d: %s\n", wa.Kind, wa.Offset, wa.Message)

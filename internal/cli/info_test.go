@@ -50,17 +50,17 @@ func TestInfoTools(t *testing.T) {
 	js := infoJSONOf(t, six, tagged, piped)
 	for i, path := range []string{six, tagged, piped} {
 		j := js[i]
-		if j.File != path || j.Container != "RIFF" {
-			t.Errorf("%s: file %q container %q", path, j.File, j.Container)
+		if j.File != path || j.Format.Container != "RIFF" {
+			t.Errorf("%s: file %q container %q", path, j.File, j.Format.Container)
 		}
-		if want := ffprobeEntry(t, path, "channels"); strconv.Itoa(j.Channels) != want {
-			t.Errorf("%s: %d channels, ffprobe says %s", path, j.Channels, want)
+		if want := ffprobeEntry(t, path, "channels"); strconv.Itoa(j.Format.Channels) != want {
+			t.Errorf("%s: %d channels, ffprobe says %s", path, j.Format.Channels, want)
 		}
-		if want := ffprobeEntry(t, path, "sample_rate"); strconv.Itoa(j.SampleRate) != want {
-			t.Errorf("%s: rate %d, ffprobe says %s", path, j.SampleRate, want)
+		if want := ffprobeEntry(t, path, "sample_rate"); strconv.Itoa(j.Format.SampleRate) != want {
+			t.Errorf("%s: rate %d, ffprobe says %s", path, j.Format.SampleRate, want)
 		}
-		if want := ffprobeEntry(t, path, "bits_per_sample"); strconv.Itoa(j.Bits) != want {
-			t.Errorf("%s: %d bits, ffprobe says %s", path, j.Bits, want)
+		if want := ffprobeEntry(t, path, "bits_per_sample"); strconv.Itoa(j.Format.Bits) != want {
+			t.Errorf("%s: %d bits, ffprobe says %s", path, j.Format.Bits, want)
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -70,7 +70,7 @@ func TestInfoTools(t *testing.T) {
 			// sox believes the placeholder size: count the bytes after
 			// the data chunk header instead.
 			d := bytes.Index(b, []byte("data"))
-			if want := int64(len(b)-d-8) / int64(j.Channels*j.Bits/8); j.Frames != want {
+			if want := int64(len(b)-d-8) / int64(j.Format.Channels*j.Format.Bits/8); j.Frames != want {
 				t.Errorf("%s: %d frames, the file holds %d", path, j.Frames, want)
 			}
 		} else if want := strings.TrimSpace(string(wavtest.Run(t, "sox", "--i", "-s", path))); strconv.FormatInt(j.Frames, 10) != want {
@@ -89,15 +89,15 @@ func TestInfoTools(t *testing.T) {
 
 	// Encodings and the extensible channel mask, read from the fmt chunk's
 	// bytes (dwChannelMask is 20 bytes into an extensible fmt payload).
-	if js[0].Encoding != "s24" || js[1].Encoding != "u8" || js[2].Encoding != "f32" {
-		t.Errorf("encodings %s, %s, %s; want s24, u8, f32", js[0].Encoding, js[1].Encoding, js[2].Encoding)
+	if js[0].Format.Encoding != "s24" || js[1].Format.Encoding != "u8" || js[2].Format.Encoding != "f32" {
+		t.Errorf("encodings %s, %s, %s; want s24, u8, f32", js[0].Format.Encoding, js[1].Format.Encoding, js[2].Format.Encoding)
 	}
 	b, _ := os.ReadFile(six)
 	mask := binary.LittleEndian.Uint32(b[bytes.Index(b, []byte("fmt "))+8+20:])
-	if mask == 0 || js[0].ChannelMask != mask || !js[0].Extensible || len(js[0].Speakers) != 6 {
-		t.Errorf("six.wav: mask %#x speakers %q; the file holds %#x", js[0].ChannelMask, js[0].Speakers, mask)
+	if mask == 0 || js[0].Format.ChannelMask != mask || !js[0].Format.Extensible || len(js[0].Format.Speakers) != 6 {
+		t.Errorf("six.wav: mask %#x speakers %q; the file holds %#x", js[0].Format.ChannelMask, js[0].Format.Speakers, mask)
 	}
-	if math.Abs(js[0].Duration-1234.0/44100) > 1e-9 {
+	if math.Abs(float64(js[0].Duration)-1234.0/44100) > 1e-9 {
 		t.Errorf("six.wav: duration %v, want %v", js[0].Duration, 1234.0/44100)
 	}
 
@@ -140,14 +140,14 @@ func TestInfoContainers(t *testing.T) {
 		t.Fatal(err)
 	}
 	js := infoJSONOf(t, rf64, w64, vb)
-	if j := js[0]; j.Container != "RF64" || j.Encoding != "alaw" || j.Frames != 800 || j.Bits != 8 {
+	if j := js[0]; j.Format.Container != "RF64" || j.Format.Encoding != "alaw" || j.Frames != 800 || j.Format.Bits != 8 {
 		t.Errorf("RF64 file: %+v", j)
 	}
-	if j := js[1]; j.Container != "W64" || j.Encoding != "f64" || j.Channels != 2 || j.SampleRate != 96000 || j.Frames != 96 {
+	if j := js[1]; j.Format.Container != "W64" || j.Format.Encoding != "f64" || j.Format.Channels != 2 || j.Format.SampleRate != 96000 || j.Frames != 96 {
 		t.Errorf("Wave64 file: %+v", j)
 	}
-	if j := js[2]; j.Encoding != "s24" || j.Bits != 24 || j.ValidBits != 20 || j.ChannelMask != 3 ||
-		strings.Join(j.Speakers, " ") != "FL FR" {
+	if j := js[2]; j.Format.Encoding != "s24" || j.Format.Bits != 24 || j.Format.ValidBits != 20 || j.Format.ChannelMask != 3 ||
+		strings.Join(j.Format.Speakers, " ") != "FL FR" {
 		t.Errorf("20-bit file: %+v", j)
 	}
 	wavtest.Need(t, "sox")
@@ -169,7 +169,7 @@ func TestInfoContainers(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Container != "raw" || j.Frames != 250 || j.DataOffset != 2 || len(j.Chunks) != 0 ||
+	if j.Format.Container != "raw" || j.Frames != 250 || j.DataOffset != 2 || len(j.Chunks) != 0 ||
 		len(j.Warnings) != 1 || j.Warnings[0].Kind != "ragged-tail" {
 		t.Errorf("raw file: %+v", j)
 	}
@@ -190,14 +190,20 @@ func TestInfoSeveral(t *testing.T) {
 	}
 	r := runCLI(t, "info", "--json", a, bad, b)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if r.code != exitFailure || len(lines) != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, bad) {
+	if r.code != exitFailure || len(lines) != 3 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, bad) {
 		t.Fatalf("info --json a bad b: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
+	// The bad file has its line, an error object, in its place.
+	var je errorJSON
+	if err := json.Unmarshal([]byte(lines[1]), &je); err != nil || je.File != bad || je.Command != "info" ||
+		!strings.Contains(je.Error.Message, "too few") {
+		t.Errorf("error line %s: %+v %v", lines[1], je, err)
+	}
 	var ja, jb infoJSON
-	if json.Unmarshal([]byte(lines[0]), &ja) != nil || json.Unmarshal([]byte(lines[1]), &jb) != nil {
+	if json.Unmarshal([]byte(lines[0]), &ja) != nil || json.Unmarshal([]byte(lines[2]), &jb) != nil {
 		t.Fatalf("info --json lines:\n%s", r.stdout)
 	}
-	if ja.File != a || ja.Frames != 10 || jb.File != b || jb.Frames != 20 || jb.Encoding != "u8" {
+	if ja.File != a || ja.Frames != 10 || jb.File != b || jb.Frames != 20 || jb.Format.Encoding != "u8" {
 		t.Errorf("info --json: %+v\n%+v", ja, jb)
 	}
 	// The keys the issue names are all there.
@@ -205,9 +211,14 @@ func TestInfoSeveral(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"container", "encoding", "channels", "sample_rate", "frames", "bits", "valid_bits", "chunks", "warnings"} {
+	for _, k := range []string{"command", "file", "format", "channels", "frames", "duration_seconds", "chunks", "warnings"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("info --json lacks the key %q", k)
+		}
+	}
+	for _, k := range []string{"container", "encoding", "channels", "sample_rate_hz", "bits", "valid_bits", "frame_bytes"} {
+		if _, ok := m["format"].(map[string]any)[k]; !ok {
+			t.Errorf("info --json: its format lacks the key %q", k)
 		}
 	}
 }
@@ -219,15 +230,17 @@ func TestGenInfo(t *testing.T) {
 	mustRun(t, "gen", "--type", "s24", "--channels", "3", "--rate", "44100", "--frames", "1000", path)
 	r := mustRun(t, "info", "--json", path)
 	var info struct {
-		Encoding   string `json:"encoding"`
-		Channels   int    `json:"channels"`
-		SampleRate int    `json:"sample_rate"`
-		Frames     int64  `json:"frames"`
+		Format struct {
+			Encoding   string `json:"encoding"`
+			Channels   int    `json:"channels"`
+			SampleRate int    `json:"sample_rate_hz"`
+		} `json:"format"`
+		Frames int64 `json:"frames"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &info); err != nil {
 		t.Fatalf("info --json: %v\n%s", err, r.stdout)
 	}
-	if info.Encoding != "s24" || info.Channels != 3 || info.SampleRate != 44100 || info.Frames != 1000 {
+	if info.Format.Encoding != "s24" || info.Format.Channels != 3 || info.Format.SampleRate != 44100 || info.Frames != 1000 {
 		t.Errorf("info --json: %+v", info)
 	}
 	wavtest.Need(t, "sox")

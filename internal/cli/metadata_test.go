@@ -411,7 +411,7 @@ func TestTagFFmpegInput(t *testing.T) {
 	audio := audioDigest(t, path)
 	j := metaInfoOf(t, path)
 	md := j.Metadata
-	if j.Tags["INAM"] != "T" || j.Chunks == nil || j.Encoding != "s16" {
+	if j.Tags["INAM"] != "T" || j.Chunks == nil || j.Format.Encoding != "s16" {
 		t.Errorf("info --json lost its fields: %+v", j)
 	}
 	var ids []string
@@ -588,8 +588,8 @@ func TestTagRF64AndDamaged(t *testing.T) {
 	if p := ffprobeTags(t, rf); p["title"] != "RF title" || p["comment"] != "RF description" {
 		t.Errorf("ffprobe reads %v from the RF64 file", p)
 	}
-	if j := metaInfoOf(t, rf); j.Container != "RF64" || len(j.Metadata.Cues) != 1 || j.Metadata.Cues[0].Position != 2400 {
-		t.Errorf("info of the RF64 file: %s, cues %+v", j.Container, j.Metadata.Cues)
+	if j := metaInfoOf(t, rf); j.Format.Container != "RF64" || len(j.Metadata.Cues) != 1 || j.Metadata.Cues[0].Position != 2400 {
+		t.Errorf("info of the RF64 file: %s, cues %+v", j.Format.Container, j.Metadata.Cues)
 	}
 	sameBytes(t, "RF64 samples after tag and markers", wavtest.S16(decodeS16(t, rf)...), wavtest.S16(samples...))
 

@@ -187,7 +187,7 @@ func TestPlotBadInput(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("usage errors left %s behind", out)
 	}
-	if r := runCLI(t, "plot", "-h"); r.code != 0 || !strings.Contains(r.stderr, "example:") {
+	if r := runCLI(t, "plot", "-h"); r.code != 0 || !strings.Contains(r.stdout, "example:") {
 		t.Errorf("plot -h: exit %d, %q", r.code, r.stderr)
 	}
 }

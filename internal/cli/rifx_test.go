@@ -80,8 +80,8 @@ func TestRIFXInfoStatsCheckPlot(t *testing.T) {
 			be, le := soxPair(t, dir, c.name, c.args...)
 			hash := wavtest.HashFile(t, be)
 			info := jsonWithout(t, mustRun(t, "info", "--json", be).stdout)
-			if info["container"] != "RIFX" || info["encoding"] != c.enc {
-				t.Errorf("info: container %v, encoding %v", info["container"], info["encoding"])
+			if fm := info["format"].(map[string]any); fm["container"] != "RIFX" || fm["encoding"] != c.enc {
+				t.Errorf("info: format %v", fm)
 			}
 			if txt := mustRun(t, "info", be).stdout; !strings.Contains(txt, "RIFX") || !strings.Contains(txt, c.enc) {
 				t.Errorf("info text:\n%s", txt)

@@ -125,7 +125,7 @@ type head struct {
 func headOf(cmd, name string, f *wavemap.File) head {
 	fm := formatOf(f)
 	return head{Command: cmd, File: name, Format: &fm, Frames: f.Frames(),
-		Duration: jsonFloat(f.Format().Duration(f.Frames()).Seconds())}
+		Duration: seconds(f.Frames(), f.Format().SampleRate)}
 }
 
 // fileJSON describes a file a command wrote (or would write), or one of
@@ -141,7 +141,7 @@ type fileJSON struct {
 // fileOf describes f, known as name.
 func fileOf(name string, f *wavemap.File) fileJSON {
 	return fileJSON{File: name, Format: formatOf(f), Frames: f.Frames(),
-		Duration: jsonFloat(f.Format().Duration(f.Frames()).Seconds())}
+		Duration: seconds(f.Frames(), f.Format().SampleRate)}
 }
 
 // rangeJSON is a range of frames, [from, to), as frames and seconds.
@@ -176,4 +176,12 @@ func errorRecord(cmd, name string, err error) errorJSON {
 	j := errorJSON{Command: cmd, File: name}
 	j.Error.Message = oneLine(err)
 	return j
+}
+
+// seconds is the duration of n frames at rate, for JSON.
+func seconds(n int64, rate int) jsonFloat {
+	if rate <= 0 {
+		return 0
+	}
+	return jsonFloat(float64(n) / float64(rate))
 }

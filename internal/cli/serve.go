@@ -60,7 +60,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fileError(name, err)
 		}
-		j.Metadata = metadataOf(m, j.SampleRate)
+		j.Metadata = metadataOf(m, j.Format.SampleRate)
 		if served[len(served)-1].Info, err = json.Marshal(j); err != nil {
 			return err
 		}

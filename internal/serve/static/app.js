@@ -418,8 +418,10 @@
     const box = $('info');
     box.replaceChildren();
     const fmt = {};
-    for (const k of ['container', 'encoding', 'format_tag', 'extensible', 'bits', 'valid_bits', 'channels', 'channel_mask',
-      'speakers', 'sample_rate', 'frames', 'duration_seconds', 'data_offset', 'data_bytes']) {
+    // The object of 'wavemap info --json': the format object, then the
+    // lengths and where the audio is.
+    Object.assign(fmt, info.format || {});
+    for (const k of ['frames', 'duration_seconds', 'data_offset_bytes', 'data_bytes']) {
       if (k in info) fmt[k] = info[k];
     }
     if ('format_tag' in fmt) fmt.format_tag = '0x' + Number(fmt.format_tag).toString(16).padStart(4, '0');
