@@ -38,8 +38,11 @@ func runCat(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		srcs = append(srcs, f)
-		if a, b := srcs[0].Format(), f.Format(); a != b {
+		if a, b := srcs[0].Format(), f.Format(); !sameAudio(a, b) {
 			return fmt.Errorf("%s: format %s differs from %s in %s", in, formatDetail(b), formatDetail(a), ins[0])
+		} else if a != b {
+			fmt.Fprintf(e.stderr, "wavemap cat: %s: note: format %s joined to %s: the same samples, the output has the first file's header\n",
+				in, formatDetail(b), formatDetail(a))
 		}
 		if f.Frames() > math.MaxInt64-frames {
 			return fmt.Errorf("%s: the inputs hold too many frames together", in)
@@ -97,17 +100,31 @@ func runCat(ctx context.Context, e *env, args []string) error {
 		out.abort(dst)
 		return err
 	}
-	made := dst.Header().Container
+	made := fileOf(outName, dst)
 	if err := out.commit(dst); err != nil {
 		return err
 	}
 	notes = metadataNotes(e, "cat", outName, *quiet, notes)
-	if *asJSON {
-		fm := srcs[0].Format()
-		return printJSON(e, outputJSON{File: outName, Container: made.String(), Encoding: fm.Encoding.String(),
-			Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: frames, To: frames, Inputs: ins, Metadata: notes})
+	j := madeJSON{head: head{Command: "cat", Frames: frames, Duration: made.Duration}, Output: made, Notes: notes}
+	for i, f := range srcs {
+		j.Inputs = append(j.Inputs, fileOf(ins[i], f))
 	}
+	if *asJSON {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(e.stdout, "%d files -> %s: %d frames (%s)\n", len(ins), outName, frames, clock(float64(made.Duration)))
 	return nil
+}
+
+// sameAudio reports whether files of formats a and b can be joined: the
+// same encoding, channels, rate and valid bits, and channel masks that
+// agree or of which one is not given (0: a plain PCM header, which sox
+// and ffmpeg join to an EXTENSIBLE one of the same layout).
+func sameAudio(a, b wavemap.Format) bool {
+	if a.Encoding != b.Encoding || a.Channels != b.Channels || a.SampleRate != b.SampleRate || a.Bits() != b.Bits() {
+		return false
+	}
+	return a.ChannelMask == b.ChannelMask || a.ChannelMask == 0 || b.ChannelMask == 0
 }
 
 // formatDetail describes a format with the fields Format.String leaves

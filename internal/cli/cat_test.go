@@ -32,7 +32,7 @@ func TestCat(t *testing.T) {
 	}
 	r := mustRun(t, "cat", "--json", a, b, c, out)
 	j := outputJSONOf(t, r)
-	if j.Frames != total || j.Encoding != "s16" || j.Channels != 2 || j.SampleRate != 44100 || len(j.Inputs) != 3 {
+	if o := j.Output; o.Frames != total || o.Format.Encoding != "s16" || o.Format.Channels != 2 || o.Format.SampleRate != 44100 || len(j.Inputs) != 3 || j.Inputs[2].File != c {
 		t.Errorf("cat --json: %+v", j)
 	}
 	want := wavtest.Run(t, "sox", a, b, c, "-t", "raw", "-") // sox concatenates its inputs

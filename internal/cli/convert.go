@@ -4,38 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/wavemap/wavemap"
 )
 
-type convertJSON struct {
-	File    string `json:"file"`
-	Output  string `json:"output"`
-	From    string `json:"from"`
-	To      string `json:"to"`
-	Frames  int64  `json:"frames"`
-	Clipped int64  `json:"clipped"`
-	// Metadata holds the notes on the metadata chunks carried over.
-	Metadata []string `json:"metadata"`
-}
-
 func runConvert(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "convert", "IN OUT")
-	to := fs.String("to", "", "encoding to write: u8, s16, s24, s32, f32, f64, alaw or ulaw, or big-endian s16be, s24be, s32be, f32be or f64be (RIFX) (required)")
-	rateKeep := fs.Bool("rate-keep", true, "keep the sample rate (the only behaviour: convert never resamples)")
+	to := fs.StringP("to", "t", "", "encoding to write (required): u8, s16, s24, s32, f32, f64, alaw, ulaw, or big-endian s16be ... f64be (RIFX); any case, and ffmpeg's names (pcm_s16le, f32le, float, double ...)")
 	container := containerFlag(fs, "same")
 	asJSON := &e.json
 	quiet := quietFlag(fs)
 	withExample(fs, e, "wavemap convert --to f32 take.wav take-f32.wav")
+	withExample(fs, e, "wavemap convert --to f32 take.wav - | ffmpeg -i - take.flac")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 2 {
 		return usagef("want an input and an output file")
-	}
-	if !*rateKeep {
-		return usagef("--rate-keep=false: convert never resamples, the sample rate is always kept")
 	}
 	if *to == "" {
 		return usagef("--to is required (u8, s16, s24, s32, f32, f64, alaw or ulaw)")
@@ -45,8 +32,11 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		return usageError{err.Error()}
 	}
 	in, out := pos[0], pos[1]
-	if err := refuseStdio(out, in); err != nil {
+	if err := refuseStdio("", in); err != nil {
 		return err
+	}
+	if out == "-" && *asJSON {
+		return usagef("--json prints on standard output, which carries the audio when OUT is -")
 	}
 	src, err := openAudio(e, "convert", in, wavemap.ReadOnly)
 	if err != nil {
@@ -80,45 +70,69 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		notes = append(notes, fmt.Sprintf("%d metadata chunk(s) of the big-endian RIFX input left out: their fields would be wrong in a little-endian file", len(m.Chunks)))
 		m = &wavemap.Metadata{}
 	}
-	// The output is written under a temporary name and renamed into
-	// place when complete (see outputFile).
-	o, err := newOutputFile(e, "convert", out, in)
-	if err != nil {
-		return err
-	}
 	sf := src.Format()
 	df := sf
 	df.Encoding = enc
 	df.ValidBits = convertedValidBits(sf, enc)
-	// The output is written with write(2) rather than through a fresh
-	// mapping: page faults on new pages cost more than the conversion.
-	osf, err := o.createPlain()
-	if err != nil {
+	var (
+		o   *outputFile
+		dst io.Writer = e.stdout
+	)
+	if out != "-" {
+		// The output is written under a temporary name and renamed into
+		// place when complete (see outputFile).
+		if o, err = newOutputFile(e, "convert", out, in); err != nil {
+			return err
+		}
+		// The output is written with write(2) rather than through a
+		// fresh mapping: page faults on new pages cost more than the
+		// conversion.
+		osf, err := o.createPlain()
+		if err != nil {
+			return err
+		}
+		dst = osf
+	}
+	finish := func(err error) error {
+		if o != nil {
+			return o.finish(err) // syncs, closes and renames the file, or removes it
+		}
 		return err
 	}
-	w, err := wavemap.NewWriter(osf, df, &wavemap.Options{Container: c, Metadata: m})
+	w, err := wavemap.NewWriter(dst, df, &wavemap.Options{Container: c, Metadata: m})
 	if err != nil {
-		return o.finish(err)
+		return finish(err)
 	}
 	p := e.progress(in, *quiet, src.Frames()*int64(sf.FrameSize()))
 	clipped, err := wavemap.TranscodeTo(ctx, w, src, &wavemap.PassOptions{Progress: p.Frames(sf.FrameSize())})
 	p.Done()
 	if err != nil {
-		o.finish(err) // removes the temporary file
-		if errors.Is(err, wavemap.ErrNoSpace) {
+		finish(err) // removes the temporary file
+		if o != nil && errors.Is(err, wavemap.ErrNoSpace) {
 			return o.errorf(err) // about the output, named as cut and cat name it
+		}
+		if out == "-" && !errors.Is(err, ctx.Err()) {
+			return fmt.Errorf("writing to standard output: %w", err)
 		}
 		return fileError(in, err)
 	}
-	if err := o.finish(w.Close()); err != nil { // syncs, closes and renames the file
+	if err := finish(w.Close()); err != nil {
 		return err
 	}
 	notes = metadataNotes(e, "convert", out, *quiet, notes)
-	j := convertJSON{File: in, Output: out, From: sf.Encoding.String(), To: enc.String(), Frames: src.Frames(), Clipped: clipped, Metadata: notes}
+	made, err := describeOutput(out, df, &wavemap.Options{Container: c}, src.Frames())
+	if err != nil {
+		return err
+	}
+	j := madeJSON{head: headOf("convert", in, src), Clipped: &clipped, Notes: notes, Output: made}
 	if *asJSON {
 		return printJSON(e, j)
 	}
-	fmt.Fprintf(e.stdout, "%s -> %s: %s to %s, %d frames, %d samples clipped\n", in, out, j.From, j.To, j.Frames, clipped)
+	summary := e.stdout
+	if out == "-" {
+		summary = e.stderr // standard output carries the audio
+	}
+	fmt.Fprintf(summary, "%s -> %s: %s to %s, %d frames, %d samples clipped\n", in, out, sf.Encoding, enc, src.Frames(), clipped)
 	return nil
 }
 

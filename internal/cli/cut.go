@@ -48,11 +48,16 @@ func runCut(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	clamped := false
+	if b > src.Frames() {
+		// As sox's trim and ffmpeg's -to do: stop at the end.
+		fmt.Fprintf(e.stderr, "wavemap cut: %s: warning: --to %s is past the end (%s): stopping at the end\n",
+			in, formatFrames(b, rate), formatFrames(src.Frames(), rate))
+		b, clamped = src.Frames(), true
+	}
 	switch {
 	case a > src.Frames():
-		return fmt.Errorf("%s: --from %s is past the end (%d frames)", in, formatFrames(a, rate), src.Frames())
-	case b > src.Frames():
-		return fmt.Errorf("%s: --to %s is past the end (%d frames)", in, formatFrames(b, rate), src.Frames())
+		return fmt.Errorf("%s: --from %s is past the end (%s): nothing to cut", in, formatFrames(a, rate), formatFrames(src.Frames(), rate))
 	case b < a, b == a && src.Frames() > 0:
 		// An empty range of an empty file is the whole file: it makes an
 		// empty copy.
@@ -92,14 +97,17 @@ func runCut(ctx context.Context, e *env, args []string) error {
 		out.abort(dst)
 		return fileError(in, err)
 	}
-	made := dst.Header().Container
+	made := fileOf(outName, dst)
 	if err := out.commit(dst); err != nil {
 		return err
 	}
 	notes = metadataNotes(e, "cut", outName, *quiet, notes)
+	r := rangeOf(a, b, rate, clamped)
+	j := madeJSON{head: headOf("cut", in, src), Range: &r, Output: made, Notes: notes}
 	if *asJSON {
-		return printJSON(e, outputJSON{File: outName, Container: made.String(), Encoding: src.Format().Encoding.String(),
-			Channels: src.Format().Channels, SampleRate: rate, Frames: b - a, From: a, To: b, Metadata: notes})
+		return printJSON(e, j)
 	}
+	fmt.Fprintf(e.stdout, "%s -> %s: %s to %s, %d frames (%s)\n", in, outName, clock(float64(r.FromSeconds)),
+		clock(float64(r.ToSeconds)), made.Frames, clock(float64(made.Duration)))
 	return nil
 }

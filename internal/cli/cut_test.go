@@ -20,7 +20,7 @@ func TestCutSox(t *testing.T) {
 	if r.stderr != "" {
 		t.Errorf("cut wrote %q on standard error (not a terminal: no progress bar)", r.stderr)
 	}
-	if j := outputJSONOf(t, r); j.From != 12000 || j.To != 36000 || j.Frames != 24000 || j.File != out {
+	if j := outputJSONOf(t, r); j.Range.FromFrame != 12000 || j.Range.ToFrame != 36000 || j.Output.Frames != 24000 || j.Output.File != out {
 		t.Errorf("cut --json: %+v", j)
 	}
 	want := wavtest.Run(t, "sox", in, "-t", "raw", "-", "trim", "12000s", "=36000s")
@@ -80,7 +80,7 @@ func TestCutFFmpeg(t *testing.T) {
 	w64, w64cut := filepath.Join(dir, "in.w64"), filepath.Join(dir, "cut.w64")
 	mustRun(t, "gen", "--type", "f32", "--channels", "1", "--rate", "8000", "--frames", "8000", "--container", "w64", w64)
 	r := mustRun(t, "cut", "--json", "--from", "0.5", w64, w64cut)
-	if j := outputJSONOf(t, r); j.Container != "W64" || j.Frames != 4000 {
+	if j := outputJSONOf(t, r); j.Output.Format.Container != "W64" || j.Output.Frames != 4000 {
 		t.Errorf("cut of a Wave64 file: %+v", j)
 	}
 	// sox's trim effect returns one frame too many on a Wave64 input

@@ -106,7 +106,7 @@ func (fs *flagSet) printHelp(w io.Writer) {
 	if fs.e.summary != "" && !strings.Contains(fs.cmd, " ") {
 		fmt.Fprintf(w, "\n%s\n", fs.e.summary)
 	}
-	fmt.Fprintf(w, "\nflags:\n%s", fs.FlagUsagesWrapped(100))
+	fmt.Fprintf(w, "\nflags:\n%s", fs.flagUsages())
 	if len(fs.examples) > 0 {
 		fmt.Fprintf(w, "\nexample%s:\n", map[bool]string{true: "s"}[len(fs.examples) > 1])
 		for _, ex := range fs.examples {
@@ -114,6 +114,45 @@ func (fs *flagSet) printHelp(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "\nConventions for every command: 'wavemap help'. JSON schema: 'wavemap help json'.\n")
+}
+
+// flagUsages lists the flags as a user types them: "-q, --quiet" for a
+// flag with a short form, "--to ENCODING" for one that takes a value,
+// with its default when it has one worth saying.
+func (fs *flagSet) flagUsages() string {
+	type row struct{ left, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		left := "    --" + f.Name
+		if f.Shorthand != "" {
+			left = "-" + f.Shorthand + ", --" + f.Name
+		}
+		name, usage := pflag.UnquoteUsage(f)
+		if f.Value.Type() != "bool" {
+			if name == "" || name == "value" {
+				name = "VALUE"
+			}
+			left += " " + strings.ToUpper(name)
+		}
+		switch f.DefValue {
+		case "", "0", "false", "[]", "<nil>":
+		default:
+			if f.Name != "jobs" {
+				usage += " (default " + f.DefValue + ")"
+			}
+		}
+		rows = append(rows, row{left, usage})
+		width = max(width, len(left))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, r.left, r.usage)
+	}
+	return b.String()
 }
 
 // Numeric flag checks, so that every numeric flag is validated with a

@@ -259,9 +259,9 @@ func sameBytes(t *testing.T, what string, got, want []byte) {
 }
 
 // outputJSONOf decodes the --json line of cut, cat or raw.
-func outputJSONOf(t *testing.T, r result) outputJSON {
+func outputJSONOf(t *testing.T, r result) madeJSON {
 	t.Helper()
-	var j outputJSON
+	var j madeJSON
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
 		t.Fatalf("--json output %q: %v", r.stdout, err)
 	}

@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"os"
+
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/wavemap/wavemap"
 )
 
 // printJSON writes v as one line of JSON to standard output.
@@ -17,21 +22,51 @@ func printJSON(e *env, v any) error {
 	return err
 }
 
-// outputJSON is what cut, cat and raw print with --json.
-type outputJSON struct {
-	File       string   `json:"file"`
-	Container  string   `json:"container"`
-	Encoding   string   `json:"encoding"`
-	Channels   int      `json:"channels"`
-	SampleRate int      `json:"sample_rate"`
-	Frames     int64    `json:"frames"`
-	Bytes      int64    `json:"bytes,omitempty"` // raw --extract only
-	From       int64    `json:"from"`
-	To         int64    `json:"to"`
-	Inputs     []string `json:"inputs,omitempty"` // cat only
-	// Metadata holds the notes on the metadata chunks carried over from
-	// the input: what was changed or left out (see metadataNotes).
-	Metadata []string `json:"metadata"`
+// madeJSON is what the commands that make a file print with --json:
+// the input (head; none for gen, several in Inputs for cat and merge),
+// the part of it used, the output and the notes on its metadata.
+type madeJSON struct {
+	head
+	Inputs  []fileJSON `json:"inputs,omitempty"` // cat, merge
+	Range   *rangeJSON `json:"range,omitempty"`  // cut
+	Output  fileJSON   `json:"output"`
+	Clipped *int64     `json:"clipped_samples,omitempty"` // convert: samples that had to be clipped
+	// Notes are the notes on the metadata chunks carried over from the
+	// input: what was changed or left out (see metadataNotes).
+	Notes []string `json:"metadata_notes"`
+}
+
+// describeOutput describes the output name that a command has written
+// with frames frames of format fm: a file is opened and its header read
+// back; for standard output ("-"), the header a Writer with opts writes
+// to a stream is made in memory and read back.
+func describeOutput(name string, fm wavemap.Format, opts *wavemap.Options, frames int64) (fileJSON, error) {
+	if name != "-" {
+		f, err := wavemap.Open(name, wavemap.ReadOnly, &wavemap.Options{NoLock: true})
+		if err != nil {
+			return fileJSON{}, fileError(name, err)
+		}
+		defer f.Close()
+		j := fileOf(name, f)
+		if st, err := os.Stat(name); err == nil {
+			j.Bytes = st.Size()
+		}
+		return j, nil
+	}
+	var buf bytes.Buffer
+	w, err := wavemap.NewWriter(&buf, fm, &wavemap.Options{Container: opts.Container})
+	if err == nil {
+		err = w.Close()
+	}
+	var r *wavemap.Reader
+	if err == nil {
+		r, err = wavemap.NewReader(&buf, nil)
+	}
+	if err != nil {
+		return fileJSON{}, err
+	}
+	h := r.Header()
+	return fileJSON{File: name, Format: formatFromHeader(h, h.Format), Frames: frames, Duration: seconds(frames, fm.SampleRate)}, nil
 }
 
 // jsonFloat is a float64 that JSON encodes as null when it is infinite or

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/wavemap/wavemap"
@@ -12,29 +13,31 @@ import (
 // peaksMaxChannels is the most channels peaks.js draws.
 const peaksMaxChannels = 24
 
+// peaksJSON is what peaks prints with --json: the input, and the
+// waveform data written.
 type peaksJSON struct {
+	head
+	Output peaksOutJSON `json:"output"`
+}
+
+type peaksOutJSON struct {
 	File            string `json:"file"`
-	Output          string `json:"output"`
-	Format          string `json:"output_format"`
-	Channels        int    `json:"channels"`
-	SampleRate      int    `json:"sample_rate"`
-	SamplesPerPixel int    `json:"samples_per_pixel"`
+	Format          string `json:"data_format"` // dat or json
+	Channels        int    `json:"waveform_channels"`
+	SamplesPerPixel int    `json:"frames_per_pixel"`
 	Bits            int    `json:"bits"`
-	Pixels          int    `json:"length"`
+	Pixels          int    `json:"pixels"`
+	Bytes           int64  `json:"bytes"`
 }
 
 func runPeaks(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "peaks", "IN OUT.dat|OUT.json")
-	zoom := fs.Int("z", 0, "frames per pixel (audiowaveform's --zoom; default 256)")
-	fs.IntVar(zoom, "zoom", 0, "frames per pixel (same as -z)")
+	zoom := fs.IntP("zoom", "z", 0, "frames per pixel (default 256)")
 	pps := fs.Int("pixels-per-second", 0, "pixels per second of audio, instead of --zoom")
-	bits := fs.Int("b", 16, "bits per value: 8 or 16 (audiowaveform's --bits)")
-	fs.IntVar(bits, "bits", 16, "bits per value (same as -b)")
+	bits := fs.IntP("bits", "b", 16, "bits per value: 8 or 16")
 	split := fs.Bool("split-channels", false, "one waveform per channel (default: all channels mixed down to one)")
-	start := fs.String("s", "", "accepted as audiowaveform accepts it: its --start moves a rendered image only; the data covers the whole file")
-	fs.StringVar(start, "start", "", "same as -s")
-	end := fs.String("e", "", "as audiowaveform: not with --zoom or --pixels-per-second; the data covers the whole file")
-	fs.StringVar(end, "end", "", "same as -e")
+	start := fs.StringP("start", "s", "", "accepted as audiowaveform accepts it: its --start moves a rendered image only; the data covers the whole file")
+	end := fs.StringP("end", "e", "", "as audiowaveform: not with --zoom or --pixels-per-second; the data covers the whole file")
 	outFormat := fs.String("output-format", "", "dat or json (default: from OUT's extension)")
 	precision := fs.String("precision", "", "full: minima and maxima in the source's own resolution (int16 for 8- and 16-bit files, int32 for 24- and 32-bit, floats for float; JSON output only, one channel or --split-channels): a wavemap extension")
 	asJSON := &e.json
@@ -130,8 +133,11 @@ func runPeaks(ctx context.Context, e *env, args []string) error {
 	if err := o.finish(err); err != nil {
 		return err
 	}
-	j := peaksJSON{File: name, Output: out, Format: format, Channels: pk.Channels, SampleRate: pk.SampleRate,
-		SamplesPerPixel: pk.SamplesPerPixel, Bits: pk.Bits, Pixels: pk.Length}
+	j := peaksJSON{head: headOf("peaks", name, f), Output: peaksOutJSON{File: out, Format: format, Channels: pk.Channels,
+		SamplesPerPixel: pk.SamplesPerPixel, Bits: pk.Bits, Pixels: pk.Length}}
+	if st, err := os.Stat(out); err == nil {
+		j.Output.Bytes = st.Size()
+	}
 	if *asJSON {
 		return printJSON(e, j)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/wavemap/wavemap"
@@ -103,8 +104,12 @@ func writeFullPeaks(ctx context.Context, e *env, f *wavemap.File, o *outputFile,
 		return err
 	}
 	if asJSON {
-		return printJSON(e, peaksJSON{File: name, Output: out, Format: "json", Channels: fm.Channels, SampleRate: fm.SampleRate,
-			SamplesPerPixel: spp, Bits: bits, Pixels: int(pixels)})
+		j := peaksJSON{head: headOf("peaks", name, f), Output: peaksOutJSON{File: out, Format: "json", Channels: fm.Channels,
+			SamplesPerPixel: spp, Bits: bits, Pixels: int(pixels)}}
+		if st, err := os.Stat(out); err == nil {
+			j.Output.Bytes = st.Size()
+		}
+		return printJSON(e, j)
 	}
 	fmt.Fprintf(e.stdout, "%s -> %s: %d pixels of %d frames, %d channel(s), full precision (%d-bit%s)\n", name, out, pixels, spp, fm.Channels, bits, map[bool]string{true: " float"}[float])
 	return nil

@@ -113,19 +113,19 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 	fm := src.Format()
 	data := src.Bytes()
 	p := e.progress(in, *quiet, int64(len(data)))
-	j := outputJSON{File: outName, Encoding: fm.Encoding.String(), Channels: fm.Channels,
-		SampleRate: fm.SampleRate, Frames: src.Frames(), To: src.Frames()}
+	j := madeJSON{head: headOf("raw", in, src)}
 	if *extract {
-		j.Container = wavemap.RawData.String()
-		j.Bytes = int64(len(data))
+		j.Output = fileOf(outName, src)
+		j.Output.Format = formatFromHeader(nil, fm)
+		j.Output.Bytes = int64(len(data))
 		err = extractTo(ctx, out, data, p)
 	} else {
 		var dst *wavemap.File
 		m, notes := rawMetadata(in, src)
-		j.Metadata = notes
+		j.Notes = notes
 		dst, err = out.create(fm, src.Frames(), c, m)
 		if err == nil {
-			j.Container = dst.Header().Container.String()
+			j.Output = fileOf(outName, dst)
 			if err = copyChunked(ctx, dst.Bytes(), data, p, 0); err != nil {
 				out.abort(dst)
 				err = fileError(in, err)
@@ -138,10 +138,12 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	j.Metadata = metadataNotes(e, "raw", outName, *quiet, j.Metadata)
+	j.Notes = metadataNotes(e, "raw", outName, *quiet, j.Notes)
 	if *asJSON {
 		return printJSON(e, j)
 	}
+	fmt.Fprintf(e.stdout, "%s -> %s: %s %s, %d frames (%s)\n", in, outName, j.Output.Format.Container, fm, j.Output.Frames,
+		clock(float64(j.Output.Duration)))
 	return nil
 }
 

@@ -29,7 +29,7 @@ func TestRawWrap(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out.wav")
 	r := mustRun(t, "raw", "--json", "--type", "s16", "--channels", "2", "--rate", "44100", "--offset", "100", "--trailer", "6", in, out)
-	if j := outputJSONOf(t, r); j.Frames != 3000 || j.Container != "RIFF" || j.Encoding != "s16" {
+	if j := outputJSONOf(t, r); j.Output.Frames != 3000 || j.Output.Format.Container != "RIFF" || j.Output.Format.Encoding != "s16" {
 		t.Errorf("raw --json: %+v", j)
 	}
 	probe := string(wavtest.Run(t, "ffprobe", "-v", "error", "-show_entries", "stream=codec_name,channels,sample_rate,duration_ts",
@@ -81,7 +81,7 @@ func TestRawExtract(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameBytes(t, "s24 extract", got, wavtest.Run(t, "ffmpeg", "-loglevel", "error", "-i", s24, "-f", "s24le", "-"))
-	if j := outputJSONOf(t, r); j.Bytes != int64(len(got)) || j.Container != "raw" || j.Channels != 3 {
+	if j := outputJSONOf(t, r); j.Output.Bytes != int64(len(got)) || j.Output.Format.Container != "raw" || j.Output.Format.Channels != 3 {
 		t.Errorf("raw --extract --json: %+v (file of %d bytes)", j, len(got))
 	}
 
