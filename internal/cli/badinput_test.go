@@ -41,7 +41,7 @@ var badInputCommands = []badInputCommand{
 		return []string{"raw", "--type", "s16", "--channels", "2", "--rate", "8000", in, out}
 	}},
 	{name: "gen", noInput: true, args: func(_, out string) []string { return []string{"gen", "--frames", "10", out} }},
-	{name: "plot", wantsWAVE: true, args: func(in, out string) []string { return []string{"plot", in, "-o", out} }},
+	{name: "plot", wantsWAVE: true, args: func(in, out string) []string { return []string{"plot", in, out} }},
 	{name: "check", wantsWAVE: true, args: func(in, _ string) []string { return []string{"check", in} }},
 	{name: "fix", wantsWAVE: true, inPlace: true, needsDamage: true, args: func(in, _ string) []string { return []string{"fix", in} }},
 	{name: "tag", wantsWAVE: true, args: func(in, _ string) []string { return []string{"tag", in} }},
@@ -201,7 +201,7 @@ func badInputRun(t *testing.T, cmd badInputCommand, c badInputCase) {
 	if r.stdout != "" {
 		t.Errorf("wavemap %q: printed %q on standard output", args, r.stdout)
 	}
-	msg := strings.TrimSuffix(r.stderr, "\n")
+	msg := errorMessage(r.stderr)
 	named := in
 	if cmd.noInput {
 		named = out

@@ -93,7 +93,7 @@ func TestInterruptedInProcess(t *testing.T) {
 		{"raw", "--type", "s16", "--channels", "1", "--rate", "8000", raw, out},
 		{"raw", "--extract", in, out},
 		{"convert", "--to", "f32", in, out},
-		{"plot", in, "-o", out},
+		{"plot", in, out},
 		{"check", "--data", fl},
 		{"check", in},
 		{"stats", in},
@@ -293,11 +293,11 @@ func TestOutputFileErrors(t *testing.T) {
 			{"convert", "--to", "s24", in, out},
 			{"raw", "--extract", in, out},
 			{"raw", "--type", "u8", "--channels", "1", "--rate", "8000", in, out},
-			{"plot", in, "-o", out},
+			{"plot", in, out},
 		} {
 			r := runCLI(t, args...)
 			if r.code != exitFailure || r.stdout != "" || !strings.HasPrefix(r.stderr, "wavemap "+args[0]+": ") || !strings.Contains(r.stderr, out+": ") ||
-				strings.Count(r.stderr, "\n") != 1 || strings.Contains(r.stderr, atomicfile.Suffix) {
+				strings.Count(errorMessage(r.stderr)+"\n", "\n") != 1 || strings.Contains(r.stderr, atomicfile.Suffix) {
 				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 1 and one line naming %s", args, r.code, r.stdout, r.stderr, out)
 			}
 		}
@@ -467,7 +467,7 @@ func TestConvertUnwritableRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runCLI(t, "convert", "--to", "f32", in, out)
-	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	lines := strings.Split(errorMessage(r.stderr), "\n")
 	last := lines[len(lines)-1]
 	if r.code != exitFailure || !strings.HasPrefix(last, "wavemap convert: ") || strings.Count(last, "wavemap") != 1 || !strings.Contains(last, out) {
 		t.Errorf("convert of a 4294967295 Hz file: exit %d, stderr %q", r.code, r.stderr)

@@ -15,12 +15,14 @@ import (
 )
 
 type convertOut struct {
-	File    string `json:"file"`
-	Output  string `json:"output"`
-	From    string `json:"from"`
-	To      string `json:"to"`
-	Frames  int64  `json:"frames"`
-	Clipped int64  `json:"clipped"`
+	File   string `json:"file"`
+	Output struct {
+		File   string     `json:"file"`
+		Format formatJSON `json:"format"`
+		Frames int64      `json:"frames"`
+	} `json:"output"`
+	Frames  int64 `json:"frames"`
+	Clipped int64 `json:"clipped_samples"`
 }
 
 // expectConverted computes, from the source values x (ffmpeg's decode, in
@@ -114,7 +116,7 @@ func TestConvertDecodes(t *testing.T) {
 			if len(got) != len(want) || c.Frames != int64(len(x)/channels) {
 				t.Fatalf("%s: %d samples (%d frames reported), want %d", out, len(got), c.Frames, len(want))
 			}
-			if c.Clipped != clipped || c.To != enc || c.File != src || c.Output != out {
+			if c.Clipped != clipped || c.Output.Format.Encoding != enc || c.File != src || c.Output.File != out || c.Output.Frames != c.Frames {
 				t.Errorf("%s: %+v, want %d clipped", out, c, clipped)
 			}
 			if pastFullScale && enc != "f32" && enc != "f64" && clipped == 0 {
@@ -184,12 +186,13 @@ func TestConvertBadInput(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("usage errors left %s behind", out)
 	}
-	// --rate-keep is accepted and the rate is kept.
-	mustRun(t, "convert", "--rate-keep", "--to", "u8", in, out)
-	if r := mustRun(t, "info", "--json", out); !strings.Contains(r.stdout, `"sample_rate":48000`) || !strings.Contains(r.stdout, `"encoding":"u8"`) {
+	// The rate is kept; encoding names are case-insensitive and take
+	// ffmpeg's spellings.
+	mustRun(t, "convert", "--to", "PCM_U8", in, out)
+	if r := mustRun(t, "info", "--json", out); !strings.Contains(r.stdout, `"sample_rate_hz":48000`) || !strings.Contains(r.stdout, `"encoding":"u8"`) {
 		t.Errorf("info after convert: %s", r.stdout)
 	}
-	if r := runCLI(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stdout, "example:") {
+	if r := runCLI(t, "convert", "-h"); r.code != 0 || !strings.Contains(r.stdout, "example") {
 		t.Errorf("convert -h: exit %d, %q", r.code, r.stderr)
 	}
 }

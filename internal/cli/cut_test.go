@@ -103,7 +103,6 @@ func TestCutErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{[]string{"--to", "2", in, out}, 1, "past the end"},
 		{[]string{"--from", "1001s", in, out}, 1, "past the end"},
 		{[]string{"--from", "0.5", "--to", "0.5", in, out}, 1, "no frames"},
 		{[]string{"--from", "0.6", "--to", "0.5", in, out}, 1, "no frames"},
@@ -125,13 +124,25 @@ func TestCutErrors(t *testing.T) {
 	if digest(t, in) != before {
 		t.Error("the input changed")
 	}
+	// --to past the end stops at the end, as sox's trim and ffmpeg's -to
+	// do, with a warning; the range says so.
+	r := runCLI(t, "cut", "--json", "--from", "0.5", "--to", "2:00", in, out)
+	j := outputJSONOf(t, r)
+	if r.code != 0 || !strings.Contains(r.stderr, "past the end") || !strings.Contains(r.stderr, "stopping at the end") ||
+		j.Range == nil || !j.Range.Clamped || j.Range.FromFrame != 500 || j.Range.ToFrame != 1000 || j.Output.Frames != 500 {
+		t.Errorf("cut --to past the end: exit %d, stderr %q, %+v", r.code, r.stderr, j.Range)
+	}
+	if r := runCLI(t, "cut", "-q", "--to", "2:00", in, out); r.code != 0 || r.stderr != "" {
+		t.Errorf("cut -q --to past the end: exit %d, stderr %q (want the warning silenced)", r.code, r.stderr)
+	}
+	os.Remove(out)
 	// An existing output is replaced only by a complete file: a failed
 	// cut leaves it as it was.
 	if err := os.WriteFile(out, []byte("keep me"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	if r := runCLI(t, "cut", "--to", "5", in, out); r.code != 1 {
-		t.Errorf("cut past the end over an existing file: exit %d", r.code)
+	if r := runCLI(t, "cut", "--from", "5", in, out); r.code != 1 {
+		t.Errorf("cut from past the end over an existing file: exit %d", r.code)
 	}
 	if b, _ := os.ReadFile(out); string(b) != "keep me" {
 		t.Errorf("a failed cut changed the existing output to %d bytes", len(b))

@@ -48,7 +48,7 @@ func TestEmptyAudioEverywhere(t *testing.T) {
 				{"cat", in, in, made[2]},
 				{"cat", in, made[3]},
 				{"raw", "--extract", in, rawOut},
-				{"plot", in, "-o", out("empty.png")},
+				{"plot", in, out("empty.png")},
 				{"fix", "--dry-run", in},
 				{"fix", in},
 			} {

@@ -53,7 +53,7 @@ func TestSpecialInput(t *testing.T) {
 				entries := dirNames(t, dir)
 				args := cmd.args(in, filepath.Join(dir, "out.wav"))
 				r := runPromptly(t, fifo, args...)
-				msg := strings.TrimSuffix(r.stderr, "\n")
+				msg := errorMessage(r.stderr)
 				switch {
 				case r.code != exitFailure:
 					t.Errorf("wavemap %q: exit %d, want 1 (stderr %q)", args, r.code, r.stderr)

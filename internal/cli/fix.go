@@ -74,34 +74,79 @@ func runFix(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// fixJSON is what fix prints with --json for a file: the changes (made,
+// or with --dry-run to be made) and the problems left.
+type fixJSON struct {
+	Command string          `json:"command"`
+	File    string          `json:"file"`
+	DryRun  bool            `json:"dry_run"`
+	Changes []fixChangeJSON `json:"changes"`
+	Left    []string        `json:"left"`  // problems left as they are, and why
+	Fixed   bool            `json:"fixed"` // every change was made (and none is left)
+	Output  *fileJSON       `json:"output,omitempty"`
+}
+
+// fixChangeJSON is one field fix changes: its values as the file holds
+// them (a 0xFFFFFFFF size is 4294967295).
+type fixChangeJSON struct {
+	Offset int64  `json:"offset_bytes"`
+	Width  int    `json:"width_bytes"`
+	Field  string `json:"field"`
+	Old    uint64 `json:"old"`
+	New    uint64 `json:"new"`
+	Reason string `json:"reason"`
+}
+
+func fixChanges(plan []wavemap.Fix) []fixChangeJSON {
+	cs := []fixChangeJSON{}
+	for _, x := range plan {
+		cs = append(cs, fixChangeJSON{x.Offset, x.Width, x.Field, x.Old, x.New, x.Reason})
+	}
+	return cs
+}
+
 // fixFile repairs one file in place. It returns errSilentFailure when
 // problems are left, which it has printed.
 func fixFile(e *env, name string, dry, trailing, truncate bool) error {
 	var left []string
 	unfixed := func(w wavemap.Warning, why string) {
-		left = append(left, fmt.Sprintf("%s: left as is: warning %s at byte %d: %s (%s)", name, w.Kind, w.Offset, w.Msg, why))
+		left = append(left, fmt.Sprintf("warning %s at byte %d: %s (%s)", w.Kind, w.Offset, w.Msg, why))
 	}
 	plan, err := wavemap.Repair(name, &wavemap.RepairOptions{DryRun: true, TrailingAudio: trailing, Truncate: truncate, Unfixed: unfixed})
 	if err != nil {
 		return err
 	}
-	leftOver := func() error {
+	j := fixJSON{Command: "fix", File: name, DryRun: dry, Changes: fixChanges(plan), Left: append([]string{}, left...)}
+	report := func() error {
+		j.Fixed = len(left) == 0
+		if e.json {
+			if err := printJSON(e, j); err != nil {
+				return err
+			}
+		}
 		if len(left) == 0 {
 			return nil
 		}
-		fmt.Fprintf(e.stdout, "%s: %d problem(s) left: check will report them\n", name, len(left))
+		if !e.json {
+			fmt.Fprintf(e.stdout, "%s: %d problem(s) left: check will report them\n", name, len(left))
+		}
 		return errSilentFailure
+	}
+	say := func(format string, a ...any) {
+		if !e.json {
+			fmt.Fprintf(e.stdout, format, a...)
+		}
 	}
 	if len(plan) == 0 {
 		for _, l := range left {
-			fmt.Fprintln(e.stdout, l)
+			say("%s: left as is: %s\n", name, l)
 		}
 		if len(left) == 0 {
-			fmt.Fprintf(e.stdout, "%s: nothing to fix\n", name)
+			say("%s: nothing to fix\n", name)
 		} else {
-			fmt.Fprintf(e.stdout, "%s: no field to fix\n", name)
+			say("%s: no field to fix\n", name)
 		}
-		return leftOver()
+		return report()
 	}
 	if !dry {
 		// Find out that the file cannot be written before announcing
@@ -114,21 +159,22 @@ func fixFile(e *env, name string, dry, trailing, truncate bool) error {
 		}
 	}
 	for _, x := range plan {
-		fmt.Fprintf(e.stdout, "%s: %s\n", name, x)
+		say("%s: %s\n", name, x)
 	}
 	for _, l := range left {
-		fmt.Fprintln(e.stdout, l)
+		say("%s: left as is: %s\n", name, l)
 	}
 	if dry {
-		fmt.Fprintf(e.stdout, "%s: %d field(s) would change (dry run: nothing written)\n", name, len(plan))
-		return leftOver()
+		say("%s: %d field(s) would change (dry run: nothing written)\n", name, len(plan))
+		return report()
 	}
 	done, err := wavemap.Repair(name, &wavemap.RepairOptions{TrailingAudio: trailing, Truncate: truncate})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: fixed %d field(s)\n", name, len(done))
-	return leftOver()
+	j.Changes = fixChanges(done)
+	say("%s: fixed %d field(s)\n", name, len(done))
+	return report()
 }
 
 // fixCopy writes a repaired copy of name to out with wavemap.RepairTo.

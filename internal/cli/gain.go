@@ -81,13 +81,12 @@ func (f *factorValue) Set(s string) error {
 
 // gainJSON is what gain and normalize print with --json.
 type gainJSON struct {
-	File   string    `json:"file"`
-	Format string    `json:"format"`
+	head
 	Factor float64   `json:"factor"`
-	DB     jsonFloat `json:"db"`
+	DB     jsonFloat `json:"gain_db"`
 	// Clipped counts samples clipped (integer encodings) or left past
 	// full scale (float encodings, which are never clipped).
-	Clipped int64 `json:"clipped"`
+	Clipped int64 `json:"clipped_samples"`
 	DryRun  bool  `json:"dry_run"`
 	// Normalize only.
 	PeakBefore *jsonFloat `json:"peak_before_dbfs,omitempty"`
@@ -95,7 +94,7 @@ type gainJSON struct {
 	Silent     bool       `json:"silent,omitempty"`
 	// Metadata holds the notes on the file's metadata chunks that the
 	// edit made stale, removed or cleared before it began (see clearStale).
-	Metadata []string `json:"metadata"`
+	Metadata []string `json:"metadata_notes"`
 }
 
 // clearStale removes from the file f, opened for an in-place edit of its
@@ -187,7 +186,7 @@ func runGain(ctx context.Context, e *env, args []string) error {
 		keptJournal(e, "gain", name, journal)
 		return fileError(name, journalHint(err, journal))
 	}
-	j := gainJSON{File: name, Format: fm.String(), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry,
+	j := gainJSON{head: headOf("gain", name, f), Factor: k, DB: jsonFloat(20 * math.Log10(math.Abs(k))), Clipped: clipped, DryRun: *dry,
 		Metadata: metadataNotes(e, "gain", name, *quiet, stale)}
 	if *asJSON {
 		return printJSON(e, j)
@@ -273,7 +272,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	}
 	before := jsonFloat(20 * math.Log10(top))
 	target := jsonFloat(peak.v)
-	j := gainJSON{File: name, Format: fm.String(), Factor: 1, DB: 0, DryRun: *dry, PeakBefore: &before, Target: &target, Metadata: []string{}}
+	j := gainJSON{head: headOf("normalize", name, f), Factor: 1, DB: 0, DryRun: *dry, PeakBefore: &before, Target: &target, Metadata: []string{}}
 	if top == 0 {
 		j.Silent = true
 		if err := f.Close(); err != nil {

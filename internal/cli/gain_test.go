@@ -14,8 +14,8 @@ import (
 type gainOut struct {
 	File       string   `json:"file"`
 	Factor     float64  `json:"factor"`
-	DB         *float64 `json:"db"`
-	Clipped    int64    `json:"clipped"`
+	DB         *float64 `json:"gain_db"`
+	Clipped    int64    `json:"clipped_samples"`
 	DryRun     bool     `json:"dry_run"`
 	PeakBefore *float64 `json:"peak_before_dbfs"`
 	Target     *float64 `json:"target_dbfs"`
@@ -240,7 +240,7 @@ func TestGainBadInput(t *testing.T) {
 		}
 	}
 	for _, cmd := range []string{"gain", "normalize"} {
-		if r := runCLI(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stdout, "example:") {
+		if r := runCLI(t, cmd, "-h"); r.code != 0 || !strings.Contains(r.stdout, "example") {
 			t.Errorf("%s -h: exit %d, %q", cmd, r.code, r.stderr)
 		}
 	}

@@ -332,7 +332,7 @@ func checkRefused(t *testing.T, b badInput, args ...string) {
 		full[i] = strings.ReplaceAll(a, "@", b.path)
 	}
 	r := runCLI(t, full...)
-	msg := strings.TrimSuffix(r.stderr, "\n")
+	msg := errorMessage(r.stderr)
 	switch {
 	case r.code != 1:
 		t.Errorf("%s: %q exit %d, want 1 (stderr %q)", b.what, full, r.code, r.stderr)
@@ -375,4 +375,16 @@ func makeImmutable(t *testing.T, path string) {
 	if writable(path) {
 		t.Skip("the file is writable even after chmod 0444 and chattr +i")
 	}
+}
+
+// errorMessage returns the error message on stderr without its final
+// newline and without the one-line hint that follows a usage error
+// ("run 'wavemap CMD --help' for usage"), which the conventions test
+// checks on its own.
+func errorMessage(stderr string) string {
+	msg := strings.TrimSuffix(stderr, "\n")
+	if i := strings.LastIndex(msg, "\nrun 'wavemap "); i >= 0 && strings.HasSuffix(msg, " --help' for usage") {
+		msg = msg[:i]
+	}
+	return msg
 }

@@ -59,7 +59,7 @@ func TestHostileOutputs(t *testing.T) {
 					}
 					return
 				}
-				msg := strings.TrimSuffix(r.stderr, "\n")
+				msg := errorMessage(r.stderr)
 				if r.code != exitFailure || msg == "" || strings.Contains(msg, "\n") || !strings.Contains(msg, out) {
 					t.Errorf("wavemap %q: exit %d, stderr %q: want 1 and one line naming %s", args, r.code, r.stderr, out)
 				}
@@ -149,7 +149,7 @@ func TestUnprivileged(t *testing.T) {
 		{"cut", "--from", "0.1", in, filepath.Join(dir, "out.wav")},
 		{"gen", "--frames", "10", filepath.Join(dir, "out.wav")},
 		{"raw", "--extract", in, filepath.Join(dir, "out.raw")},
-		{"plot", in, "-o", filepath.Join(dir, "out.png")},
+		{"plot", in, filepath.Join(dir, "out.png")},
 		{"tag", "--set", "title=x", in},
 		{"markers", "--add", "0.5", in},
 		{"meta", "import", in, doc},

@@ -190,7 +190,7 @@ func TestInfoSeveral(t *testing.T) {
 	}
 	r := runCLI(t, "info", "--json", a, bad, b)
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
-	if r.code != exitFailure || len(lines) != 3 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, bad) {
+	if r.code != exitFailure || len(lines) != 3 || strings.Count(errorMessage(r.stderr)+"\n", "\n") != 1 || !strings.Contains(r.stderr, bad) {
 		t.Fatalf("info --json a bad b: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 	// The bad file has its line, an error object, in its place.

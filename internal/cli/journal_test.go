@@ -95,7 +95,7 @@ func TestGainResume(t *testing.T) {
 	} {
 		r := runCLI(t, c.args...)
 		wantStderr(t, strings.Join(c.args, " "), r, exitFailure, c.parts...)
-		if r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+		if r.stdout != "" || strings.Count(errorMessage(r.stderr)+"\n", "\n") != 1 {
 			t.Errorf("%q: stdout %q, stderr %q: want one line on stderr", c.args, r.stdout, r.stderr)
 		}
 		if digest(t, name) != partly || digest(t, jp) != journal {
@@ -114,7 +114,7 @@ func TestGainResume(t *testing.T) {
 	if digest(t, name) != digest(t, ref) {
 		t.Error("the rerun gives other samples than one uninterrupted gain")
 	}
-	if !strings.Contains(r.stdout, `"clipped":`+itoa(want.Clipped)) || want.Clipped == 0 {
+	if !strings.Contains(r.stdout, `"clipped_samples":`+itoa(want.Clipped)) || want.Clipped == 0 {
 		t.Errorf("rerun reports %s, want the %d clipped samples of the whole edit", r.stdout, want.Clipped)
 	}
 	if _, err := os.Stat(jp); !errors.Is(err, fs.ErrNotExist) {

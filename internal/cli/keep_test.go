@@ -171,7 +171,7 @@ func keepFloats() []float64 {
 	return v
 }
 
-// jsonMetadata returns the "metadata" member of a --json line, which
+// jsonMetadata returns the "metadata_notes" member of a --json line, which
 // must be an array of strings (empty, not null, when there is nothing to
 // say).
 func jsonMetadata(t *testing.T, r result) []string {
@@ -180,7 +180,7 @@ func jsonMetadata(t *testing.T, r result) []string {
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil {
 		t.Fatalf("--json output %q: %v", r.stdout, err)
 	}
-	raw, ok := j["metadata"]
+	raw, ok := j["metadata_notes"]
 	if !ok || string(raw) == "null" {
 		t.Fatalf("--json output %q has no \"metadata\" array", r.stdout)
 	}

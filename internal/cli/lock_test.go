@@ -51,7 +51,7 @@ func together(t *testing.T, lines ...[]string) []result {
 // comes from cmd, names path and says that it is in use.
 func wantInUse(t *testing.T, cmd string, r result, path string) {
 	t.Helper()
-	msg := strings.TrimSuffix(r.stderr, "\n")
+	msg := errorMessage(r.stderr)
 	switch {
 	case r.code != exitFailure:
 		t.Errorf("%s: exit %d, want 1 (stderr %q)", cmd, r.code, r.stderr)

@@ -16,10 +16,7 @@ import (
 // loudnessJSON is what loudness --json prints for one file. Levels that
 // nothing defines (silence, a file shorter than the window) are null.
 type loudnessJSON struct {
-	File                 string                `json:"file"`
-	Format               string                `json:"format"`
-	Frames               int64                 `json:"frames"`
-	Duration             float64               `json:"duration_seconds"`
+	head
 	IntegratedLUFS       jsonFloat             `json:"integrated_lufs"`
 	RangeLU              jsonFloat             `json:"range_lu"`
 	MomentaryMaxLUFS     jsonFloat             `json:"momentary_max_lufs"`
@@ -33,10 +30,9 @@ type loudnessJSON struct {
 }
 
 // channelLoudnessJSON is one channel's measurement: the channel alone,
-// with weight 1 (see wavemap.ChannelLoudness). Channels count from 1.
+// with weight 1 (see wavemap.ChannelLoudness).
 type channelLoudnessJSON struct {
-	Channel          int       `json:"channel"`
-	Speaker          string    `json:"speaker,omitempty"` // from the channel mask
+	channelJSON
 	Weight           float64   `json:"weight"`
 	IntegratedLUFS   jsonFloat `json:"integrated_lufs"`
 	RangeLU          jsonFloat `json:"range_lu"`
@@ -64,26 +60,23 @@ func jsonFloats(v []float64) []jsonFloat {
 	return out
 }
 
-func describeLoudness(name string, fm wavemap.Format, l *wavemap.Loudness, series bool) loudnessJSON {
+func describeLoudness(name string, f *wavemap.File, l *wavemap.Loudness, series bool) loudnessJSON {
+	fm := f.Format()
 	j := loudnessJSON{
-		File: name, Format: fm.String(), Frames: l.Frames, Duration: fm.Duration(l.Frames).Seconds(),
+		head:           headOf("loudness", name, f),
 		IntegratedLUFS: jsonFloat(l.Integrated), RangeLU: jsonFloat(l.Range),
 		MomentaryMaxLUFS: jsonFloat(l.MomentaryMax), ShortTermMaxLUFS: jsonFloat(l.ShortTermMax),
 		SamplePeakDBFS: jsonFloat(l.SamplePeakDB()), TruePeakDBTP: jsonFloat(l.TruePeakDB()),
 		TruePeakOversampling: l.Oversampling, NonFinite: l.NonFinite,
 		Channels: make([]channelLoudnessJSON, len(l.Channels)),
 	}
-	speakers := speakerNames(fm.ChannelMask)
 	for c, cl := range l.Channels {
 		cj := channelLoudnessJSON{
-			Channel: c + 1, Weight: cl.Weight,
+			channelJSON: channelOf(fm, c), Weight: cl.Weight,
 			IntegratedLUFS: jsonFloat(cl.Integrated), RangeLU: jsonFloat(cl.Range),
 			MomentaryMaxLUFS: jsonFloat(cl.MomentaryMax), ShortTermMaxLUFS: jsonFloat(cl.ShortTermMax),
 			SamplePeakDBFS: jsonFloat(cl.SamplePeakDB()), TruePeakDBTP: jsonFloat(cl.TruePeakDB()),
 			NonFinite: cl.NonFinite,
-		}
-		if c < len(speakers) {
-			cj.Speaker = speakers[c]
 		}
 		j.Channels[c] = cj
 	}
@@ -104,6 +97,7 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	series := fs.Bool("series", false, "also print the momentary and short-term loudness every 100 ms")
 	noTP := fs.Bool("no-true-peak", false, "do not measure the true peak (the slowest part)")
 	quiet := quietFlag(fs)
+	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap loudness --json take.wav other.wav")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -115,45 +109,58 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	if err := refuseStdio("", files...); err != nil {
 		return err
 	}
-	failed := false
-	for i, name := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
+		return err
+	}
+	// One file gets every core and a progress bar; many get a core each.
+	one := len(files) == 1 || *jobs == 1
+	failed, first := false, true
+	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (loudnessJSON, error) {
 		f, err := openAudio(e, "loudness", name, wavemap.ReadOnly)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "wavemap loudness: %s\n", oneLine(err))
-			failed = true
-			continue
+			return loudnessJSON{}, err
 		}
+		defer f.Close()
 		fm := f.Format()
-		p := e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
-		l, err := wavemap.MeasureLoudness(ctx, f, &wavemap.LoudnessOptions{Series: *series, NoTruePeak: *noTP,
-			Progress: p.Frames(fm.FrameSize())})
+		var p *progress
+		opts := &wavemap.LoudnessOptions{Series: *series, NoTruePeak: *noTP, Workers: 1}
+		if one {
+			p = e.progress(name, *quiet, f.Frames()*int64(fm.FrameSize()))
+			opts.Progress, opts.Workers = p.Frames(fm.FrameSize()), 0
+		}
+		l, err := wavemap.MeasureLoudness(ctx, f, opts)
 		p.Done()
-		f.Close()
 		if err != nil {
-			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "wavemap loudness: %s\n", oneLine(fileError(name, err)))
-			failed = true
-			continue
+			return loudnessJSON{}, fileError(name, err)
 		}
 		if l.NonFinite > 0 {
 			fmt.Fprintf(e.stderr, "wavemap loudness: %s: warning: %d NaN or infinite samples, measured as silence\n", name, l.NonFinite)
 		}
-		j := describeLoudness(name, fm, l, *series)
-		if *asJSON {
-			if err := printJSON(e, j); err != nil {
+		return describeLoudness(name, f, l, *series), nil
+	}, func(name string, j loudnessJSON, err error) error {
+		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				return err
 			}
-			continue
+			failed = true
+			e.failf("loudness", err)
+			if *asJSON {
+				return printJSON(e, errorRecord("loudness", name, err))
+			}
+			return nil
 		}
-		if i > 0 {
+		if *asJSON {
+			return printJSON(e, j)
+		}
+		if !first {
 			fmt.Fprintln(e.stdout)
 		}
+		first = false
 		printLoudness(e.stdout, j)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if failed {
 		return errSilentFailure
@@ -162,7 +169,8 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 }
 
 func printLoudness(w io.Writer, j loudnessJSON) {
-	fmt.Fprintf(w, "%s: %s, %d frames (%s)\n", j.File, j.Format, j.Frames, clock(j.Duration))
+	fm := j.Format
+	fmt.Fprintf(w, "%s: %s %dch %dHz, %d frames (%s)\n", j.File, fm.Encoding, fm.Channels, fm.SampleRate, j.Frames, clock(float64(j.Duration)))
 	fmt.Fprintf(w, "  integrated      %8s LUFS\n", num(j.IntegratedLUFS, 1))
 	fmt.Fprintf(w, "  range           %8s LU\n", num(j.RangeLU, 1))
 	fmt.Fprintf(w, "  momentary max   %8s LUFS\n", num(j.MomentaryMaxLUFS, 1))
@@ -364,7 +372,7 @@ func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string
 	defer p.Done()
 	nan := jsonFloat(math.NaN())
 	j := lufsNormalizeJSON{
-		gainJSON:   gainJSON{File: name, Format: fm.String(), Factor: 1, DB: 0, DryRun: dry, Metadata: []string{}},
+		gainJSON:   gainJSON{head: headOf("normalize", name, f), Factor: 1, DB: 0, DryRun: dry, Metadata: []string{}},
 		TargetLUFS: jsonFloat(lt.lufs.v), MeasuredLUFS: nan, TruePeakBefore: nan, ExpectedLUFS: nan, ExpectedPeak: nan,
 	}
 	if !lt.ceiling.none {

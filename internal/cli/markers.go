@@ -64,8 +64,9 @@ func parseMarkerDelete(s string) (markerOp, error) {
 
 // markersJSON is what markers prints with --json.
 type markersJSON struct {
+	Command    string          `json:"command"`
 	File       string          `json:"file"`
-	SampleRate int             `json:"sample_rate"`
+	SampleRate int             `json:"sample_rate_hz"`
 	Frames     int64           `json:"frames"`
 	Cues       []cueJSON       `json:"cues"`
 	Added      []uint32        `json:"added,omitempty"` // the ids of the new cue points
@@ -124,7 +125,7 @@ func runMarkers(ctx context.Context, e *env, args []string) error {
 	}
 	cues, _ := m.Cues()
 	if *asJSON {
-		j := markersJSON{File: name, SampleRate: rate, Frames: frames, Cues: cuesJSON(cues, rate), Added: added, Report: reportOf(rep, *dry)}
+		j := markersJSON{Command: "markers", File: name, SampleRate: rate, Frames: frames, Cues: cuesJSON(cues, rate), Added: added, Report: reportOf(rep, *dry)}
 		return printJSON(e, j)
 	}
 	if !*quiet {
@@ -166,7 +167,7 @@ func listMarkers(e *env, name string, asJSON bool) error {
 	}
 	rate := f.Format().SampleRate
 	if asJSON {
-		return printJSON(e, markersJSON{File: name, SampleRate: rate, Frames: f.Frames(), Cues: cuesJSON(cues, rate)})
+		return printJSON(e, markersJSON{Command: "markers", File: name, SampleRate: rate, Frames: f.Frames(), Cues: cuesJSON(cues, rate)})
 	}
 	if len(cues) == 0 {
 		fmt.Fprintf(e.stdout, "%s: no cue points\n", name)

@@ -241,9 +241,10 @@ func runMetaImport(ctx context.Context, e *env, args []string) error {
 	}
 	if *asJSON {
 		return printJSON(e, struct {
-			File   string          `json:"file"`
-			Report *metaReportJSON `json:"report"`
-		}{name, reportOf(rep, *dry)})
+			Command string          `json:"command"`
+			File    string          `json:"file"`
+			Report  *metaReportJSON `json:"report"`
+		}{"meta", name, reportOf(rep, *dry)})
 	}
 	printReport(e, name, rep, *dry, *quiet)
 	return nil

@@ -493,7 +493,7 @@ func TestTagManyFiles(t *testing.T) {
 	a, b := genFile(t, dir, "a.wav"), genFile(t, dir, "b.wav")
 	missing := filepath.Join(dir, "missing.wav")
 	r := runCLI(t, "tag", "--set", "artist=Both", "--set", "bext.time_reference=00:00:01", a, missing, b)
-	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	lines := strings.Split(errorMessage(r.stderr), "\n")
 	if r.code != exitFailure || len(lines) != 1 || !strings.HasPrefix(lines[0], "wavemap tag: ") || !strings.Contains(lines[0], missing) {
 		t.Errorf("exit %d, stderr %q; want 1 and one line naming %s", r.code, r.stderr, missing)
 	}
@@ -555,7 +555,7 @@ func TestTagBadInputs(t *testing.T) {
 			before[p] = digest(t, p)
 		}
 		r := runCLI(t, c.args...)
-		msg := strings.TrimSuffix(r.stderr, "\n")
+		msg := errorMessage(r.stderr)
 		if r.code != c.code || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "wavemap "+c.args[0]+": ") ||
 			!strings.Contains(msg, c.want) || r.stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d and one line with %q", c.args, r.code, r.stdout, r.stderr, c.code, c.want)
@@ -599,7 +599,7 @@ func TestTagRF64AndDamaged(t *testing.T) {
 	}
 	before := digest(t, damaged)
 	r := runCLI(t, "tag", "--set", "title=x", damaged)
-	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	lines := strings.Split(errorMessage(r.stderr), "\n")
 	last := lines[len(lines)-1]
 	if r.code != exitFailure || !strings.HasPrefix(last, "wavemap tag: "+damaged) || !strings.Contains(last, "wavemap fix") {
 		t.Errorf("tag of a file needing repair: exit %d, stderr %q", r.code, r.stderr)
@@ -679,7 +679,7 @@ func TestMarkersLayout(t *testing.T) {
 		{"--region", "0.5"}, {"--add", "x"}, {"--add", "-1"}, {"--delete", "9"}, {"--delete", "one"},
 	} {
 		r := runCLI(t, append(append([]string{"markers"}, args...), path)...)
-		msg := strings.TrimSuffix(r.stderr, "\n")
+		msg := errorMessage(r.stderr)
 		if r.code != exitUsage || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "wavemap markers: ") {
 			t.Errorf("markers %q: exit %d, stderr %q; want 2 and one line", args, r.code, r.stderr)
 		}
@@ -949,7 +949,7 @@ func TestMetaImportBad(t *testing.T) {
 		in := write("bad.json", c.doc)
 		before := digest(t, path)
 		r := runCLI(t, "meta", "import", c.file, in)
-		msg := strings.TrimSuffix(r.stderr, "\n")
+		msg := errorMessage(r.stderr)
 		if r.code != exitFailure || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "wavemap meta: ") || !strings.Contains(msg, c.want) {
 			t.Errorf("import of %s: exit %d, stderr %q; want 1 and one line with %q", c.doc, r.code, r.stderr, c.want)
 		}

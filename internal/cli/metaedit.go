@@ -17,9 +17,9 @@ import (
 // with --json.
 type metaReportJSON struct {
 	DryRun  bool     `json:"dry_run"`
-	Changed bool     `json:"changed"` // false: the file already held it, nothing was written
-	Written int64    `json:"written"` // bytes written
-	Grew    int64    `json:"grew"`    // bytes the file grew by
+	Changed bool     `json:"changed"`       // false: the file already held it, nothing was written
+	Written int64    `json:"written_bytes"` // bytes written
+	Grew    int64    `json:"grew_bytes"`    // bytes the file grew by
 	InPlace []string `json:"in_place"`
 	Tail    []string `json:"tail"`
 	Moved   []string `json:"moved"`

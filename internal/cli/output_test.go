@@ -30,18 +30,21 @@ type makingCommand struct {
 	name    string
 	args    func(in, out string) []string
 	noInput bool
+	// stdout, stdin: the command writes to "-" (standard output), reads
+	// from "-" (pipes_test.go checks those).
+	stdout, stdin bool
 }
 
 var makingCommands = []makingCommand{
-	{name: "gen", noInput: true, args: func(_, out string) []string { return []string{"gen", "--frames", "1000", out} }},
-	{name: "convert", args: func(in, out string) []string { return []string{"convert", "--to", "f32", in, out} }},
+	{name: "gen", noInput: true, stdout: true, args: func(_, out string) []string { return []string{"gen", "--frames", "1000", out} }},
+	{name: "convert", stdout: true, args: func(in, out string) []string { return []string{"convert", "--to", "f32", in, out} }},
 	{name: "cut", args: func(in, out string) []string { return []string{"cut", "--from", "10s", in, out} }},
 	{name: "cat", args: func(in, out string) []string { return []string{"cat", in, in, out} }},
 	{name: "raw", args: func(in, out string) []string {
 		return []string{"raw", "--type", "s16", "--channels", "1", "--rate", "8000", in, out}
 	}},
 	{name: "raw", args: func(in, out string) []string { return []string{"raw", "--extract", in, out} }},
-	{name: "plot", args: func(in, out string) []string { return []string{"plot", in, "-o", out} }},
+	{name: "plot", args: func(in, out string) []string { return []string{"plot", in, out} }},
 }
 
 // state is what is at a path, read without opening it (a FIFO must not
@@ -72,7 +75,7 @@ func (s state) same(o state) bool {
 // names the command and contains want, and nothing on stdout.
 func oneLineError(t *testing.T, args []string, r result, code int, want string) {
 	t.Helper()
-	msg := strings.TrimSuffix(r.stderr, "\n")
+	msg := errorMessage(r.stderr)
 	if r.code != code || r.stdout != "" || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "wavemap "+args[0]+": ") || !strings.Contains(msg, want) {
 		t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and one line with %q", args, r.code, r.stdout, r.stderr, code, want)
 	}
@@ -124,9 +127,11 @@ func TestOutputSpecialFilesRefused(t *testing.T) {
 				t.Errorf("%q changed %s", args, o.path)
 			}
 		}
-		args := cmd.args(in, "-")
-		oneLineError(t, args, runCLI(t, args...), exitUsage, "writing to standard output (-) is not supported yet")
-		if !cmd.noInput {
+		if !cmd.stdout {
+			args := cmd.args(in, "-")
+			oneLineError(t, args, runCLI(t, args...), exitUsage, "writing to standard output (-) is not supported yet")
+		}
+		if !cmd.noInput && !cmd.stdin {
 			args := cmd.args("-", filepath.Join(dir, "out.wav"))
 			oneLineError(t, args, runCLI(t, args...), exitUsage, "reading from standard input (-) is not supported yet")
 		}
@@ -394,7 +399,7 @@ func TestKilledRunLeftovers(t *testing.T) {
 	// The next run writing that output says so, once, and works.
 	r = mustRun(t, "cut", in, out)
 	if want := "wavemap cut: note: " + partial + " is the unfinished output of an interrupted run"; !strings.HasPrefix(r.stderr, want) ||
-		strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "can be removed") {
+		strings.Count(errorMessage(r.stderr)+"\n", "\n") != 1 || !strings.Contains(r.stderr, "can be removed") {
 		t.Errorf("cut over an output with a leftover: stderr %q, want one line starting %q", r.stderr, want)
 	}
 	after := stateAt(t, out)

@@ -92,8 +92,8 @@ func TestRIFXInfoStatsCheckPlot(t *testing.T) {
 				t.Errorf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 			pb, pl := filepath.Join(dir, c.name+"-be.png"), filepath.Join(dir, c.name+"-le.png")
-			mustRun(t, "plot", be, "-o", pb)
-			mustRun(t, "plot", le, "-o", pl)
+			mustRun(t, "plot", be, pb)
+			mustRun(t, "plot", le, pl)
 			if a, b := wavtest.HashFile(t, pb), wavtest.HashFile(t, pl); a != b {
 				t.Error("the plot of the RIFX file differs from that of the same audio in RIFF")
 			}
@@ -176,8 +176,8 @@ func TestRIFXConvertCutCat(t *testing.T) {
 	for _, args := range [][]string{{"--to", "s16be"}, {"--to", "s16", "--container", "rifx"}} {
 		mustRun(t, append(append([]string{"convert"}, args...), be, out)...)
 		info := jsonWithout(t, mustRun(t, "info", "--json", out).stdout)
-		if info["container"] != "RIFX" || info["encoding"] != "s16be" {
-			t.Errorf("convert %v: %v %v", args, info["container"], info["encoding"])
+		if info["format"].(map[string]any)["container"] != "RIFX" || info["format"].(map[string]any)["encoding"] != "s16be" {
+			t.Errorf("convert %v: %v %v", args, info["format"].(map[string]any)["container"], info["format"].(map[string]any)["encoding"])
 		}
 		closeTo(t, "convert to s16be, sox", wavtest.SoxFloat64(t, out), src, 1.0/32768)
 	}
@@ -192,8 +192,8 @@ func TestRIFXConvertCutCat(t *testing.T) {
 	// cut keeps RIFX and the bytes.
 	cut := filepath.Join(dir, "cut.wav")
 	mustRun(t, "cut", "--from", "800s", "--to", "1600s", be, cut)
-	if info := jsonWithout(t, mustRun(t, "info", "--json", cut).stdout); info["container"] != "RIFX" || info["encoding"] != "s24be" {
-		t.Errorf("cut: %v %v", info["container"], info["encoding"])
+	if info := jsonWithout(t, mustRun(t, "info", "--json", cut).stdout); info["format"].(map[string]any)["container"] != "RIFX" || info["format"].(map[string]any)["encoding"] != "s24be" {
+		t.Errorf("cut: %v %v", info["format"].(map[string]any)["container"], info["format"].(map[string]any)["encoding"])
 	}
 	closeTo(t, "cut", wavtest.SoxFloat64(t, cut), src[800*2:1600*2], 0)
 
@@ -201,8 +201,8 @@ func TestRIFXConvertCutCat(t *testing.T) {
 	cat := filepath.Join(dir, "cat.wav")
 	mustRun(t, "cat", be, cut, cat)
 	closeTo(t, "cat", wavtest.SoxFloat64(t, cat), append(append([]float64(nil), src...), src[800*2:1600*2]...), 0)
-	if info := jsonWithout(t, mustRun(t, "info", "--json", cat).stdout); info["container"] != "RIFX" {
-		t.Errorf("cat: %v", info["container"])
+	if info := jsonWithout(t, mustRun(t, "info", "--json", cat).stdout); info["format"].(map[string]any)["container"] != "RIFX" {
+		t.Errorf("cat: %v", info["format"].(map[string]any)["container"])
 	}
 }
 
@@ -258,8 +258,8 @@ func TestRIFXFixRawGen(t *testing.T) {
 	// gen writes RIFX on request.
 	gen := filepath.Join(dir, "gen.wav")
 	mustRun(t, "gen", "--type", "s24", "--container", "rifx", "--frames", "1000", gen)
-	if info := jsonWithout(t, mustRun(t, "info", "--json", gen).stdout); info["container"] != "RIFX" || info["encoding"] != "s24be" {
-		t.Errorf("gen: %v %v", info["container"], info["encoding"])
+	if info := jsonWithout(t, mustRun(t, "info", "--json", gen).stdout); info["format"].(map[string]any)["container"] != "RIFX" || info["format"].(map[string]any)["encoding"] != "s24be" {
+		t.Errorf("gen: %v %v", info["format"].(map[string]any)["container"], info["format"].(map[string]any)["encoding"])
 	}
 	if n := len(wavtest.SoxFloat64(t, gen)); n != 2000 {
 		t.Errorf("sox reads %d samples of the generated file", n)

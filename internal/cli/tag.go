@@ -274,10 +274,11 @@ func setBextField(b *wavemap.Bext, op tagOp, rate int) error {
 // tagJSON is what tag prints for a file with --json: its tags (after the
 // edit, if there was one) and the edit's report.
 type tagJSON struct {
-	File   string          `json:"file"`
-	Info   []infoTagJSON   `json:"info"`
-	Bext   *bextJSON       `json:"bext"`
-	Report *metaReportJSON `json:"report,omitempty"`
+	Command string          `json:"command"`
+	File    string          `json:"file"`
+	Info    []infoTagJSON   `json:"info"`
+	Bext    *bextJSON       `json:"bext"`
+	Report  *metaReportJSON `json:"report,omitempty"`
 }
 
 // runTag lists or edits the LIST/INFO tags and the bext fields of files.
@@ -383,7 +384,7 @@ func editTags(ctx context.Context, e *env, name string, ops []tagOp, dry, asJSON
 }
 
 func tagsOf(name string, m *wavemap.Metadata, rate int) tagJSON {
-	j := tagJSON{File: name, Info: infoTagsJSON(m.Info())}
+	j := tagJSON{Command: "tag", File: name, Info: infoTagsJSON(m.Info())}
 	if b, ok, err := m.Bext(); ok && err == nil {
 		j.Bext = bextOf(b, rate)
 	}
