@@ -130,15 +130,24 @@ const readState = `(() => {
     width: cv.width, labels: [...document.querySelectorAll('#labels .lane')].map((e) => e.textContent), cols});
 })()`
 
-// TestBrowser loads the viewer of a 2-hour file in chromium, zooms in
-// three wheel steps around a point, and after each step reads back the
-// canvas and the requests: the page asked for exactly one minimum and
-// maximum per device pixel of the window it shows, the server's answer
-// equals the synthetic signal's true extremes over each pixel, and the
-// drawn extents of every column are those values on the lane's scale.
+// viewer is the page of the 2-hour square-wave file open in chromium,
+// with the server behind it.
+type viewer struct {
+	t     *testing.T
+	ctx   context.Context
+	url   string // the test server's
+	shots string // the screenshots' folder
+	mu    sync.Mutex
+	seen  []string                     // every /api/peaks request the server saw, in order
+	rect  struct{ X, Y, W, H float64 } // the detail canvas, in CSS pixels
+}
+
+// openViewer writes the square-wave file, serves it, loads the page in
+// chromium and returns once the first picture (the whole file) is drawn.
 // Screenshots go to a temporary folder (WAVEMAP_SCREENSHOTS names one to
 // keep them).
-func TestBrowser(t *testing.T) {
+func openViewer(t *testing.T) (*viewer, pageState) {
+	t.Helper()
 	chrome := findChromium(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "two-hours.wav")
@@ -157,7 +166,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
 	h := f.Header()
 	var chunks []map[string]any
 	for _, c := range h.Chunks {
@@ -170,166 +179,195 @@ func TestBrowser(t *testing.T) {
 		"chunks": chunks, "tags": map[string]string{"INAM": "Square waves", "ICMT": "two hours for the browser test"}, "warnings": []string{}})
 	srv := New(context.Background(), []File{{Name: path, File: f, Info: info,
 		Speakers: []string{"FL", "FR"}}}, &Options{Peaks: &wavemap.PeakIndexOptions{CacheDir: filepath.Join(dir, "cache")}})
-	defer srv.Close()
-	var (
-		mu   sync.Mutex
-		seen []string
-	)
+	t.Cleanup(func() { srv.Close() })
+	v := &viewer{t: t}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/api/peaks" {
-			mu.Lock()
-			seen = append(seen, r.URL.RequestURI())
-			mu.Unlock()
+			v.mu.Lock()
+			v.seen = append(v.seen, r.URL.RequestURI())
+			v.mu.Unlock()
 		}
 		srv.ServeHTTP(w, r)
 	}))
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	v.url = ts.URL
 
-	shots := os.Getenv("WAVEMAP_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+	v.shots = os.Getenv("WAVEMAP_SCREENSHOTS")
+	if v.shots == "" {
+		v.shots = t.TempDir()
+	} else if err := os.MkdirAll(v.shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
 		chromedp.WindowSize(1280, 900), chromedp.Flag("force-device-scale-factor", "1"), chromedp.UserDataDir(t.TempDir()))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
+	t.Cleanup(cancelA)
 	ctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
+	t.Cleanup(cancelB)
 	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
-	defer cancelT()
-
-	// settled waits for a detail picture newer than after, drawn from
-	// data with nothing on the way, and returns the page's state.
-	settled := func(after int) pageState {
-		t.Helper()
-		var st pageState
-		for deadline := time.Now().Add(60 * time.Second); ; {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const S = window.wavemap;
-				return !!S && S.drawn > `+fmt.Sprint(after)+` && S.pending === 0 && !!S.overview && !!S.last &&
-				S.last.start === Math.max(0, Math.floor(S.view.start)) && S.last.end === Math.min(S.frames, Math.ceil(S.view.end)); })()`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ok {
-				break
-			}
-			if time.Now().After(deadline) {
-				msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({error: window.wavemap && window.wavemap.error, drawn: window.wavemap && window.wavemap.drawn})`))
-				t.Fatalf("the page did not settle: %s", msg)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		js, err := chromedp.Run(ctx, chromedp.Evaluate[string](readState))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal([]byte(js), &st); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
-	shoot := func(name string) {
-		t.Helper()
-		// The viewport as it is: a full-page capture resizes it, which
-		// the page answers by fetching its pictures again.
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(shots, name)
-		if err := os.WriteFile(p, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot %s", p)
-		mu.Lock()
-		defer mu.Unlock()
-		for _, u := range seen {
-			if !strings.HasPrefix(u, "/api/peaks?f=0&start=") {
-				t.Errorf("unexpected request %s", u)
-			}
-		}
-	}
-
-	// check compares the picture with the server and the signal.
-	check := func(step string, st pageState) {
-		t.Helper()
-		l := st.Last
-		if l.Px != st.Width || l.Channels != 2 || l.Bits != 16 || len(st.Lanes) != 2 {
-			t.Fatalf("%s: drew %d pixels of %d channels on a canvas of %d", step, l.Px, l.Channels, st.Width)
-		}
-		if strings.Join(st.Labels, " ") != "FL FR" {
-			t.Errorf("%s: lane labels %q", step, st.Labels)
-		}
-		want := fmt.Sprintf("/api/peaks?f=0&start=%d&end=%d&px=%d", l.Start, l.End, l.Px)
-		if l.URL != want || st.Requests[len(st.Requests)-1] != want {
-			t.Errorf("%s: the page drew %s, asked last for %s; want %s", step, l.URL, st.Requests[len(st.Requests)-1], want)
-		}
-		mu.Lock()
-		served := seen[len(seen)-1]
-		mu.Unlock()
-		if served != want {
-			t.Errorf("%s: the server saw %s last, want %s", step, served, want)
-		}
-		code, _, body := get(t, ts.URL+want+"&format=json")
-		var ans struct{ Data []int16 }
-		if err := json.Unmarshal(body, &ans); code != 200 || err != nil || len(ans.Data) != 4*l.Px {
-			t.Fatalf("%s: %s: %d %v", step, want, code, err)
-		}
-		n := l.End - l.Start
-		bad := 0
-		for c, lane := range st.Lanes {
-			for x := range l.Px {
-				a := l.Start + int64(x)*n/int64(l.Px)
-				b := max(a+1, l.Start+int64(x+1)*n/int64(l.Px))
-				lo, hi := ans.Data[(x*2+c)*2], ans.Data[(x*2+c)*2+1]
-				if tlo, thi := squareRange(a, b, c); tlo != lo || thi != hi {
-					t.Fatalf("%s: channel %d pixel %d (frames %d-%d): the server says [%d, %d], the signal [%d, %d]", step, c, x, a, b, lo, hi, tlo, thi)
-				}
-				// The page's scale: y = round(mid - v/32768*half), JavaScript's round.
-				y := func(v int16) int {
-					return int(math.Floor(float64(lane.Mid) - float64(v)/32768*float64(lane.Half) + 0.5))
-				}
-				got := st.Cols[c][x]
-				if got[0] < 0 || abs(got[0]-y(hi)) > 1 || abs(got[1]-y(lo)) > 1 {
-					if bad++; bad <= 5 {
-						t.Errorf("%s: channel %d column %d: drawn from y=%d to %d, the server's [%d, %d] is y=%d to %d", step, c, x, got[0], got[1], lo, hi, y(hi), y(lo))
-					}
-				}
-			}
-		}
-		if bad > 0 {
-			t.Errorf("%s: %d columns drawn wrong", step, bad)
-		}
-	}
+	t.Cleanup(cancelT)
+	v.ctx = ctx
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
-	st := settled(0)
+	st := v.settled(0)
 	if st.Last.Start != 0 || st.Last.End != sqFrames {
 		t.Fatalf("first view: [%d, %d), want the whole file", st.Last.Start, st.Last.End)
 	}
-	check("whole file", st)
-	shoot("serve-0-whole.png")
-
-	var rect struct{ X, Y, W, H float64 }
 	rs, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify((() => { const r = document.getElementById('detail').getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; })())`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	json.Unmarshal([]byte(rs), &rect)
+	if err := json.Unmarshal([]byte(rs), &v.rect); err != nil {
+		t.Fatal(err)
+	}
+	return v, st
+}
+
+// settled waits for a detail picture newer than after, drawn from data
+// with nothing on the way, and returns the page's state.
+func (v *viewer) settled(after int) pageState {
+	t := v.t
+	t.Helper()
+	var st pageState
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		ok, err := chromedp.Run(v.ctx, chromedp.Evaluate[bool](`(() => { const S = window.wavemap;
+			return !!S && S.drawn > `+fmt.Sprint(after)+` && S.pending === 0 && !!S.overview && !!S.last &&
+			S.last.start === Math.max(0, Math.floor(S.view.start)) && S.last.end === Math.min(S.frames, Math.ceil(S.view.end)); })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			msg, _ := chromedp.Run(v.ctx, chromedp.Evaluate[string](`JSON.stringify({error: window.wavemap && window.wavemap.error, drawn: window.wavemap && window.wavemap.drawn})`))
+			t.Fatalf("the page did not settle: %s", msg)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	js, err := chromedp.Run(v.ctx, chromedp.Evaluate[string](readState))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(js), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// do runs input actions on the page.
+func (v *viewer) do(actions ...chromedp.Action[chromedp.Void]) {
+	v.t.Helper()
+	if err := chromedp.Do(v.ctx, actions...); err != nil {
+		v.t.Fatal(err)
+	}
+}
+
+// at returns the viewport point at fraction fx of the detail canvas's
+// width, halfway down, on whole CSS pixels.
+func (v *viewer) at(fx float64) (x, y float64) {
+	return math.Round(v.rect.X + fx*v.rect.W), math.Round(v.rect.Y + v.rect.H/2)
+}
+
+// shoot saves a screenshot and checks that every request the server
+// has seen is one for the file's peaks.
+func (v *viewer) shoot(name string) {
+	t := v.t
+	t.Helper()
+	// The viewport as it is: a full-page capture resizes it, which
+	// the page answers by fetching its pictures again.
+	png, err := chromedp.Run(v.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(v.shots, name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", p)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, u := range v.seen {
+		if !strings.HasPrefix(u, "/api/peaks?f=0&start=") {
+			t.Errorf("unexpected request %s", u)
+		}
+	}
+}
+
+// check compares the picture with the server and the signal.
+func (v *viewer) check(step string, st pageState) {
+	t := v.t
+	t.Helper()
+	l := st.Last
+	if l.Px != st.Width || l.Channels != 2 || l.Bits != 16 || len(st.Lanes) != 2 {
+		t.Fatalf("%s: drew %d pixels of %d channels on a canvas of %d", step, l.Px, l.Channels, st.Width)
+	}
+	if strings.Join(st.Labels, " ") != "FL FR" {
+		t.Errorf("%s: lane labels %q", step, st.Labels)
+	}
+	want := fmt.Sprintf("/api/peaks?f=0&start=%d&end=%d&px=%d", l.Start, l.End, l.Px)
+	if l.URL != want || st.Requests[len(st.Requests)-1] != want {
+		t.Errorf("%s: the page drew %s, asked last for %s; want %s", step, l.URL, st.Requests[len(st.Requests)-1], want)
+	}
+	v.mu.Lock()
+	served := v.seen[len(v.seen)-1]
+	v.mu.Unlock()
+	if served != want {
+		t.Errorf("%s: the server saw %s last, want %s", step, served, want)
+	}
+	code, _, body := get(t, v.url+want+"&format=json")
+	var ans struct{ Data []int16 }
+	if err := json.Unmarshal(body, &ans); code != 200 || err != nil || len(ans.Data) != 4*l.Px {
+		t.Fatalf("%s: %s: %d %v", step, want, code, err)
+	}
+	n := l.End - l.Start
+	bad := 0
+	for c, lane := range st.Lanes {
+		for x := range l.Px {
+			a := l.Start + int64(x)*n/int64(l.Px)
+			b := max(a+1, l.Start+int64(x+1)*n/int64(l.Px))
+			lo, hi := ans.Data[(x*2+c)*2], ans.Data[(x*2+c)*2+1]
+			if tlo, thi := squareRange(a, b, c); tlo != lo || thi != hi {
+				t.Fatalf("%s: channel %d pixel %d (frames %d-%d): the server says [%d, %d], the signal [%d, %d]", step, c, x, a, b, lo, hi, tlo, thi)
+			}
+			// The page's scale: y = round(mid - v/32768*half), JavaScript's round.
+			y := func(v int16) int {
+				return int(math.Floor(float64(lane.Mid) - float64(v)/32768*float64(lane.Half) + 0.5))
+			}
+			got := st.Cols[c][x]
+			if got[0] < 0 || abs(got[0]-y(hi)) > 1 || abs(got[1]-y(lo)) > 1 {
+				if bad++; bad <= 5 {
+					t.Errorf("%s: channel %d column %d: drawn from y=%d to %d, the server's [%d, %d] is y=%d to %d", step, c, x, got[0], got[1], lo, hi, y(hi), y(lo))
+				}
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d columns drawn wrong", step, bad)
+	}
+}
+
+// TestBrowser loads the viewer of a 2-hour file in chromium, zooms in
+// three wheel steps around a point, and after each step reads back the
+// canvas and the requests: the page asked for exactly one minimum and
+// maximum per device pixel of the window it shows, the server's answer
+// equals the synthetic signal's true extremes over each pixel, and the
+// drawn extents of every column are those values on the lane's scale.
+func TestBrowser(t *testing.T) {
+	v, st := openViewer(t)
+	v.check("whole file", st)
+	v.shoot("serve-0-whole.png")
+
 	// The anchor: 37% across, the point that stays put while zooming.
-	ax, ay := rect.X+0.37*rect.W, rect.Y+rect.H/2
+	ax, ay := v.rect.X+0.37*v.rect.W, v.rect.Y+v.rect.H/2
 	anchor := 0.37 * sqFrames
 	prev := float64(sqFrames)
 	requests := len(st.Requests)
 	for step := 1; step <= 3; step++ {
-		if err := chromedp.Do(ctx, wheel(ax, ay, -1500)); err != nil {
-			t.Fatal(err)
-		}
-		st = settled(st.Drawn)
+		v.do(wheel(ax, ay, -1500))
+		st = v.settled(st.Drawn)
 		name := fmt.Sprintf("step %d", step)
 		width := st.View.End - st.View.Start
 		if r := prev / width; math.Abs(r-math.Exp(3)) > 0.05*math.Exp(3) {
@@ -337,7 +375,7 @@ func TestBrowser(t *testing.T) {
 		}
 		// Within a CSS pixel of the first window: the cursor's position
 		// is a whole pixel.
-		if at := st.View.Start + 0.37*width; math.Abs(at-anchor) > sqFrames/rect.W {
+		if at := st.View.Start + 0.37*width; math.Abs(at-anchor) > sqFrames/v.rect.W {
 			t.Errorf("%s: the point under the cursor moved from frame %.0f to %.0f", name, anchor, at)
 		}
 		if len(st.Requests) <= requests {
@@ -345,23 +383,21 @@ func TestBrowser(t *testing.T) {
 		}
 		requests = len(st.Requests)
 		prev = width
-		check(name, st)
-		shoot(fmt.Sprintf("serve-%d-zoom.png", step))
+		v.check(name, st)
+		v.shoot(fmt.Sprintf("serve-%d-zoom.png", step))
 	}
 	t.Logf("after three steps: frames [%d, %d), %.2f frames per pixel; %d requests: %s", st.Last.Start, st.Last.End,
 		float64(st.Last.End-st.Last.Start)/float64(st.Last.Px), len(st.Requests), strings.Join(st.Requests, " "))
 
 	// Down to single samples: two more steps, and a look.
 	for range 2 {
-		if err := chromedp.Do(ctx, wheel(ax, ay, -1500)); err != nil {
-			t.Fatal(err)
-		}
-		st = settled(st.Drawn)
+		v.do(wheel(ax, ay, -1500))
+		st = v.settled(st.Drawn)
 	}
 	if n := st.Last.End - st.Last.Start; n > int64(st.Last.Px)/8 {
 		t.Errorf("five steps in: %d frames on %d pixels, want single samples", n, st.Last.Px)
 	}
-	shoot("serve-5-samples.png")
+	v.shoot("serve-5-samples.png")
 }
 
 // wheel turns the mouse wheel by dy CSS pixels at (x, y). (The protocol
