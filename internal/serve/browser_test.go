@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
@@ -398,6 +399,144 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("five steps in: %d frames on %d pixels, want single samples", n, st.Last.Px)
 	}
 	v.shoot("serve-5-samples.png")
+}
+
+// TestBrowserGestures drives the detail view of the 2-hour file by
+// hand: a mouse drag each way, a two-finger touch pinch apart and back
+// together, and a trackpad pinch (the wheel with ctrl, as browsers report
+// it). After each gesture the window must have moved or scaled as the
+// pointers did (the frames under them stay under them), every request
+// made on the way must ask for one minimum and maximum per device pixel,
+// and the picture must be the server's answer, which must be the
+// signal's, as in TestBrowser.
+func TestBrowserGestures(t *testing.T) {
+	v, st := openViewer(t)
+	// Somewhere in the middle first: two wheel steps at the centre, a
+	// window of e^-6 of the file (about 120 frames per pixel).
+	cx, cy := v.at(0.5)
+	v.do(wheel(cx, cy, -1500), wheel(cx, cy, -1500))
+	st = v.settle(st.Drawn)
+	v.check("zoomed in", st)
+
+	// frameAt is the frame at viewport x in window w.
+	frameAt := func(w struct{ Start, End float64 }, x float64) float64 {
+		return w.Start + (x-v.rect.X)/v.rect.W*(w.End-w.Start)
+	}
+	// expect checks the window after a gesture: n frames wide, with the
+	// frame 'frame' at viewport x, and the requests made since the
+	// state before.
+	expect := func(step string, before, after pageState, n, frame, x float64) {
+		t.Helper()
+		got := after.View.End - after.View.Start
+		if math.Abs(got-n) > 1e-6*n {
+			t.Errorf("%s: the window is %.1f frames wide, want %.1f", step, got, n)
+		}
+		if f := frameAt(after.View, x); math.Abs(f-frame) > 1e-6*n {
+			t.Errorf("%s: frame %.1f is at x=%.0f, want frame %.1f there", step, f, x, frame)
+		}
+		if len(after.Requests) <= len(before.Requests) {
+			t.Errorf("%s: no new request", step)
+		}
+		for _, u := range after.Requests[len(before.Requests):] {
+			if !strings.HasSuffix(u, fmt.Sprintf("&px=%d", after.Width)) {
+				t.Errorf("%s: asked for %s on a canvas of %d device pixels", step, u, after.Width)
+			}
+		}
+		v.check(step, after)
+		t.Logf("%s: frames [%.0f, %.0f), %d request(s)", step, after.View.Start, after.View.End, len(after.Requests)-len(before.Requests))
+	}
+
+	// A drag: the frame under the mouse stays under it.
+	for i, d := range []struct{ from, to float64 }{{0.7, 0.45}, {0.2, 0.9}} {
+		x0, y := v.at(d.from)
+		x1, _ := v.at(d.to)
+		before := st
+		var acts []chromedp.Action[chromedp.Void]
+		acts = append(acts, chromedp.MouseEvent(chromedp.MousePressed, x0, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+		for k := 1; k <= 10; k++ {
+			x := math.Round(x0 + (x1-x0)*float64(k)/10)
+			acts = append(acts, chromedp.MouseEvent(chromedp.MouseMoved, x, y, chromedp.ButtonLeft, buttons(1)))
+		}
+		acts = append(acts, chromedp.MouseEvent(chromedp.MouseReleased, x1, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+		v.do(acts...)
+		st = v.settle(st.Drawn)
+		n := before.View.End - before.View.Start
+		expect(fmt.Sprintf("drag %d", i+1), before, st, n, frameAt(before.View, x0), x1)
+		v.shoot(fmt.Sprintf("serve-drag-%d.png", i+1))
+	}
+
+	// A pinch with two fingers: one held at 30% across, the other moved
+	// from 45% to 75% (apart: the window shrinks by 15/45), then back to
+	// 40% (together: it grows by 45/10). The frames under the fingers
+	// stay under them, so the frame halfway between them moves with
+	// their midpoint.
+	a, y := v.at(0.30)
+	b0, _ := v.at(0.45)
+	b1, _ := v.at(0.75)
+	b2, _ := v.at(0.40)
+	var acts []chromedp.Action[chromedp.Void]
+	acts = append(acts, touch(input.DispatchTouchEventTypeTouchStart, y, a, b0))
+	for k := 1; k <= 10; k++ {
+		acts = append(acts, touch(input.DispatchTouchEventTypeTouchMove, y, a, math.Round(b0+(b1-b0)*float64(k)/10)))
+	}
+	v.do(acts...)
+	before := st
+	st = v.settle(st.Drawn)
+	n := before.View.End - before.View.Start
+	expect("pinch apart", before, st, n*(b0-a)/(b1-a), frameAt(before.View, (a+b0)/2), (a+b1)/2)
+	v.shoot("serve-pinch-1-apart.png")
+	acts = acts[:0]
+	for k := 1; k <= 10; k++ {
+		acts = append(acts, touch(input.DispatchTouchEventTypeTouchMove, y, a, math.Round(b1+(b2-b1)*float64(k)/10)))
+	}
+	acts = append(acts, touch(input.DispatchTouchEventTypeTouchEnd, y))
+	v.do(acts...)
+	before = st
+	st = v.settle(st.Drawn)
+	n = before.View.End - before.View.Start
+	expect("pinch together", before, st, n*(b1-a)/(b2-a), frameAt(before.View, (a+b1)/2), (a+b2)/2)
+	v.shoot("serve-pinch-2-together.png")
+
+	// A trackpad pinch: the wheel with ctrl, around the cursor, e^(dy/100).
+	px, py := v.at(0.62)
+	before = st
+	v.do(chromedp.MouseEvent(chromedp.MouseWheel, px, py, func(p *input.DispatchMouseEventParams) {
+		p.DeltaX, p.DeltaY, p.Modifiers = 1e-9, -150, int64(chromedp.ModifierCtrl)
+	}))
+	st = v.settle(st.Drawn)
+	n = before.View.End - before.View.Start
+	expect("ctrl+wheel", before, st, n*math.Exp(-1.5), frameAt(before.View, px), px)
+	v.shoot("serve-pinch-3-trackpad.png")
+}
+
+// settle waits until the page has handled every input event sent (two
+// animation frames: pointer moves are delivered with frames), then
+// for the picture of the window it shows (see settled).
+func (v *viewer) settle(after int) pageState {
+	v.t.Helper()
+	if _, err := chromedp.Run(v.ctx, chromedp.Evaluate[bool](`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, chromedp.EvalAwaitPromise)); err != nil {
+		v.t.Fatal(err)
+	}
+	return v.settled(after)
+}
+
+// buttons sets the buttons held during a mouse event (1: the left one).
+func buttons(b int64) chromedp.MouseOption {
+	return func(p *input.DispatchMouseEventParams) { p.Buttons = b }
+}
+
+// touch is a touch event with one finger at each of xs, at height y,
+// finger k having id k. A touchEnd has no fingers: they all lift.
+func touch(typ input.DispatchTouchEventType, y float64, xs ...float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
+		for k, x := range xs {
+			id := float64(k)
+			p.TouchPoints = append(p.TouchPoints, &input.TouchPoint{X: x, Y: y, ID: &id})
+		}
+		_, err := cdp.Call(ctx, t, input.DispatchTouchEvent, p)
+		return err
+	})
 }
 
 // wheel turns the mouse wheel by dy CSS pixels at (x, y). (The protocol
