@@ -67,11 +67,11 @@ for f in "${files[@]}"; do
 	cat "$f" > /dev/null
 done
 
-jobs=()
+plan=()
 for f in "${files[@]}"; do
 	for o in "${OPTS[@]}"; do
 		for p in wavemap audiowaveform; do
-			jobs+=("$p|$f|$o")
+			plan+=("$p|$f|$o")
 		done
 	done
 done
@@ -85,12 +85,12 @@ for round in $(seq "$REPS"); do
 		s=$(date +%s.%N)
 		# shellcheck disable=SC2086 # args is a list of options
 		case $p in
-		wavemap) "$wm" peaks -q $args "$f" "$out" > /dev/null ;;
-		audiowaveform) "$aw" -q -i "$f" -o "$out" $args ;;
+		wavemap) "$wm" peaks -q $args "$f" "$out" < /dev/null > /dev/null ;;
+		audiowaveform) "$aw" -q -i "$f" -o "$out" $args < /dev/null ;;
 		esac
 		e=$(date +%s.%N)
 		results+=("$p $(basename "$f" .wav) $name $(echo "$e - $s" | bc)")
-	done < <(printf '%s\n' "${jobs[@]}" | shuf)
+	done < <(printf '%s\n' "${plan[@]}" | shuf)
 	for f in "${files[@]}"; do
 		for o in "${OPTS[@]}"; do
 			b=$DIR/out/$(basename "$f" .wav).${o%%|*}
