@@ -463,13 +463,21 @@
       }
     }, { passive: false });
 
+    // One pointer drags the window; two pinch it: the frames under the
+    // two fingers stay under them, from the moment the second one
+    // touches.
     const pointers = new Map();
     let pinch = null;
+    const pinchOf = () => {
+      const [a, b] = [...pointers.values()];
+      const r = cv.getBoundingClientRect();
+      return { dist: Math.max(1, Math.abs(a.x - b.x)), mid: ((a.x + b.x) / 2 - r.left) / r.width };
+    };
     cv.addEventListener('pointerdown', (ev) => {
       cv.setPointerCapture(ev.pointerId);
       pointers.set(ev.pointerId, { x: ev.clientX, y: ev.clientY });
       cv.classList.add('dragging');
-      pinch = null;
+      pinch = pointers.size >= 2 ? pinchOf() : null;
     });
     cv.addEventListener('pointermove', (ev) => {
       const p = pointers.get(ev.pointerId);
@@ -484,9 +492,7 @@
       }
       p.x = ev.clientX;
       p.y = ev.clientY;
-      const [a, b] = [...pointers.values()];
-      const dist = Math.max(1, Math.abs(a.x - b.x));
-      const mid = ((a.x + b.x) / 2 - r.left) / r.width;
+      const { dist, mid } = pinchOf();
       if (pinch) {
         const n = S.view.end - S.view.start;
         const anchor = S.view.start + pinch.mid * n;
@@ -497,7 +503,7 @@
     });
     const up = (ev) => {
       pointers.delete(ev.pointerId);
-      pinch = null;
+      pinch = pointers.size >= 2 ? pinchOf() : null;
       if (pointers.size === 0) cv.classList.remove('dragging');
     };
     cv.addEventListener('pointerup', up);
