@@ -34,7 +34,9 @@ type kind interface {
 	gain(p *passRun, f *File, factor float64) (int64, error)
 	transcode(p *passRun, dst, src *File) (int64, error)
 	transcodeTo(p *passRun, w *Writer, src *File) (int64, error)
-	decodedPass(p *passRun, f *File, fn func(start int, b frameBlock) error) error
+	// decodedPass runs fn over the frames [from, to) of f (to < 0: up to
+	// the end); start counts from from.
+	decodedPass(p *passRun, f *File, from, to int, fn func(start int, b frameBlock) error) error
 }
 
 // kindOf is the kind of the encoding whose Go type is T.
@@ -168,12 +170,15 @@ func (kindOf[T]) transcodeTo(p *passRun, w *Writer, src *File) (int64, error) {
 	return transcodeTo[T](p, w, src)
 }
 
-func (kindOf[T]) decodedPass(p *passRun, f *File, fn func(start int, b frameBlock) error) error {
+func (kindOf[T]) decodedPass(p *passRun, f *File, from, to int, fn func(start int, b frameBlock) error) error {
 	m, err := FramesOf[T](f)
 	if err != nil {
 		return err
 	}
-	return filePass(p, f, m, func(start int, b Frames[T]) error {
+	if to < 0 {
+		to = m.Len()
+	}
+	return filePass(p, f, m.Slice(from, to), func(start int, b Frames[T]) error {
 		return fn(start, typedBlock[T]{b})
 	})
 }
@@ -181,9 +186,16 @@ func (kindOf[T]) decodedPass(p *passRun, f *File, fn func(start int, b frameBloc
 // decodedPass runs fn over the blocks of f's frames, from several
 // goroutines at once, as Pass does, whatever f's encoding.
 func decodedPass(p *passRun, f *File, fn func(start int, b frameBlock) error) error {
+	return decodedRange(p, f, 0, -1, fn)
+}
+
+// decodedRange is decodedPass over the frames [from, to) of f only (to < 0:
+// up to the end), which the caller has checked; fn's start counts from
+// from.
+func decodedRange(p *passRun, f *File, from, to int, fn func(start int, b frameBlock) error) error {
 	k, err := kindFor(f.Format().Encoding)
 	if err != nil {
 		return err
 	}
-	return k.decodedPass(p, f, fn)
+	return k.decodedPass(p, f, from, to, fn)
 }

@@ -34,11 +34,28 @@ func Overview(ctx context.Context, f *File, columns int, opts *PassOptions) ([][
 	if f == nil {
 		return nil, fmt.Errorf("wavemap: Overview of a nil *File: %w", ErrArgument)
 	}
+	return OverviewRange(ctx, f, 0, f.Frames(), columns, opts)
+}
+
+// OverviewRange is Overview of the frames [from, to) of f only: a window
+// of a long file drawn at full resolution, without reading the rest.
+// Column k covers the frames from + [k*n/columns, (k+1)*n/columns) of the
+// n = to-from frames, with the same rules as Overview; opts.Progress
+// counts the window's frames. It needs 0 <= from <= to <= f.Frames();
+// otherwise the error wraps ErrArgument.
+func OverviewRange(ctx context.Context, f *File, from, to int64, columns int, opts *PassOptions) ([][]MinMax, error) {
+	if f == nil {
+		return nil, fmt.Errorf("wavemap: OverviewRange of a nil *File: %w", ErrArgument)
+	}
 	if columns < 1 {
 		return nil, fmt.Errorf("wavemap: Overview of %s into %d columns: want at least one: %w", f.Name(), columns, ErrArgument)
 	}
 	if f.closed {
 		return nil, ErrClosed
+	}
+	if from < 0 || from > to || to > f.Frames() {
+		return nil, fmt.Errorf("wavemap: Overview of %s: frames [%d, %d) are not within the file's %d: %w",
+			f.Name(), from, to, f.Frames(), ErrArgument)
 	}
 	k, err := kindFor(f.Format().Encoding)
 	if err != nil {
@@ -48,7 +65,8 @@ func Overview(ctx context.Context, f *File, columns int, opts *PassOptions) ([][
 	if err != nil {
 		return nil, err
 	}
-	return overview(newPassRun(ctx, opts), f, all, columns)
+	// The frames are those of the mapping, so [from, to) fits in an int.
+	return overview(newPassRun(ctx, opts), f, all, int(from), int(to), columns)
 }
 
 // mulDiv returns a*b/c rounded down, without overflow, for results that
@@ -62,9 +80,10 @@ func mulDiv(a, b, c uint64) uint64 {
 // overviewBuffer is the number of frames decoded to float64 at a time.
 const overviewBuffer = 1024
 
-func overview(p *passRun, f *File, all frameBlock, columns int) ([][]MinMax, error) {
+// overview reduces the frames [from, to) of all, f's frames, to columns.
+func overview(p *passRun, f *File, all frameBlock, from, to, columns int) ([][]MinMax, error) {
 	ch := all.channels()
-	n := uint64(all.Len())
+	n := uint64(to - from)
 	cols := uint64(columns)
 	out := make([][]MinMax, ch)
 	for c := range out {
@@ -79,7 +98,8 @@ func overview(p *passRun, f *File, all frameBlock, columns int) ([][]MinMax, err
 	if n == 0 {
 		return out, nil
 	}
-	// bound(k) is the first frame of column k.
+	// Frame numbers below count from from. bound(k) is the first frame of
+	// column k.
 	bound := func(k uint64) uint64 { return mulDiv(k, n, cols) }
 	// column(i) is the column holding frame i: the largest k with
 	// bound(k) <= i, that is ceil((i+1)*cols/n) - 1.
@@ -90,7 +110,7 @@ func overview(p *passRun, f *File, all frameBlock, columns int) ([][]MinMax, err
 		return q - 1
 	}
 	var mu sync.Mutex
-	err := decodedPass(p, f, func(start int, b frameBlock) error {
+	err := decodedRange(p, f, from, to, func(start int, b frameBlock) error {
 		first, end := uint64(start), uint64(start+b.Len())
 		k0 := column(first)
 		k1 := column(end - 1)
@@ -140,7 +160,7 @@ func overview(p *passRun, f *File, all frameBlock, columns int) ([][]MinMax, err
 			if bound(k+1) > lo || lo >= n {
 				continue
 			}
-			all.float64s(frame, int(lo), int(lo)+1)
+			all.float64s(frame, from+int(lo), from+int(lo)+1)
 			for c, x := range frame {
 				out[c][k] = MinMax{x, x}
 			}

@@ -2,6 +2,7 @@ package wavemap
 
 import (
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"testing"
@@ -122,5 +123,52 @@ func TestOverviewEdges(t *testing.T) {
 	empty.Close()
 	if _, err := Overview(context.Background(), empty, 4, nil); err == nil {
 		t.Error("closed file accepted")
+	}
+}
+
+// TestOverviewRange checks that a window's overview is the definition
+// applied to the window's frames alone, and that ranges outside the file
+// are refused.
+func TestOverviewRange(t *testing.T) {
+	dir := t.TempDir()
+	const frames, channels = 5000, 2
+	v := make([]float64, frames*channels)
+	for i := range v {
+		x := float64(i / channels)
+		v[i] = 0.8 * math.Sin(x*x/float64(700*(i%channels+1)))
+	}
+	for _, cd := range []codec{codecFor[int16](), codecFor[float64](), codecFor[Int24]()} {
+		f, samples := cd.make(t, filepath.Join(dir, "r.wav"), channels, v)
+		dec := make([]float64, len(v))
+		cd.toFloat(samples, dec)
+		for _, w := range []struct {
+			from, to int64
+			columns  int
+		}{{0, frames, 100}, {1234, 4321, 77}, {4990, 5000, 30}, {2500, 2501, 3}, {7, 7, 5}, {0, 1000, 1000}} {
+			var total int64
+			got, err := OverviewRange(context.Background(), f, w.from, w.to, w.columns,
+				&PassOptions{Workers: 2, BlockFrames: 97, Progress: func(_, n int64) { total = n }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.to > w.from && total != w.to-w.from {
+				t.Errorf("%s [%d, %d): progress total %d, want the window's %d frames", cd.enc, w.from, w.to, total, w.to-w.from)
+			}
+			want := naiveOverview(dec[w.from*channels:w.to*channels], channels, w.columns)
+			for c := range want {
+				for k := range want[c] {
+					if got[c][k] != want[c][k] {
+						t.Fatalf("%s [%d, %d) into %d: channel %d column %d: %v, want %v",
+							cd.enc, w.from, w.to, w.columns, c, k, got[c][k], want[c][k])
+					}
+				}
+			}
+		}
+		for _, bad := range [][2]int64{{-1, 10}, {10, 9}, {0, frames + 1}, {frames + 1, frames + 2}} {
+			if _, err := OverviewRange(context.Background(), f, bad[0], bad[1], 10, nil); !errors.Is(err, ErrArgument) {
+				t.Errorf("%s: range %v: %v, want ErrArgument", cd.enc, bad, err)
+			}
+		}
+		f.Close()
 	}
 }

@@ -41,7 +41,9 @@ var badInputCommands = []badInputCommand{
 		return []string{"raw", "--type", "s16", "--channels", "2", "--rate", "8000", in, out}
 	}},
 	{name: "gen", noInput: true, args: func(_, out string) []string { return []string{"gen", "--frames", "10", out} }},
-	{name: "plot", wantsWAVE: true, args: func(in, out string) []string { return []string{"plot", in, out} }},
+	{name: "plot", wantsWAVE: true, args: func(in, out string) []string {
+		return []string{"plot", in, strings.TrimSuffix(strings.TrimSuffix(out, ".wav"), ".png") + ".png"}
+	}},
 	{name: "check", wantsWAVE: true, args: func(in, _ string) []string { return []string{"check", in} }},
 	{name: "fix", wantsWAVE: true, inPlace: true, needsDamage: true, args: func(in, _ string) []string { return []string{"fix", in} }},
 	{name: "tag", wantsWAVE: true, args: func(in, _ string) []string { return []string{"tag", in} }},

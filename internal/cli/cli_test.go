@@ -93,7 +93,7 @@ func TestInterruptedInProcess(t *testing.T) {
 		{"raw", "--type", "s16", "--channels", "1", "--rate", "8000", raw, out},
 		{"raw", "--extract", in, out},
 		{"convert", "--to", "f32", in, out},
-		{"plot", in, out},
+		{"plot", in, strings.TrimSuffix(out, ".wav") + ".png"},
 		{"check", "--data", fl},
 		{"check", in},
 		{"stats", in},
@@ -293,10 +293,11 @@ func TestOutputFileErrors(t *testing.T) {
 			{"convert", "--to", "s24", in, out},
 			{"raw", "--extract", in, out},
 			{"raw", "--type", "u8", "--channels", "1", "--rate", "8000", in, out},
-			{"plot", in, out},
+			{"plot", in, strings.TrimSuffix(out, ".wav") + ".png"},
 		} {
 			r := runCLI(t, args...)
-			if r.code != exitFailure || r.stdout != "" || !strings.HasPrefix(r.stderr, "wavemap "+args[0]+": ") || !strings.Contains(r.stderr, out+": ") ||
+			named := args[len(args)-1]
+			if r.code != exitFailure || r.stdout != "" || !strings.HasPrefix(r.stderr, "wavemap "+args[0]+": ") || !strings.Contains(r.stderr, named+": ") ||
 				strings.Count(errorMessage(r.stderr)+"\n", "\n") != 1 || strings.Contains(r.stderr, atomicfile.Suffix) {
 				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 1 and one line naming %s", args, r.code, r.stdout, r.stderr, out)
 			}

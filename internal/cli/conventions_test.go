@@ -17,14 +17,20 @@ import (
 // commands that edit in place). The table test fails for a command that
 // is not here, so a new command cannot skip the conventions.
 var conventionRuns = map[string]func(dir, in, copy string) []string{
-	"cat":     func(dir, in, _ string) []string { return []string{"cat", in, in, filepath.Join(dir, "cat.wav")} },
-	"check":   func(_, in, _ string) []string { return []string{"check", in, in} },
-	"convert": func(dir, in, _ string) []string { return []string{"convert", "--to", "F32", in, filepath.Join(dir, "c.wav")} },
-	"cut":     func(dir, in, _ string) []string { return []string{"cut", "--from", "0.25", "--to", "9", in, filepath.Join(dir, "cut.wav")} },
-	"fix":     func(_, _, copy string) []string { return []string{"fix", copy} },
-	"gain":    func(_, _, copy string) []string { return []string{"gain", "--db", "-1", copy} },
-	"gen":     func(dir, _, _ string) []string { return []string{"gen", "--frames", "100", filepath.Join(dir, "gen.wav")} },
-	"info":    func(_, in, _ string) []string { return []string{"info", in, in} },
+	"cat":   func(dir, in, _ string) []string { return []string{"cat", in, in, filepath.Join(dir, "cat.wav")} },
+	"check": func(_, in, _ string) []string { return []string{"check", in, in} },
+	"convert": func(dir, in, _ string) []string {
+		return []string{"convert", "--to", "F32", in, filepath.Join(dir, "c.wav")}
+	},
+	"cut": func(dir, in, _ string) []string {
+		return []string{"cut", "--from", "0.25", "--to", "9", in, filepath.Join(dir, "cut.wav")}
+	},
+	"fix":  func(_, _, copy string) []string { return []string{"fix", copy} },
+	"gain": func(_, _, copy string) []string { return []string{"gain", "--db", "-1", copy} },
+	"gen": func(dir, _, _ string) []string {
+		return []string{"gen", "--frames", "100", filepath.Join(dir, "gen.wav")}
+	},
+	"info": func(_, in, _ string) []string { return []string{"info", in, in} },
 	"loudness": func(_, in, _ string) []string {
 		return []string{"loudness", in}
 	},
@@ -33,9 +39,11 @@ var conventionRuns = map[string]func(dir, in, copy string) []string{
 		return []string{"meta", "import", "--dry-run", copy, filepath.Join(dir, "doc.json")}
 	},
 	"normalize": func(_, _, copy string) []string { return []string{"normalize", copy} },
-	"peaks":     func(dir, in, _ string) []string { return []string{"peaks", "-z", "64", in, filepath.Join(dir, "p.dat")} },
-	"plot":      func(dir, in, _ string) []string { return []string{"plot", in, filepath.Join(dir, "p.png")} },
-	"raw":       func(dir, in, _ string) []string { return []string{"raw", "--extract", in, filepath.Join(dir, "x.raw")} },
+	"peaks": func(dir, in, _ string) []string {
+		return []string{"peaks", "-z", "64", in, filepath.Join(dir, "p.dat")}
+	},
+	"plot": func(dir, in, _ string) []string { return []string{"plot", in, filepath.Join(dir, "p.png")} },
+	"raw":  func(dir, in, _ string) []string { return []string{"raw", "--extract", in, filepath.Join(dir, "x.raw")} },
 	// serve runs until it is interrupted: its run is not checked here
 	// (serve_test.go runs it); its flags and help are.
 	"serve": nil,

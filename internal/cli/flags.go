@@ -46,6 +46,7 @@ type flagSet struct {
 	cmd      string
 	synopsis string
 	examples []string
+	text     string // more help, after the examples
 	help     bool
 }
 
@@ -112,6 +113,9 @@ func (fs *flagSet) printHelp(w io.Writer) {
 		for _, ex := range fs.examples {
 			fmt.Fprintf(w, "  %s\n", ex)
 		}
+	}
+	if fs.text != "" {
+		fmt.Fprintf(w, "\n%s", fs.text)
 	}
 	fmt.Fprintf(w, "\nConventions for every command: 'wavemap help'. JSON schema: 'wavemap help json'.\n")
 }

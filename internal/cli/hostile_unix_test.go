@@ -30,11 +30,11 @@ func TestHostileOutputs(t *testing.T) {
 				dir := t.TempDir()
 				in := filepath.Join(dir, "in.wav")
 				mustRun(t, "gen", "--frames", "1000", in)
-				out := filepath.Join(dir, "out.wav")
+				out := filepath.Join(dir, "out.png") // plot writes no other name; the others do not mind
 				var target string
 				switch kind {
 				case "loop":
-					target = "out.wav"
+					target = "out.png"
 				case "to-directory":
 					target = "d"
 					if err := os.Mkdir(filepath.Join(dir, "d"), 0o777); err != nil {

@@ -556,10 +556,6 @@ func sameCues(a, b []wavemap.Cue) bool {
 
 // withText adds a paragraph to the usage fs prints for -h, before the
 // example.
-func withText(fs *flagSet, e *env, text string) {
-	usage := fs.Usage
-	fs.Usage = func() {
-		usage()
-		fmt.Fprint(e.stderr, text)
-	}
+func withText(fs *flagSet, _ *env, text string) {
+	fs.text += text
 }

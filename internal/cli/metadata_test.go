@@ -966,7 +966,7 @@ func TestMetaImportBad(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"meta", "-h"}, {"meta", "import", "-h"}, {"meta", "export", "-h"}} {
-		if r := runCLI(t, args...); r.code != exitOK || !strings.Contains(r.stderr, "is removed from FILE") {
+		if r := runCLI(t, args...); r.code != exitOK || !strings.Contains(r.stdout, "is removed from FILE") {
 			t.Errorf("%q: exit %d, stderr %q", args, r.code, r.stderr)
 		}
 	}

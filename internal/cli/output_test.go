@@ -35,6 +35,8 @@ type makingCommand struct {
 	stdout, stdin bool
 }
 
+// makingCommands are the commands that make a file. The tests name the
+// outputs *.png: plot writes no other name, and the others do not mind.
 var makingCommands = []makingCommand{
 	{name: "gen", noInput: true, stdout: true, args: func(_, out string) []string { return []string{"gen", "--frames", "1000", out} }},
 	{name: "convert", stdout: true, args: func(in, out string) []string { return []string{"convert", "--to", "f32", in, out} }},
@@ -99,16 +101,16 @@ func TestOutputSpecialFilesRefused(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir) // "-" taken as a name would land here
 	in := makeInput(t, dir, 0o644)
-	sub := filepath.Join(dir, "dir.wav")
+	sub := filepath.Join(dir, "dir.png") // .png: plot takes no other name
 	os.Mkdir(sub, 0o755)
 	os.WriteFile(filepath.Join(sub, "inside"), []byte("x"), 0o644)
 	outs := []struct{ path, want string }{{sub, sub + " is a directory: wavemap writes regular files only"}}
 	if runtime.GOOS != "windows" {
-		fifo := filepath.Join(dir, "fifo.wav")
+		fifo := filepath.Join(dir, "fifo.png")
 		if err := mkfifo(fifo); err != nil {
 			t.Fatal(err)
 		}
-		link := filepath.Join(dir, "link.wav")
+		link := filepath.Join(dir, "link.png")
 		os.Symlink(fifo, link)
 		outs = append(outs, struct{ path, want string }{fifo, fifo + " is a FIFO: wavemap writes regular files only"},
 			struct{ path, want string }{link, link + " is a FIFO: wavemap writes regular files only"})
@@ -162,7 +164,7 @@ func TestOutputPermissions(t *testing.T) {
 		return 0o777 &^ st.Mode().Perm()
 	}()
 	for _, cmd := range makingCommands {
-		out := filepath.Join(dir, "out")
+		out := filepath.Join(dir, "out.png")
 		want := fs.FileMode(0o600)
 		if cmd.noInput {
 			want = 0o666 &^ umask
@@ -188,7 +190,7 @@ func TestOutputPermissions(t *testing.T) {
 func TestOutputReadOnlyRefused(t *testing.T) {
 	dir := t.TempDir()
 	in := makeInput(t, dir, 0o644)
-	out := filepath.Join(dir, "out.wav")
+	out := filepath.Join(dir, "out.png")
 	mustRun(t, "gen", "--frames", "77", out)
 	os.Chmod(out, 0o444)
 	t.Cleanup(func() { os.Chmod(out, 0o644) })
@@ -221,7 +223,7 @@ func TestOutputSymlink(t *testing.T) {
 	sub := filepath.Join(dir, "sub")
 	os.Mkdir(sub, 0o755)
 	for _, cmd := range makingCommands {
-		link := filepath.Join(dir, "link.wav")
+		link := filepath.Join(dir, "link.png")
 		os.Remove(link)
 		os.Symlink(real, link)
 		mustRun(t, cmd.args(in, link)...)
@@ -231,14 +233,14 @@ func TestOutputSymlink(t *testing.T) {
 		if !stateAt(t, real).same(keep) {
 			t.Fatalf("%s wrote through the symlink", cmd.name)
 		}
-		dangling := filepath.Join(dir, "dangling.wav")
+		dangling := filepath.Join(dir, "dangling.png")
 		os.Remove(dangling)
 		os.Symlink(filepath.Join(dir, "nowhere.wav"), dangling)
 		mustRun(t, cmd.args(in, dangling)...)
 		if _, err := os.Lstat(filepath.Join(dir, "nowhere.wav")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("%s created the dangling link's target", cmd.name)
 		}
-		dirLink := filepath.Join(dir, "dirlink.wav")
+		dirLink := filepath.Join(dir, "dirlink.png")
 		os.Remove(dirLink)
 		os.Symlink(sub, dirLink)
 		args := cmd.args(in, dirLink)
@@ -261,7 +263,7 @@ func TestOutputSymlink(t *testing.T) {
 func TestOutputKeptWhenInterrupted(t *testing.T) {
 	dir := t.TempDir()
 	in := makeInput(t, dir, 0o644)
-	out := filepath.Join(dir, "out.wav")
+	out := filepath.Join(dir, "out.png")
 	mustRun(t, "gen", "--frames", "5", out)
 	os.Chmod(out, 0o600)
 	before := stateAt(t, out)
@@ -274,7 +276,7 @@ func TestOutputKeptWhenInterrupted(t *testing.T) {
 			t.Fatalf("%q interrupted changed the old output", args)
 		}
 	}
-	if n := dirNames(t, dir); !slices.Equal(n, []string{"in.wav", "out.wav"}) {
+	if n := dirNames(t, dir); !slices.Equal(n, []string{"in.wav", "out.png"}) {
 		t.Errorf("the directory holds %q", n)
 	}
 }
