@@ -3,6 +3,7 @@ package wavemap
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 )
 
 // Bext is the Broadcast Audio Extension chunk of a Broadcast Wave file
@@ -144,6 +145,39 @@ func (b *Bext) ClearLoudness() {
 	for _, p := range b.loudness() {
 		*p = v
 	}
+}
+
+// SetLoudness stores the measurement l in b's loudness fields, as EBU
+// Tech 3285 version 2 defines them: LoudnessValue from l.Integrated,
+// LoudnessRange from l.Range, MaxTruePeakLevel from l.TruePeakDB(),
+// MaxMomentaryLoudness and MaxShortTermLoudness from l.MomentaryMax and
+// l.ShortTermMax, each 100 times the value, rounded to nearest (half
+// away from 0), and clamped to -327.68 .. 327.66. A value that l does not
+// define gets LoudnessNotSet: a loudness of -Inf (silence, or too short
+// a signal for its window), a true peak not measured (NaN) or of silence,
+// and the loudness range when no 3 s window exists (the file is shorter
+// than 3 s). A Version below 2 becomes 2 (the reserved bytes that the
+// loudness fields take in versions 0 and 1 are zero there, as Tech 3285
+// asks); every other field is left as it is.
+func (b *Bext) SetLoudness(l *Loudness) {
+	b.Version = max(b.Version, 2)
+	b.LoudnessValue = bextLevel(l.Integrated)
+	b.LoudnessRange = bextLevel(l.Range)
+	if math.IsInf(l.ShortTermMax, -1) || math.IsNaN(l.ShortTermMax) {
+		b.LoudnessRange = LoudnessNotSet
+	}
+	b.MaxTruePeakLevel = bextLevel(l.TruePeakDB())
+	b.MaxMomentaryLoudness = bextLevel(l.MomentaryMax)
+	b.MaxShortTermLoudness = bextLevel(l.ShortTermMax)
+}
+
+// bextLevel is v in a bext loudness field: 100·v rounded and clamped, or
+// LoudnessNotSet for a value that is not finite.
+func bextLevel(v float64) int16 {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return LoudnessNotSet
+	}
+	return int16(min(max(math.Round(100*v), math.MinInt16), float64(LoudnessNotSet-1)))
 }
 
 // Bext decodes the first bext chunk of m. It returns false when there is

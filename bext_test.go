@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -227,5 +228,32 @@ func TestBextLongText(t *testing.T) {
 	}
 	if string(p.OriginationDate) != "2026-12-01" {
 		t.Errorf("OriginationDate %q", p.OriginationDate)
+	}
+}
+
+// TestBextSetLoudness: SetLoudness stores each value ×100 rounded half
+// away from 0, wavemap.LoudnessNotSet for what the measurement does not define,
+// clamps to the int16 range below wavemap.LoudnessNotSet, raises the version to
+// 2 and leaves the other fields alone.
+func TestBextSetLoudness(t *testing.T) {
+	b := &wavemap.Bext{Version: 1, Description: wavemap.Text("take 3"), TimeReference: 42}
+	b.SetLoudness(&wavemap.Loudness{Integrated: -23.004, Range: 7.125, MomentaryMax: -18.995, ShortTermMax: -20.5, TruePeak: math.Pow(10, -1.0/20)})
+	if b.Version != 2 || b.LoudnessValue != -2300 || b.LoudnessRange != 713 || b.MaxMomentaryLoudness != -1900 ||
+		b.MaxShortTermLoudness != -2050 || b.MaxTruePeakLevel != -100 || string(b.Description) != "take 3" || b.TimeReference != 42 {
+		t.Errorf("SetLoudness: %+v", b)
+	}
+	// Silence, a signal shorter than 3 s, no true peak; and clamping.
+	b = &wavemap.Bext{Version: 3}
+	b.SetLoudness(&wavemap.Loudness{Integrated: math.Inf(-1), Range: 0, MomentaryMax: -40, ShortTermMax: math.Inf(-1), TruePeak: math.NaN()})
+	n := wavemap.LoudnessNotSet
+	if b.Version != 3 || b.LoudnessValue != n || b.LoudnessRange != n || b.MaxTruePeakLevel != n || b.MaxMomentaryLoudness != -4000 || b.MaxShortTermLoudness != n {
+		t.Errorf("SetLoudness of undefined values: %+v", b)
+	}
+	b.SetLoudness(&wavemap.Loudness{Integrated: -400, Range: 400, MomentaryMax: 327.665, ShortTermMax: -327.68, TruePeak: 0})
+	if b.LoudnessValue != math.MinInt16 || b.LoudnessRange != n-1 || b.MaxMomentaryLoudness != n-1 || b.MaxShortTermLoudness != math.MinInt16 || b.MaxTruePeakLevel != n {
+		t.Errorf("SetLoudness clamped: %+v", b)
+	}
+	if p, err := wavemap.ParseBext(b.Encode()); err != nil || p.LoudnessValue != b.LoudnessValue || p.MaxTruePeakLevel != n || !p.LoudnessSet() {
+		t.Errorf("round trip: %+v, %v", p, err)
 	}
 }

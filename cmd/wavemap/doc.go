@@ -242,7 +242,7 @@ clipped, samples}]; dBFS of silence and non-finite values are null.
 
 # loudness
 
-	wavemap loudness [--json] [--series] [--no-true-peak] FILE...
+	wavemap loudness [--json] [--series] [--no-true-peak] [--write-bext] FILE...
 
 Measures each file as ITU-R BS.1770-4 and EBU R 128 define loudness, at
 any sample rate of 8 kHz and more and for any channel layout: the
@@ -257,7 +257,16 @@ channels are taken as L R C Ls Rs and 6 as L R C LFE Ls Rs, any other
 count weighs 1 each. The file is read once, on every core. NaN and
 infinite samples count as silence, with a warning. --no-true-peak skips
 the true peak, the slowest part. --series adds the momentary and
-short-term loudness every 100 ms.
+short-term loudness every 100 ms. --write-bext writes the measurement
+into the file's bext chunk, in place (only the metadata is written; the
+chunk is added, as version 2, when the file has none, and an older one
+becomes version 2, its other fields kept): the loudness fields of EBU
+Tech 3285 v2, LoudnessValue, LoudnessRange, MaxTruePeakLevel,
+MaxMomentaryLoudness and MaxShortTermLoudness, in 0.01 units (0x7FFF for
+a value the measurement does not define, such as the true peak with
+--no-true-peak); with --json the object gets bext_loudness: {version,
+loudness_value_lufs, loudness_range_lu, max_true_peak_level_dbtp,
+max_momentary_loudness_lufs, max_short_term_loudness_lufs}, as written.
 
 --json prints one object per file, one per line, with the keys file,
 format, frames, duration_seconds, integrated_lufs, range_lu,
@@ -276,7 +285,7 @@ standard error and the others are measured; the exit code is then 1.
 
 	wavemap gain --db DB | --factor X [--dry-run] [--no-journal] [--discard-journal] FILE
 	wavemap normalize [--peak DBFS] [--dry-run] [--no-journal] [--discard-journal] FILE
-	wavemap normalize --lufs LUFS [--true-peak DBTP|none] [--dry-run] [--no-journal] [--discard-journal] FILE
+	wavemap normalize --lufs LUFS [--true-peak DBTP|none] [--write-bext] [--dry-run] [--no-journal] [--discard-journal] FILE
 
 Change the level of FILE in place (a read-write map: no copy is made),
 counting the samples that clip; integer results are rounded to nearest,
@@ -301,7 +310,10 @@ with NaN or infinite samples is refused. --json adds target_lufs,
 true_peak_ceiling_dbtp, measured_lufs, true_peak_before_dbtp,
 expected_lufs, expected_true_peak_dbtp, limited_by_true_peak,
 true_peak_oversampling and resumed (measured values are null when a
-rerun finishes an interrupted edit).
+rerun finishes an interrupted edit). --write-bext (not in a dry run)
+measures the file once more after the gain and writes that measurement,
+the loudness of the normalized file as its samples now are, into its
+bext chunk as loudness --write-bext does (--json: bext_loudness).
 
 While they change FILE they keep a journal beside it, .FILE.wavemap-journal
 (the command, its factor, which blocks are done and a copy of the blocks

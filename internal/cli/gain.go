@@ -200,6 +200,7 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 	peak := dbValue{v: -1, set: true}
 	fs.Var(&peak, "peak", "peak level to reach, in dBFS")
 	lt := loudnessFlags(fs) // --lufs, --true-peak: see loudness.go
+	writeBext := fs.Bool("write-bext", false, "with --lufs: write the loudness of the normalized file (measured again) into its bext chunk")
 	dry := fs.Bool("dry-run", false, "only measure and count the samples that would clip; change nothing")
 	sync := syncFlag(fs)
 	jo := journalFlags(fs)
@@ -211,7 +212,10 @@ func runNormalize(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if lt.wanted(fs) {
-		return runNormalizeLoudness(ctx, e, fs, pos, lt, *dry, *sync, jo, *asJSON, *quiet)
+		return runNormalizeLoudness(ctx, e, fs, pos, lt, *dry, *sync, jo, *asJSON, *quiet, *writeBext)
+	}
+	if *writeBext {
+		return usagef("--write-bext goes with --lufs")
 	}
 	if len(pos) != 1 {
 		return usagef("want exactly one file")

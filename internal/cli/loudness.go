@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/pflag"
 
@@ -27,6 +28,65 @@ type loudnessJSON struct {
 	NonFinite            int64                 `json:"non_finite_samples"`
 	Channels             []channelLoudnessJSON `json:"channels"`
 	Series               *seriesJSON           `json:"series,omitempty"`
+	// Bext is what --write-bext wrote into the file's bext chunk.
+	Bext *bextLoudnessJSON `json:"bext_loudness,omitempty"`
+}
+
+// bextLoudnessJSON is what --write-bext wrote into a bext chunk: the five
+// loudness fields of EBU Tech 3285 version 2 as the levels they stand for
+// (the stored value / 100; null for LoudnessNotSet) and the chunk's
+// version.
+type bextLoudnessJSON struct {
+	Version          uint16    `json:"version"`
+	IntegratedLUFS   jsonFloat `json:"loudness_value_lufs"`
+	RangeLU          jsonFloat `json:"loudness_range_lu"`
+	MaxTruePeakDBTP  jsonFloat `json:"max_true_peak_level_dbtp"`
+	MomentaryMaxLUFS jsonFloat `json:"max_momentary_loudness_lufs"`
+	ShortTermMaxLUFS jsonFloat `json:"max_short_term_loudness_lufs"`
+}
+
+// bextField is a bext loudness field as the level it stands for (NaN,
+// printed as null, for LoudnessNotSet).
+func bextField(v int16) jsonFloat {
+	if v == wavemap.LoudnessNotSet {
+		return jsonFloat(math.NaN())
+	}
+	return jsonFloat(float64(v) / 100)
+}
+
+// writeBextLoudness writes the measurement l into the bext chunk of f,
+// opened ReadWrite (Bext.SetLoudness; a version-2 chunk is added when f
+// has none, and an older one becomes version 2), in place through
+// File.WriteMetadata: the audio is not written. It returns what it wrote
+// and the note that metadataNotes prints.
+func writeBextLoudness(f *wavemap.File, l *wavemap.Loudness) (*bextLoudnessJSON, string, error) {
+	m, err := f.Metadata()
+	if err != nil {
+		return nil, "", err
+	}
+	b, ok, err := m.Bext()
+	if err != nil {
+		return nil, "", fmt.Errorf("its bext chunk cannot be read, so the loudness was not written into it: %w", err)
+	}
+	note := "wrote the loudness into the bext chunk"
+	switch {
+	case !ok:
+		b = &wavemap.Bext{}
+		note = "added a bext chunk (version 2) holding the loudness"
+	case b.Version < 2:
+		note += fmt.Sprintf(" (version %d -> 2)", b.Version)
+	}
+	b.SetLoudness(l)
+	m.SetBext(b)
+	if _, err := f.WriteMetadata(m); err != nil {
+		return nil, "", fmt.Errorf("the loudness was not written into the bext chunk: %w", err)
+	}
+	j := &bextLoudnessJSON{Version: b.Version, IntegratedLUFS: bextField(b.LoudnessValue), RangeLU: bextField(b.LoudnessRange),
+		MaxTruePeakDBTP: bextField(b.MaxTruePeakLevel), MomentaryMaxLUFS: bextField(b.MaxMomentaryLoudness),
+		ShortTermMaxLUFS: bextField(b.MaxShortTermLoudness)}
+	note += fmt.Sprintf(": integrated %s LUFS, range %s LU, true peak %s dBTP, momentary max %s LUFS, short-term max %s LUFS",
+		num(j.IntegratedLUFS, 2), num(j.RangeLU, 2), num(j.MaxTruePeakDBTP, 2), num(j.MomentaryMaxLUFS, 2), num(j.ShortTermMaxLUFS, 2))
+	return j, note, nil
 }
 
 // channelLoudnessJSON is one channel's measurement: the channel alone,
@@ -96,6 +156,7 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	asJSON := &e.json
 	series := fs.Bool("series", false, "also print the momentary and short-term loudness every 100 ms")
 	noTP := fs.Bool("no-true-peak", false, "do not measure the true peak (the slowest part)")
+	writeBext := fs.Bool("write-bext", false, "write the measurement into the file's bext chunk (EBU Tech 3285 v2 loudness fields; the chunk is added if missing), in place")
 	quiet := quietFlag(fs)
 	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap loudness --json take.wav other.wav")
@@ -114,9 +175,17 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	}
 	// One file gets every core and a progress bar; many get a core each.
 	one := len(files) == 1 || *jobs == 1
-	failed, first := false, true
+	var failed atomic.Bool
+	first := true
 	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (loudnessJSON, error) {
-		f, err := openAudio(e, "loudness", name, wavemap.ReadOnly)
+		mode := wavemap.ReadOnly
+		if *writeBext {
+			mode = wavemap.ReadWrite
+			if err := refuseReadOnly(name); err != nil {
+				return loudnessJSON{}, err
+			}
+		}
+		f, err := openAudio(e, "loudness", name, mode)
 		if err != nil {
 			return loudnessJSON{}, err
 		}
@@ -136,13 +205,25 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 		if l.NonFinite > 0 {
 			fmt.Fprintf(e.stderr, "wavemap loudness: %s: warning: %d NaN or infinite samples, measured as silence\n", name, l.NonFinite)
 		}
-		return describeLoudness(name, f, l, *series), nil
+		j := describeLoudness(name, f, l, *series)
+		if *writeBext {
+			bj, note, err := writeBextLoudness(f, l)
+			if err != nil {
+				return loudnessJSON{}, fileError(name, err)
+			}
+			j.Bext = bj
+			metadataNotes(e, "loudness", name, *quiet, []string{note})
+		}
+		if err := f.Close(); err != nil {
+			return loudnessJSON{}, fileError(name, err)
+		}
+		return j, nil
 	}, func(name string, j loudnessJSON, err error) error {
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				return err
 			}
-			failed = true
+			failed.Store(true)
 			e.failf("loudness", err)
 			if *asJSON {
 				return printJSON(e, errorRecord("loudness", name, err))
@@ -162,7 +243,7 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if failed {
+	if failed.Load() {
 		return errSilentFailure
 	}
 	return nil
@@ -288,20 +369,27 @@ type lufsNormalizeJSON struct {
 	LimitedByCeil   bool       `json:"limited_by_true_peak"`
 	Resumed         bool       `json:"resumed"`
 	TruePeakOversam int        `json:"true_peak_oversampling"`
+	// Bext is what --write-bext wrote: the loudness of the file as
+	// measured again after the gain.
+	Bext *bextLoudnessJSON `json:"bext_loudness,omitempty"`
 }
 
 // roundingMargin is how far (dB) below a true-peak ceiling of ceil dBTP
 // a gain limited by it aims, so that the rounding of the scaled samples
 // to the encoding cannot lift the true peak past the ceiling: each
 // sample moves by half a step at most, and the interpolator adds at most
-// 2.7 times the largest move (the sum of its taps' magnitudes), so 3
-// half steps, relative to the ceiling. A-law and mu-law have steps of
-// 1/32 of full scale at the top. Floats are not rounded that much.
+// less than 2 times the largest move (the sum of its taps' magnitudes),
+// so 3 half steps, relative to the ceiling. A-law and mu-law have steps
+// of 1/32 of full scale at the top. Floats are rounded relative to the
+// value: by 2^-24 of it at most in f32 (2^-53 in f64), so 3 times that
+// of the ceiling.
 func roundingMargin(enc wavemap.Encoding, ceil float64) float64 {
 	var step float64
 	switch {
+	case enc == wavemap.EncodingFloat32:
+		return 20 * math.Log10(1+3*0x1p-24)
 	case enc.IsFloat():
-		return 0
+		return 20 * math.Log10(1+3*0x1p-53)
 	case enc == wavemap.EncodingALaw || enc == wavemap.EncodingMuLaw:
 		step = 1.0 / 32
 	default:
@@ -317,8 +405,16 @@ func roundingMargin(enc wavemap.Encoding, ceil float64) float64 {
 // gain is the one that puts the true peak at the ceiling (less the
 // roundingMargin of integer encodings). fs is
 // normalize's flag set, already parsed.
+//
+// With writeBext (--write-bext, not in a dry run) the file is measured
+// once more after the gain, and that measurement, the loudness of the
+// file as it now is (its samples rounded to the encoding, and clipped if
+// they were), is written into its bext chunk (writeBextLoudness). It is
+// measured rather than computed from the first measurement and the gain,
+// which would miss the rounding and the clipping; the cost is one more
+// reading pass.
 func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string, lt *loudnessTarget,
-	dry, sync bool, jo journalOpts, asJSON, quiet bool) error {
+	dry, sync bool, jo journalOpts, asJSON, quiet, writeBext bool) error {
 	fs.Visit(func(f *pflag.Flag) {
 		if f.Name == "peak" {
 			lt.explicit = true
@@ -368,6 +464,12 @@ func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string
 	if resume != nil {
 		passes = 1
 	}
+	writeBext = writeBext && !dry
+	remeasure := int64(0) // passes after the gain
+	if writeBext {
+		remeasure = 1
+	}
+	passes += remeasure
 	p := e.progress(name, quiet, passes*size)
 	defer p.Done()
 	nan := jsonFloat(math.NaN())
@@ -396,6 +498,15 @@ func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string
 		j.MeasuredLUFS, j.TruePeakBefore, j.TruePeakOversam = jsonFloat(l.Integrated), jsonFloat(l.TruePeakDB()), l.Oversampling
 		if math.IsInf(l.Integrated, -1) {
 			j.Silent = true
+			if writeBext { // the file stays as measured
+				bj, note, err := writeBextLoudness(f, l)
+				if err != nil {
+					f.Close()
+					return fileError(name, err)
+				}
+				j.Bext = bj
+				j.Metadata = metadataNotes(e, "normalize", name, quiet, []string{note})
+			}
 			if err := f.Close(); err != nil {
 				return fileError(name, err)
 			}
@@ -420,7 +531,7 @@ func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string
 	// measuring (MeasureLoudness then fails): the file is then unchanged.
 	var prog func(done, total int64)
 	if p != nil {
-		prog = func(done, _ int64) { p.Update((passes-1)*size + done*int64(fm.FrameSize())) }
+		prog = func(done, _ int64) { p.Update((passes-1-remeasure)*size + done*int64(fm.FrameSize())) }
 	}
 	var stale []string
 	if !dry {
@@ -428,6 +539,25 @@ func runNormalizeLoudness(ctx context.Context, e *env, fs *flagSet, pos []string
 	}
 	j.Clipped, err = wavemap.Gain(ctx, f, j.Factor, &wavemap.PassOptions{DryRun: dry, Progress: prog,
 		Journal: journal, JournalNote: note, Sync: sync})
+	if err == nil && writeBext {
+		// Pass 3: the loudness of the normalized file, into bext.
+		var after *wavemap.Loudness
+		after, err = wavemap.MeasureLoudness(ctx, f, &wavemap.LoudnessOptions{Progress: func(done, _ int64) {
+			if p != nil {
+				p.Update((passes-1)*size + done*int64(fm.FrameSize()))
+			}
+		}})
+		var bnote string
+		if err == nil {
+			j.Bext, bnote, err = writeBextLoudness(f, after)
+		}
+		if err != nil {
+			p.Done()
+			f.Close()
+			return fileError(name, fmt.Errorf("normalized (gain %s dB), but: %w", num(j.DB, 2), err))
+		}
+		stale = append(stale, bnote)
+	}
 	p.Done()
 	if err = finishEdit(f, err); err != nil {
 		keptJournal(e, "normalize", name, journal)

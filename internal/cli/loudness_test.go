@@ -2,11 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,6 +87,17 @@ type loudnessOut struct {
 		Momentary   []*float64 `json:"momentary_lufs"`
 		ShortTerm   []*float64 `json:"short_term_lufs"`
 	} `json:"series"`
+	Bext *bextOut `json:"bext_loudness"`
+}
+
+// bextOut is --write-bext's bext_loudness.
+type bextOut struct {
+	Version          int      `json:"version"`
+	IntegratedLUFS   *float64 `json:"loudness_value_lufs"`
+	RangeLU          *float64 `json:"loudness_range_lu"`
+	TruePeakDBTP     *float64 `json:"max_true_peak_level_dbtp"`
+	MomentaryMaxLUFS *float64 `json:"max_momentary_loudness_lufs"`
+	ShortTermMaxLUFS *float64 `json:"max_short_term_loudness_lufs"`
 }
 
 // loudnessOf runs loudness --json on files and decodes its lines.
@@ -223,6 +240,7 @@ type lufsOut struct {
 	Limited      bool     `json:"limited_by_true_peak"`
 	Resumed      bool     `json:"resumed"`
 	Metadata     []string `json:"metadata_notes"`
+	Bext         *bextOut `json:"bext_loudness"`
 }
 
 func lufsJSONOf(t *testing.T, args ...string) lufsOut {
@@ -340,5 +358,204 @@ func TestNormalizeLUFSJournal(t *testing.T) {
 	lt.ceiling.none = true
 	if note := lufsNote(lt); note != "normalize --lufs -23 --true-peak none" {
 		t.Errorf("note without ceiling %q", note)
+	}
+}
+
+// decodedDigest is a digest of the audio of path, wherever it lies: the
+// SHA-256 of the data chunk's bytes as wavemap maps them, and ffmpeg's
+// MD5 of the samples it decodes when ffmpeg is installed. With
+// audioDigest (which has the data chunk's offset too), it shows that an
+// edit left the audio as it was.
+func decodedDigest(t *testing.T, path string) string {
+	t.Helper()
+	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(f.Bytes())
+	f.Close()
+	d := hex.EncodeToString(sum[:])
+	if wavtest.Have(t, "ffmpeg") {
+		d += " " + strings.TrimSpace(string(wavtest.Run(t, "ffmpeg", "-nostdin", "-v", "error", "-i", path, "-map", "0:a", "-f", "md5", "-")))
+	}
+	return d
+}
+
+// bextChunkOf reads the bext chunk of path with wavemap.
+func bextChunkOf(t *testing.T, path string) *wavemap.Bext {
+	t.Helper()
+	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := f.Metadata()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, ok, err := m.Bext()
+	if !ok || err != nil {
+		t.Fatalf("%s: bext chunk: %v, %v", path, ok, err)
+	}
+	return b
+}
+
+// measuredBext is the bext that SetLoudness makes of a measurement of
+// path now, by the library, over b.
+func measuredBext(t *testing.T, path string, b wavemap.Bext) wavemap.Bext {
+	t.Helper()
+	f, err := wavemap.Open(path, wavemap.ReadOnly, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := wavemap.MeasureLoudness(context.Background(), f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.SetLoudness(l)
+	return b
+}
+
+// checkBextTools compares the loudness fields of b with what mediainfo
+// reads in path (it shows them; ffprobe does not, so ffprobe only has to
+// read the chunk's time reference).
+func checkBextTools(t *testing.T, path string, b *wavemap.Bext, timeRef string) {
+	t.Helper()
+	if wavtest.Have(t, "mediainfo") {
+		mi := mediaInfo(t, path)
+		for _, c := range []struct {
+			key string
+			v   int16
+		}{
+			{"LoudnessValue", b.LoudnessValue}, {"LoudnessRange", b.LoudnessRange}, {"MaxTruePeakLevel", b.MaxTruePeakLevel},
+			{"MaxMomentaryLoudness", b.MaxMomentaryLoudness}, {"MaxShortTermLoudness", b.MaxShortTermLoudness},
+		} {
+			if want := fmt.Sprintf("%.2f", float64(c.v)/100); mi["Audio"][c.key] != want {
+				t.Errorf("%s: mediainfo %s = %q, want %q", path, c.key, mi["Audio"][c.key], want)
+			}
+		}
+		if v := mi["General"]["bext_Version"]; v != "2" {
+			t.Errorf("%s: mediainfo bext_Version = %q, want 2", path, v)
+		}
+	}
+	if wavtest.Have(t, "ffprobe") {
+		if tags := wavtest.FFprobeTags(t, path); tags["time_reference"] != timeRef {
+			t.Errorf("%s: ffprobe time_reference %q, want %q (tags %v)", path, tags["time_reference"], timeRef, tags)
+		}
+	}
+}
+
+// TestLoudnessWriteBext: loudness --write-bext adds a version-2 bext
+// chunk to a file that has none, and upgrades the version-1 chunk of a
+// file with rich metadata, every other field and chunk as it was; the
+// values are the measurement's, read back by wavemap and mediainfo; the
+// audio is untouched.
+func TestLoudnessWriteBext(t *testing.T) {
+	dir := t.TempDir()
+	plain := writeTestSignal(t, filepath.Join(dir, "plain.wav"), wavemap.Format{Encoding: wavemap.EncodingInt24, Channels: 2, SampleRate: 48000}, programme(48000, 6))
+	digest := audioDigest(t, plain) + " " + decodedDigest(t, plain)
+	out := runLoudnessJSON(t, "--write-bext", plain)[0]
+	b := bextChunkOf(t, plain)
+	if want := measuredBext(t, plain, wavemap.Bext{}); !reflect.DeepEqual(*b, want) || b.Version != 2 {
+		t.Errorf("plain file: bext %+v, want %+v", *b, want)
+	}
+	if out.Bext == nil || !near(out.Bext.IntegratedLUFS, float64(b.LoudnessValue)/100, 0) ||
+		!near(out.Bext.IntegratedLUFS, *out.IntegratedLUFS, 0.005) || !near(out.Bext.TruePeakDBTP, *out.TruePeakDBTP, 0.005) ||
+		!near(out.Bext.RangeLU, *out.RangeLU, 0.005) || !near(out.Bext.MomentaryMaxLUFS, *out.MomentaryMaxLUFS, 0.005) ||
+		!near(out.Bext.ShortTermMaxLUFS, *out.ShortTermMaxLUFS, 0.005) {
+		t.Errorf("plain file: --json bext_loudness %+v for %+v", out.Bext, out)
+	}
+	if d := audioDigest(t, plain) + " " + decodedDigest(t, plain); d != digest {
+		t.Errorf("plain file: audio changed by --write-bext: %s -> %s", digest, d)
+	}
+	checkBextTools(t, plain, b, "0")
+
+	rich := filepath.Join(dir, "rich.wav")
+	x := programme(48000, 4)
+	s := make([]int16, len(x))
+	wavemap.Convert(s, x)
+	if err := os.WriteFile(rich, wavtest.RichWAV(keepFmt, wavtest.S16(s...), wavtest.RichChunks()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	digest = audioDigest(t, rich) + " " + decodedDigest(t, rich)
+	old := bextChunkOf(t, rich)
+	r := mustRun(t, "loudness", "--write-bext", rich)
+	b = bextChunkOf(t, rich)
+	if want := measuredBext(t, rich, *old); !reflect.DeepEqual(*b, want) || old.Version != 1 || b.Version != 2 || !bytes.Equal(b.Description, old.Description) {
+		t.Errorf("rich file: bext %+v, want %+v", *b, want)
+	}
+	if !strings.Contains(r.stderr, "wrote the loudness into the bext chunk (version 1 -> 2)") {
+		t.Errorf("rich file: stderr %q", r.stderr)
+	}
+	// The bext chunk may move after the audio (WriteMetadata needs room
+	// to write it anew first); every other chunk stays where it was.
+	var got, want []wavtest.MetaChunk
+	for _, c := range wavtest.WalkChunks(t, rich).Chunks {
+		if c.ID == "bext" {
+			if !bytes.Equal(c.Data, b.Encode()) {
+				t.Errorf("rich file: bext chunk % x, want % x", c.Data, b.Encode())
+			}
+			continue
+		}
+		got = append(got, c)
+	}
+	for _, c := range wavtest.RichChunks() {
+		if c.ID != "bext" {
+			want = append(want, c)
+		}
+	}
+	wavtest.SameChunks(t, rich, got, want)
+	if d := audioDigest(t, rich) + " " + decodedDigest(t, rich); d != digest {
+		t.Errorf("rich file: audio changed by --write-bext: %s -> %s", digest, d)
+	}
+	checkBextTools(t, rich, b, "48000")
+
+	// A file that cannot be written is refused, and the others are
+	// still measured.
+	ro := writeTestSignal(t, filepath.Join(dir, "ro.wav"), wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 48000}, programme(48000, 1))
+	if err := os.Chmod(ro, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, "loudness", "--write-bext", ro, plain); r.code != exitFailure || !strings.Contains(r.stderr, "read-only") ||
+		!strings.Contains(r.stdout, "plain.wav") {
+		t.Errorf("read-only file: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestNormalizeLUFSWriteBext: normalize --lufs -23 --write-bext writes
+// the loudness of the normalized file (measured again: the same values as
+// a measurement after the command), replacing the stale values of an
+// earlier --write-bext; mediainfo reads them; the audio is what normalize
+// without --write-bext makes of it.
+func TestNormalizeLUFSWriteBext(t *testing.T) {
+	dir := t.TempDir()
+	fm := wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 44100}
+	path := writeTestSignal(t, filepath.Join(dir, "n.wav"), fm, programme(44100, 8))
+	twin := writeTestSignal(t, filepath.Join(dir, "twin.wav"), fm, programme(44100, 8))
+	mustRun(t, "loudness", "--write-bext", path) // values that normalize makes stale
+	o := lufsJSONOf(t, "--lufs", "-23", "--write-bext", path)
+	lufsJSONOf(t, "--lufs", "-23", twin)
+	b := bextChunkOf(t, path)
+	if want := measuredBext(t, path, wavemap.Bext{}); !reflect.DeepEqual(*b, want) {
+		t.Errorf("bext %+v, a measurement now gives %+v", *b, want)
+	}
+	if math.Abs(float64(b.LoudnessValue)+2300) > 10 || o.Bext == nil || !near(o.Bext.IntegratedLUFS, float64(b.LoudnessValue)/100, 0) ||
+		!slices.ContainsFunc(o.Metadata, func(s string) bool { return strings.HasPrefix(s, "wrote the loudness into the bext chunk") }) {
+		t.Errorf("normalize --write-bext: %+v, bext %+v", o, *b)
+	}
+	if decodedDigest(t, path) != decodedDigest(t, twin) {
+		t.Error("the audio after normalize --write-bext differs from that after normalize")
+	}
+	checkBextTools(t, path, b, "0")
+
+	// A dry run writes nothing; --write-bext needs --lufs.
+	hash := wavtest.HashFile(t, path)
+	mustRun(t, "normalize", "--lufs", "-16", "--write-bext", "--dry-run", path)
+	if wavtest.HashFile(t, path) != hash {
+		t.Error("normalize --dry-run --write-bext changed the file")
+	}
+	if r := runCLI(t, "normalize", "--peak", "-1", "--write-bext", path); r.code != exitUsage {
+		t.Errorf("--write-bext without --lufs: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -22,7 +22,7 @@
 // state a measurement from the beginning would have: the K-weighting's
 // slowest pole (the high-pass's, at 38 Hz) forgets its past as
 // e^(-t/4.2 ms), below 1e-50 after 0.5 s. The true peak's interpolator
-// is a finite filter: it gets the 23 frames before the run and the 24
+// is a finite filter: it gets the 5 frames before the run and the 6
 // after it. The hop sums of the runs then combine into exactly what one
 // run over the whole signal gives, up to the last bits of the filter
 // states.
@@ -37,9 +37,11 @@
 // K-weighting of a pair of channels straight from the interleaved frames
 // (AVX, the two channels in the two lanes of a register: the scalar
 // kernel's operations in the same order, so the same bits, which
-// TestKweightPairKernel checks), and the interpolator's dot products
-// (AVX2 and FMA, 32 values at a time: within rounding of the scalar
-// kernel, TestFIRKernel). kernels_other.go declines both elsewhere. The
+// TestKweightPairKernel checks), and the interpolator's largest
+// magnitude (AVX2 and FMA: 16 intervals and their three phases at a time
+// at 4x, with nothing stored but the running maximum; the same bits as
+// phasePeakFused, which finishes what the kernel leaves, and within
+// rounding of the portable kernel: TestFIRKernel). kernels_other.go declines both elsewhere. The
 // true peak also skips, exactly, the runs of samples too quiet to raise
 // the peak found so far (TestPeakSkips), which makes it cheap on
 // programme material and costs nothing on a steady signal.

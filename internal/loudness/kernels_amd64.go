@@ -7,9 +7,10 @@ import "golang.org/x/sys/cpu"
 // The vector kernels of kernels_amd64.s: the K-weighting of a pair of
 // channels with AVX (two lanes of the 128-bit registers, the same
 // operations in the same order as the scalar kernel: bit for bit the same
-// result), and the true-peak interpolator's dot products with AVX2 and FMA
-// (32 interpolated values at a time; fused, so they may differ from the
-// scalar kernel's in the last bits).
+// result), and the true-peak interpolator's largest magnitude with AVX2
+// and FMA (16 intervals, three phases, at a time at 4x; 32 intervals at
+// 2x; fused, so they may differ from the portable kernel's in the last
+// bits, but not from phasePeakFused's).
 
 var (
 	haveAVX     = cpu.X86.HasAVX
@@ -29,12 +30,20 @@ type kPacked [16]float64
 //go:noescape
 func kweightPairAVX(k *kPacked, st *[2]kState, x *float64, n, stride int)
 
-// firAbsMaxAVX2 returns the larger of cur and the largest |Σ_k c[k]·x[i+k]|
-// for i in [0, n), n a multiple of 32 (x must hold n+47 values). It needs
-// AVX2 and FMA.
+// firMax3AVX2 returns the larger of cur and the largest magnitude of
+// the three phases interpolated at the intervals [0, n) of x, n a
+// multiple of 16: the value of phase p at interval i is
+// Σ_k c[4k+p]·x[i+k] over taps taps, summed from tap 0 on with each
+// product fused in (x must hold n+taps-1 values). It needs AVX2 and FMA.
 //
 //go:noescape
-func firAbsMaxAVX2(c *[TruePeakTaps]float64, x *float64, n int, cur float64) float64
+func firMax3AVX2(c *float64, taps int, x *float64, n int, cur float64) float64
+
+// firMax1AVX2 is firMax3AVX2 for one phase, Σ_k c[k]·x[i+k], n a
+// multiple of 32 and taps a multiple of 4.
+//
+//go:noescape
+func firMax1AVX2(c *float64, taps int, x *float64, n int, cur float64) float64
 
 // pairKernel runs kweightPair's vector kernel if the CPU has one, and
 // reports whether it did (the sums are then in st's even and odd fields).
@@ -47,14 +56,36 @@ func pairKernel(co *kCoeffs, st *[2]kState, x []float64, ch, c, n int) bool {
 	return true
 }
 
-// firKernel computes the first n - n%32 values of firAbsMax with the
-// vector kernel, if the CPU has one, and returns how many it did.
-func firKernel(c *[TruePeakTaps]float64, x []float64, n int, cur *float64) int {
-	if !haveAVX2FMA || n < 32 {
+// fusedTails makes spanPeak compute the values the kernel leaves with
+// phasePeakFused, which gives the kernel's bits, whenever the kernel
+// runs.
+var fusedTails = haveAVX2FMA
+
+// firKernel computes the first values of spanPeak (all the phases of
+// the intervals [0, m) of x, shifted by tpBefore) with the vector kernel,
+// if the CPU has one, and returns m: n rounded down to a multiple of 16
+// at 4x and of 32 at 2x, or 0.
+func firKernel(ip *interpolator, x []float64, n int, cur *float64) int {
+	if !haveAVX2FMA {
 		return 0
 	}
-	m := n &^ 31
-	_ = x[m+TruePeakTaps-2] // the last value read
-	*cur = firAbsMaxAVX2(c, &x[0], m, *cur)
-	return m
+	switch ip.factor {
+	case 4:
+		m := n &^ 15
+		if m == 0 {
+			return 0
+		}
+		_ = x[m+TruePeakTaps-2] // the last value read
+		*cur = firMax3AVX2(&ip.packed[0], TruePeakTaps, &x[0], m, *cur)
+		return m
+	case 2:
+		m := n &^ 31
+		if m == 0 {
+			return 0
+		}
+		_ = x[m+TruePeakTaps-2]
+		*cur = firMax1AVX2(&ip.packed[0], TruePeakTaps, &x[0], m, *cur)
+		return m
+	}
+	return 0
 }
