@@ -56,7 +56,7 @@ func describe(name string, f *wavemap.File) infoJSON {
 		Extensible: h.Extensible, Channels: fm.Channels, SampleRate: fm.SampleRate, Frames: h.Frames,
 		Duration: fm.Duration(h.Frames).Seconds(), Bits: fm.Encoding.Bits(), ValidBits: fm.Bits(),
 		ChannelMask: fm.ChannelMask, DataOffset: h.DataOffset, DataBytes: int64(len(f.Bytes())),
-		Chunks: []chunkJSON{}, Tags: map[string]string{}, Warnings: []warningJSON{},
+		Chunks: []chunkJSON{}, Tags: map[string]string{},
 		Speakers: speakerNames(fm.ChannelMask),
 	}
 	for _, c := range h.Chunks {
@@ -69,14 +69,22 @@ func describe(name string, f *wavemap.File) infoJSON {
 			j.tagOrder = append(j.tagOrder, id)
 		}
 	}
+	j.Warnings = warningsOf(h)
+	return j
+}
+
+// warningsOf lists the warnings of a header (never nil, so that JSON
+// shows an empty list).
+func warningsOf(h *wavemap.Header) []warningJSON {
+	ws := make([]warningJSON, 0, len(h.Warnings))
 	for _, w := range h.Warnings {
 		wj := warningJSON{Kind: w.Kind.String(), Offset: w.Offset, Message: w.Msg}
 		if w.Chunk != (wavemap.FourCC{}) {
 			wj.Chunk = w.Chunk.String()
 		}
-		j.Warnings = append(j.Warnings, wj)
+		ws = append(ws, wj)
 	}
-	return j
+	return ws
 }
 
 // runInfo describes each file. With --json it prints one JSON object per
