@@ -16,9 +16,10 @@ type chunkJSON struct {
 	Size       int64  `json:"size"`
 }
 
+// warningJSON is schema.json's warning object.
 type warningJSON struct {
 	Kind    string `json:"kind"`
-	Offset  int64  `json:"offset"`
+	Offset  int64  `json:"offset_bytes"`
 	Chunk   string `json:"chunk,omitempty"`
 	Message string `json:"message"`
 }
