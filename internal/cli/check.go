@@ -142,7 +142,7 @@ func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) (bool, err
 	var msg string
 	switch {
 	case p.InUse:
-		msg = fmt.Sprintf("a partial file still being written by a running command (it becomes %s when complete)", p.Target)
+		msg = describePartial(p)
 	case cleanUp:
 		if err := atomicfile.RemovePartial(p.Path); err != nil {
 			j.Error = oneLine(err)
@@ -152,14 +152,23 @@ func checkPartial(e *env, p atomicfile.Partial, asJSON, cleanUp bool) (bool, err
 		j.OK = true
 		msg = "removed: it was the unfinished output of an interrupted run (it was to become " + p.Target + ")"
 	default:
-		msg = fmt.Sprintf("the unfinished output of an interrupted run (it was to become %s; %d bytes, %s), not a usable file: it can be removed (--clean)",
-			p.Target, p.Size, p.ModTime.Format(time.RFC3339))
+		msg = describePartial(p)
 	}
 	if asJSON {
 		return j.OK, printJSON(e, j)
 	}
 	fmt.Fprintf(e.stdout, "%s: %s\n", p.Path, msg)
 	return j.OK, nil
+}
+
+// describePartial says what the partial file p is (check and scan report
+// it so).
+func describePartial(p atomicfile.Partial) string {
+	if p.InUse {
+		return fmt.Sprintf("a partial file still being written by a running command (it becomes %s when complete)", p.Target)
+	}
+	return fmt.Sprintf("the unfinished output of an interrupted run (it was to become %s; %d bytes, %s), not a usable file: it can be removed (wavemap check --clean)",
+		p.Target, p.Size, p.ModTime.Format(time.RFC3339))
 }
 
 // leftovers lists the partial files killed runs left for name (not those
@@ -190,7 +199,7 @@ func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (chec
 		return j, nil
 	}
 	defer f.Close()
-	j.Warnings = describe(name, f).Warnings
+	j.Warnings = headerDefects(f)
 	if data {
 		n, err := scanData(ctx, e, f, quiet)
 		if err != nil && ctx.Err() != nil {
@@ -206,6 +215,12 @@ func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (chec
 	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0) && j.Interrupted == ""
 	return j, nil
 }
+
+// headerDefects lists what check finds wrong with the header of the open
+// file f: the problems the library worked around when opening it (scan
+// reports the same). An interrupted edit (interruptedEdit) is the other
+// defect check finds without reading the samples.
+func headerDefects(f *wavemap.File) []warningJSON { return warningsOf(f.Header()) }
 
 // scanData reads every sample of f in one wavemap.Pass (which keeps the
 // resident memory bounded however large f is) and returns the number of
