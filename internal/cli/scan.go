@@ -231,7 +231,7 @@ type scanItem struct {
 	err  error  // the walk failed here (reported by every shard)
 }
 
-// walkPaths lists what to scan under paths, in the order scanRun
+// walkPaths lists what to scan under paths, in the order runScan
 // documents.
 func walkPaths(paths []string, exts map[string]bool) []scanItem {
 	var items []scanItem
