@@ -26,6 +26,7 @@ The commands are:
 	peaks      write waveform data for web players (.dat or .json), as BBC audiowaveform does
 	serve      serve a waveform viewer of WAVE files to the browser
 	check      check WAVE files for defects; exit 1 if there are any
+	scan       walk folders: one record per audio file (levels, silence, defects), JSON lines or CSV
 	fix        repair the header of a defective WAVE file in place, or copy it repaired
 
 Run "wavemap <command> -h" for a command's flags and an example.
@@ -480,6 +481,47 @@ such files (never one that a running command is still writing), and the
 ones removed no longer fail it. --json adds the keys unfinished_output_of
 and in_use for a temporary file, and leftovers ([{file, bytes, modified,
 removed}]) for an output.
+
+# scan
+
+	wavemap scan [--csv] [--shard I/N] [-j N] [--ext LIST] [--loudness] [--silence-threshold DBFS] PATH...
+
+Walks the folders given (a file given is scanned whatever its name) and
+writes one record per file with an extension of --ext (wav, wave, bwf,
+rf64, w64 by default, any case): JSON lines in the schema of 'wavemap
+help json' (command "scan": the format, frames and duration; per channel
+peak_dbfs, rms_dbfs, dc, min, max, full_scale_samples, full_scale_runs
+(runs of at least 3 consecutive full-scale samples, the mark of
+clipping) and longest_full_scale_run_samples; for the file the same
+totals, non_finite_samples, silent, leading_silence_seconds and
+trailing_silence_seconds below --silence-threshold (-60 dBFS), defects
+(the kinds of the header warnings check reports, "interrupted-edit",
+"non-finite-samples") and warnings; integrated_lufs and true_peak_dbtp
+with --loudness), or with --csv a fixed header row and one row per file:
+
+	file,error,container,encoding,channels,sample_rate_hz,frames,duration_seconds,
+	peak_dbfs,rms_dbfs,max_abs_dc,full_scale_samples,full_scale_runs,
+	longest_full_scale_run_samples,non_finite_samples,silent,
+	leading_silence_seconds,trailing_silence_seconds,integrated_lufs,
+	true_peak_dbtp,defects
+
+(one line; the JSON keys of the same names, for the whole file: the
+largest channel peak, the RMS of all samples, the largest DC offset;
+-inf, inf and nan for numbers JSON has as null; defects joined by ';';
+empty cells for what was not measured, and in the row of a failure
+everything but file and error).
+Files run on all cores (-j), in the order of the PATHs and, below each
+folder, in the byte order of their relative paths, whatever -j. Links to
+folders met in the walk are not followed. A file that cannot be scanned,
+a folder that cannot be read and a PATH that does not exist give an error
+record in their place (the row's error column in CSV) and a line on
+standard error; the scan goes on and exits 1.
+
+--shard I/N scans the files whose FNV-1a 64 hash of the path relative to
+their PATH, modulo N, is I: the N shards are disjoint, cover the tree, keep
+a file in its shard as others come and go, and merge with cat. Failures of
+the walk (a missing PATH, an unreadable folder) are reported by every
+shard.
 
 # fix
 

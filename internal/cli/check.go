@@ -162,7 +162,7 @@ func checkPartial(p atomicfile.Partial, cleanUp bool) checkJSON {
 	var msg string
 	switch {
 	case p.InUse:
-		msg = fmt.Sprintf("a partial file still being written by a running command (it becomes %s when complete)", p.Target)
+		msg = describePartial(p)
 	case cleanUp:
 		if err := atomicfile.RemovePartial(p.Path); err != nil {
 			msg = "the unfinished output of an interrupted run, not removed: " + oneLine(err)
@@ -171,11 +171,20 @@ func checkPartial(p atomicfile.Partial, cleanUp bool) checkJSON {
 		j.OK = true
 		msg = "removed: it was the unfinished output of an interrupted run (it was to become " + p.Target + ")"
 	default:
-		msg = fmt.Sprintf("the unfinished output of an interrupted run (it was to become %s; %d bytes, %s), not a usable file: it can be removed (--clean)",
-			p.Target, p.Size, p.ModTime.Format(time.RFC3339))
+		msg = describePartial(p)
 	}
 	j.partialMsg = msg
 	return j
+}
+
+// describePartial says what the partial file p is (check and scan report
+// it so).
+func describePartial(p atomicfile.Partial) string {
+	if p.InUse {
+		return fmt.Sprintf("a partial file still being written by a running command (it becomes %s when complete)", p.Target)
+	}
+	return fmt.Sprintf("the unfinished output of an interrupted run (it was to become %s; %d bytes, %s), not a usable file: it can be removed (wavemap check --clean)",
+		p.Target, p.Size, p.ModTime.Format(time.RFC3339))
 }
 
 // leftovers lists the partial files killed runs left for name (not those
@@ -206,7 +215,7 @@ func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (chec
 		return j, nil
 	}
 	defer f.Close()
-	j.Warnings = warningsOf(f.Header())
+	j.Warnings = headerDefects(f)
 	if data {
 		n, err := scanData(ctx, e, f, quiet)
 		if err != nil && ctx.Err() != nil {
@@ -222,6 +231,12 @@ func checkFile(ctx context.Context, e *env, name string, data, quiet bool) (chec
 	j.OK = j.Error == "" && len(j.Warnings) == 0 && (j.NonFinite == nil || *j.NonFinite == 0) && j.Interrupted == ""
 	return j, nil
 }
+
+// headerDefects lists what check finds wrong with the header of the open
+// file f: the problems the library worked around when opening it (scan
+// reports the same). An interrupted edit (interruptedEdit) is the other
+// defect check finds without reading the samples.
+func headerDefects(f *wavemap.File) []warningJSON { return warningsOf(f.Header()) }
 
 // scanData reads every sample of f in one wavemap.Pass (which keeps the
 // resident memory bounded however large f is) and returns the number of

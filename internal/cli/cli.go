@@ -77,6 +77,7 @@ var commands = []*command{
 	{"peaks", "write waveform data for web players, byte for byte as BBC audiowaveform does (.dat or .json)", runPeaks, makesFiles},
 	{"plot", "draw a waveform overview of a file as a PNG picture", runPlot, makesFiles},
 	{"raw", "wrap headerless samples in a WAVE header, or extract a WAVE file's samples", runRaw, makesFiles},
+	{"scan", "walk directories and write one record per audio file (format, levels, full-scale runs, silence, defects) as JSON lines or CSV, on all cores, sharded for clusters", runScan, readsOnly},
 	{"serve", "serve a waveform viewer of WAVE files to the browser (loopback only unless --public)", runServe, readsOnly},
 	{"stats", "per-channel peak, RMS, DC offset and clipping, in dBFS too", runStats, readsOnly},
 	{"tag", "list or set the INFO tags and bext fields of WAVE files, in place", runTag, editsInPlace},

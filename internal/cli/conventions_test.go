@@ -47,6 +47,7 @@ var conventionRuns = map[string]func(dir, in, copy string) []string{
 	// serve runs until it is interrupted: its run is not checked here
 	// (serve_test.go runs it); its flags and help are.
 	"serve": nil,
+	"scan":  func(_, in, _ string) []string { return []string{"scan", in} },
 	"stats": func(_, in, _ string) []string { return []string{"stats", in, in} },
 	"tag":   func(_, _, copy string) []string { return []string{"tag", "--set", "title=T", copy} },
 }
