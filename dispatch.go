@@ -34,6 +34,10 @@ type kind interface {
 	gain(p *passRun, f *File, factor float64) (int64, error)
 	transcode(p *passRun, dst, src *File) (int64, error)
 	transcodeTo(p *passRun, w *Writer, src *File) (int64, error)
+	// measureReader and transcodeReader are the streaming passes
+	// (MeasureReader, TranscodeReader; in stream_pass.go).
+	measureReader(p *passRun, r *Reader) ([]ChannelStats, error)
+	transcodeReader(p *passRun, w *Writer, r *Reader, frames int64) (copied, clipped int64, err error)
 	decodedPass(p *passRun, f *File, fn func(start int, b frameBlock) error) error
 }
 
