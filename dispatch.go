@@ -17,8 +17,8 @@ import "fmt"
 //     to come) calls decodedPass with a function of a frameBlock, which
 //     decodes any encoding to float64 on request: no new method at all.
 //
-// Conversions between two encodings (Transcode, TranscodeTo) dispatch the
-// source here and the destination in converterTo, the second axis of the
+// Conversions between two encodings (Transcode, TranscodeTo,
+// TranscodeReader) dispatch the source here and the destination in converterTo, the second axis of the
 // same table.
 //
 // The big-endian types of RIFX files (Int16BE ...) are kinds like the
