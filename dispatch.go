@@ -17,8 +17,8 @@ import "fmt"
 //     to come) calls decodedPass with a function of a frameBlock, which
 //     decodes any encoding to float64 on request: no new method at all.
 //
-// Conversions between two encodings (Transcode, TranscodeTo) dispatch the
-// source here and the destination in converterTo, the second axis of the
+// Conversions between two encodings (Transcode, TranscodeTo,
+// TranscodeReader) dispatch the source here and the destination in converterTo, the second axis of the
 // same table.
 //
 // The big-endian types of RIFX files (Int16BE ...) are kinds like the
@@ -34,6 +34,10 @@ type kind interface {
 	gain(p *passRun, f *File, factor float64) (int64, error)
 	transcode(p *passRun, dst, src *File) (int64, error)
 	transcodeTo(p *passRun, w *Writer, src *File) (int64, error)
+	// measureReader and transcodeReader are the streaming passes
+	// (MeasureReader, TranscodeReader; in stream_pass.go).
+	measureReader(p *passRun, r *Reader) ([]ChannelStats, error)
+	transcodeReader(p *passRun, w *Writer, r *Reader, frames int64) (copied, clipped int64, err error)
 	// decodedPass runs fn over the frames [from, to) of f (to < 0: up to
 	// the end); start counts from from.
 	decodedPass(p *passRun, f *File, from, to int, fn func(start int, b frameBlock) error) error

@@ -119,3 +119,70 @@ func ExampleTranscodeTo() {
 	// Output:
 	// f32 [0 0.5 -1 0.9999695]
 }
+
+// TranscodeReader copies a stream into a Writer, converting its samples:
+// here frames 1 to 3 of an s16 stream (stdin, say) become f32 (for
+// stdout), with the metadata chunks before the audio kept. A range that
+// runs past the end is clamped: the counts say how far the stream went.
+func ExampleTranscodeReader() {
+	var in bytes.Buffer
+	w, _ := wavemap.NewWriter(&in, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 1, SampleRate: 8000}, nil)
+	wavemap.WriteFrames(w, []int16{100, 16384, -32768, 32767, 7})
+	w.Close()
+
+	r, err := wavemap.NewReader(&in, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	skipped, err := r.Skip(1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out bytes.Buffer
+	f := r.Format()
+	f.Encoding = wavemap.EncodingFloat32
+	cw, err := wavemap.NewWriter(&out, f, &wavemap.Options{Metadata: r.Metadata()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	copied, clipped, err := wavemap.TranscodeReader(context.Background(), cw, r, 3, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := cw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("skipped", skipped, "copied", copied, "clipped", clipped)
+
+	back, _ := wavemap.NewReader(&out, nil)
+	y := make([]float32, 8)
+	n, _ := wavemap.ReadFrames(back, y)
+	fmt.Println(back.Format().Encoding, y[:n])
+	// Output:
+	// skipped 1 copied 3 clipped 0
+	// f32 [0.5 -1 0.9999695]
+}
+
+// MeasureReader measures a stream (`ffmpeg -i in.flac -f wav - | ...`)
+// as Measure measures a file, to the same bits.
+func ExampleMeasureReader() {
+	var in bytes.Buffer
+	w, _ := wavemap.NewWriter(&in, wavemap.Format{Encoding: wavemap.EncodingInt16, Channels: 2, SampleRate: 8000}, nil)
+	wavemap.WriteFrames(w, []int16{16384, 0, -16384, 32767, 16384, -32768, -16384, 0})
+	w.Close()
+
+	r, err := wavemap.NewReader(&in, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st, err := wavemap.MeasureReader(context.Background(), r, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for c, s := range st {
+		fmt.Printf("channel %d: peak %.4f, RMS %.4f, DC %.4f, at full scale %d\n", c, s.Peak, s.RMS, s.DC, s.FullScale)
+	}
+	// Output:
+	// channel 0: peak 0.5000, RMS 0.5000, DC 0.0000, at full scale 0
+	// channel 1: peak 1.0000, RMS 0.7071, DC -0.0000, at full scale 2
+}
