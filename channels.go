@@ -365,7 +365,8 @@ type chanJob struct {
 	frames int64
 }
 
-// checkInputs refuses nil, closed and duplicate-free misuse of the inputs.
+// checkInputs refuses an empty list of inputs, a nil File and a closed
+// one.
 func checkInputs(op string, ins []*File) error {
 	if len(ins) == 0 {
 		return fmt.Errorf("%w: %s: no input", ErrArgument, op)

@@ -953,3 +953,27 @@ func TestSplitNamesLabels(t *testing.T) {
 		t.Errorf("SplitNames without an extension: %q %v", names, err)
 	}
 }
+
+// TestChannelsEmpty: a file of no frames splits, merges and remixes into
+// files of no frames.
+func TestChannelsEmpty(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "empty.wav")
+	chMake(t, src, wavemap.Format{Encoding: wavemap.EncodingUint8, Channels: 2, SampleRate: 8000}, 0, nil)
+	f := mustOpen(t, src, wavemap.ReadOnly, nil)
+	names := []string{filepath.Join(dir, "l.wav"), filepath.Join(dir, "r.wav")}
+	if _, err := wavemap.Split(context.Background(), f, names, nil); err != nil {
+		t.Fatal(err)
+	}
+	ins := []*wavemap.File{mustOpen(t, names[0], wavemap.ReadOnly, nil), mustOpen(t, names[1], wavemap.ReadOnly, nil)}
+	r, err := wavemap.Merge(context.Background(), filepath.Join(dir, "m.wav"), ins, nil)
+	if err != nil || r.Outputs[0].Frames != 0 {
+		t.Fatalf("merge: %v %+v", err, r)
+	}
+	if _, err := wavemap.Remix(context.Background(), filepath.Join(dir, "x.wav"), f, [][]float64{{0.5, 0.5}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(readFile(t, filepath.Join(dir, "m.wav")), readFile(t, src)) {
+		t.Error("the merged empty file differs from the source")
+	}
+}

@@ -269,7 +269,14 @@ func TestChannelCommandsMetadata(t *testing.T) {
 			t.Errorf("%s: iXML\n%s\nwant\n%s", n, x, want)
 		}
 	}
-	mustRun(t, "split", "-q", "--channels", "2", rec)
+	stems := filepath.Join(dir, "stems")
+	if err := os.Mkdir(stems, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "split", "-q", "--channels", "2", rec, stems)
+	if err := os.Rename(filepath.Join(stems, "rec.Lav_Anna.wav"), filepath.Join(dir, "rec.Lav_Anna.wav")); err != nil {
+		t.Fatalf("split into a directory: %v", err)
+	}
 	back := filepath.Join(dir, "back.wav")
 	mustRun(t, "merge", "-q", names[1], filepath.Join(dir, "rec.Lav_Anna.wav"), names[0], back)
 	if x := chunksNamed(readChunks(t, back), "iXML"); len(x) != 1 || !bytes.Equal(x[0], ixml) {

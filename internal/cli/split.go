@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -103,7 +105,7 @@ func parseChannelList(s string, n int) ([]int, error) {
 }
 
 func runSplit(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "split", "IN [OUT]")
+	fs := newFlags(e, "split", "IN [OUT | DIR]")
 	channels := fs.String("channels", "", "the channels to write, numbered from 1, as sox numbers them: 1,3 or 2-4 or 5- (default: all)")
 	container := containerFlag(fs, "same")
 	asJSON := fs.Bool("json", false, "print a JSON object listing the outputs")
@@ -114,7 +116,7 @@ func runSplit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 && len(pos) != 2 {
-		return usagef("want an input file and, optionally, the output name to label (default: the input's)")
+		return usagef("want an input file and, optionally, the name to label (stems/mix.wav: stems/mix.FL.wav ...) or a directory (default: the input's name)")
 	}
 	if *channels != "" {
 		if _, err := parseChannelList(*channels, -1); err != nil {
@@ -124,6 +126,9 @@ func runSplit(ctx context.Context, e *env, args []string) error {
 	in, base := pos[0], pos[0]
 	if len(pos) == 2 {
 		base = pos[1]
+		if st, err := os.Stat(base); (err == nil && st.IsDir()) || strings.HasSuffix(base, "/") || strings.HasSuffix(base, string(os.PathSeparator)) {
+			base = filepath.Join(base, filepath.Base(in)) // a directory: the input's name in it
+		}
 	}
 	if err := refuseStdio(base, in); err != nil {
 		return err
