@@ -35,6 +35,7 @@ var conventionRuns = map[string]func(dir, in, copy string) []string{
 		return []string{"loudness", in}
 	},
 	"markers": func(_, _, copy string) []string { return []string{"markers", "--add", "0.5=Mark", copy} },
+	"merge":   func(dir, in, _ string) []string { return []string{"merge", in, in, filepath.Join(dir, "m.wav")} },
 	"meta": func(dir, _, copy string) []string {
 		return []string{"meta", "import", "--dry-run", copy, filepath.Join(dir, "doc.json")}
 	},
@@ -43,7 +44,11 @@ var conventionRuns = map[string]func(dir, in, copy string) []string{
 		return []string{"peaks", "-z", "64", in, filepath.Join(dir, "p.dat")}
 	},
 	"plot": func(dir, in, _ string) []string { return []string{"plot", in, filepath.Join(dir, "p.png")} },
-	"raw":  func(dir, in, _ string) []string { return []string{"raw", "--extract", in, filepath.Join(dir, "x.raw")} },
+	"remix": func(dir, in, _ string) []string {
+		return []string{"remix", in, filepath.Join(dir, "r.wav"), "2", "1v0.5,2v0.5"}
+	},
+	"split": func(dir, in, _ string) []string { return []string{"split", in, dir} },
+	"raw":   func(dir, in, _ string) []string { return []string{"raw", "--extract", in, filepath.Join(dir, "x.raw")} },
 	// serve runs until it is interrupted: its run is not checked here
 	// (serve_test.go runs it); its flags and help are.
 	"serve": nil,
