@@ -25,11 +25,14 @@ import (
 // command's -h.
 func TestUsage(t *testing.T) {
 	r := runCLI(t)
-	if r.code != exitUsage || r.stderr != "" || !strings.HasPrefix(r.stdout, "usage: wavemap <command>") {
-		t.Errorf("no arguments: exit %d, stdout %q, stderr %q; want 2 and the usage on stdout", r.code, r.stdout, r.stderr)
+	if r.code != exitUsage || r.stdout != "" || !strings.HasPrefix(r.stderr, "usage: wavemap <command>") {
+		t.Errorf("no arguments: exit %d, stdout %q, stderr %q; want 2 and the usage on stderr", r.code, r.stdout, r.stderr)
 	}
 	var listed []string
-	for _, line := range strings.Split(r.stdout, "\n") {
+	for _, line := range strings.Split(r.stderr, "\n") {
+		if line == "Every command:" {
+			break
+		}
 		if f := strings.Fields(line); strings.HasPrefix(line, "  ") && len(f) > 1 {
 			listed = append(listed, f[0])
 			if c := lookup(f[0]); c == nil || !strings.HasSuffix(line, c.summary) {
@@ -41,20 +44,15 @@ func TestUsage(t *testing.T) {
 		t.Errorf("usage lists %q: want all %d commands in alphabetical order", listed, len(commands))
 	}
 	for _, h := range []string{"help", "-h", "--help"} {
-		if r2 := runCLI(t, h); r2.code != exitOK || r2.stdout != r.stdout {
+		if r2 := runCLI(t, h); r2.code != exitOK || r2.stdout != r.stderr || r2.stderr != "" {
 			t.Errorf("%s: exit %d, stdout %q", h, r2.code, r2.stdout)
 		}
 	}
 	r = runCLI(t, "transmogrify", "x.wav")
-	if r.code != exitUsage || r.stdout != "" || r.stderr != "wavemap: unknown command \"transmogrify\" (run 'wavemap help')\n" {
+	if r.code != exitUsage || r.stdout != "" || r.stderr != "wavemap: unknown command \"transmogrify\"\nrun 'wavemap help' for the list of commands\n" {
 		t.Errorf("unknown command: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
-	for _, c := range commands {
-		r := runCLI(t, c.name, "-h")
-		if r.code != exitOK || r.stdout != "" || !strings.HasPrefix(r.stderr, "usage: wavemap "+c.name+" [flags] ") {
-			t.Errorf("%s -h: exit %d, stdout %q, stderr %q", c.name, r.code, r.stdout, r.stderr)
-		}
-	}
+	// Each command's help is checked by TestConventions.
 }
 
 // cancelled returns a context cancelled the way signal.NotifyContext
