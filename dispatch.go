@@ -173,9 +173,7 @@ func (kindOf[T]) decodedPass(p *passRun, f *File, fn func(start int, b frameBloc
 	if err != nil {
 		return err
 	}
-	return filePass(p, f, m, func(start int, b Frames[T]) error {
-		return fn(start, typedBlock[T]{b})
-	})
+	return decodedReadPass(p, f, m, fn)
 }
 
 // decodedPass runs fn over the blocks of f's frames, from several
