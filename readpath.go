@@ -118,6 +118,8 @@ func (a *passAdvisor) populateBlock(adv mmap.Advice) func(k int) {
 type preadSource struct {
 	f       *File
 	off     int64 // file offset of the view's first byte
+	base    int64 // offset of the view's first byte in f.data
+	sample  int64 // bytes per sample
 	frame   int64 // bytes per frame
 	frames  int   // frames per buffer
 	size    int64 // bytes of the view
@@ -147,7 +149,8 @@ func newPreadSource[T Sample](f *File, m Frames[T], quantum, workers int) *pread
 	if frames*frame > preadMaxBuffer {
 		return nil
 	}
-	s := &preadSource{f: f, off: f.hdr.DataOffset + int64(start-lo), frame: frame, frames: int(frames), size: size,
+	s := &preadSource{f: f, off: f.hdr.DataOffset + int64(start-lo), base: int64(start - lo), sample: int64(unsafe.Sizeof(z)),
+		frame: frame, frames: int(frames), size: size,
 		buffers: make(chan []byte, max(1, workers))}
 	for range max(1, workers) {
 		s.buffers <- nil // allocated on first use
@@ -209,9 +212,15 @@ func readError(f *File, off int64, want, got int, err error) error {
 // src.frames frames cut at multiples of src.frames in m, and calls fn on
 // a view of the worker's buffer for each piece. fn must not keep the view.
 func preadPass[T Sample](p *passRun, src *preadSource, m Frames[T], fn func(start int, b Frames[T]) error) error {
+	return preadPieces(p, src, m, func(at int, _ []byte, b Frames[T]) error { return fn(at, b) })
+}
+
+// preadPieces is preadPass where fn also gets the piece's bytes in the
+// buffer (to write them back with src.write, say).
+func preadPieces[T Sample](p *passRun, src *preadSource, m Frames[T], fn func(start int, raw []byte, b Frames[T]) error) error {
 	fa := newFileAdvisor(src)
 	defer fa.finish()
-	fn = progressed(p, int64(m.Len()), fn)
+	progress := progressed(p, int64(m.Len()), func(int, Frames[T]) error { return nil })
 	return parallelBlocks(p, m, func(start int, b Frames[T]) error {
 		fa.start(int64(start)*src.frame, int64(b.Len())*src.frame)
 		buf := src.buffer(src.frames * int(src.frame))
@@ -227,9 +236,11 @@ func preadPass[T Sample](p *passRun, src *preadSource, m Frames[T], fn func(star
 			if err != nil {
 				return err
 			}
-			if err := fn(at, Frames[T]{Data: d, Channels: m.Channels}); err != nil {
+			v := Frames[T]{Data: d, Channels: m.Channels}
+			if err := fn(at, piece, v); err != nil {
 				return err
 			}
+			progress(at, v)
 			at = to
 		}
 		fa.done(int64(start)*src.frame, int64(b.Len())*src.frame)

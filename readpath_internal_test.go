@@ -245,3 +245,177 @@ func TestKnobParsing(t *testing.T) {
 		t.Error("kibKnob")
 	}
 }
+
+var gainPaths = []gainPath{gainMap, gainPopulate, gainAhead, gainPwrite}
+
+// gainResult runs Gain by factor on a fresh copy of the raw file at path
+// with the gain path g and returns the file's bytes and the clipped count.
+func gainResult(t *testing.T, path string, enc Encoding, ch int, frames, off int64, g gainPath, opts PassOptions) ([]byte, int64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "copy.raw")
+	if err := os.WriteFile(cp, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := openPathFile(t, cp, enc, ch, frames, off, ReadWrite)
+	if opts.Journal != "" {
+		opts.Journal = JournalPath(cp)
+	}
+	restore := withKnobs(readMap, g, convertPair, 8192)
+	n, err := Gain(context.Background(), f, 0.71, &opts)
+	restore()
+	if err != nil {
+		t.Fatalf("%v %v: %v", enc, g, err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Journal != "" {
+		if _, err := os.Stat(opts.Journal); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%v %v: journal left behind: %v", enc, g, err)
+		}
+	}
+	return out, n
+}
+
+func TestGainPath(t *testing.T) {
+	dir := t.TempDir()
+	const frames = 50021
+	for _, enc := range allEncodings {
+		for _, off := range pathOffsets {
+			ch := 1 + int(off%3)
+			path := pathFile(t, dir, enc, ch, frames, off, 11)
+			for _, journal := range []bool{false, true} {
+				opts := PassOptions{BlockFrames: 7919, Sync: journal}
+				if journal {
+					opts.Journal = "yes"
+				}
+				want, wantN := gainResult(t, path, enc, ch, frames, off, gainMap, opts)
+				for _, g := range gainPaths[1:] {
+					got, n := gainResult(t, path, enc, ch, frames, off, g, opts)
+					if n != wantN || string(got) != string(want) {
+						t.Errorf("%v offset %d journal %v path %v: clipped %d, want %d; same bytes %v", enc, off, journal, g, n, wantN, string(got) == string(want))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGainPathDryRun: a dry run takes the read path and changes nothing.
+func TestGainPathDryRun(t *testing.T) {
+	dir := t.TempDir()
+	const frames = 30011
+	for _, enc := range []Encoding{EncodingInt16, EncodingInt24, EncodingFloat32, EncodingMuLaw} {
+		path := pathFile(t, dir, enc, 2, frames, 45, 5)
+		before, _ := os.ReadFile(path)
+		f := openPathFile(t, path, enc, 2, frames, 45, ReadOnly)
+		var want int64 = -1
+		for _, rp := range readPaths {
+			for _, g := range gainPaths {
+				restore := withKnobs(rp, g, convertPair, 4096)
+				n, err := Gain(context.Background(), f, 3.3, &PassOptions{DryRun: true, BlockFrames: 5003})
+				restore()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want < 0 {
+					want = n
+				}
+				if n != want {
+					t.Errorf("%v %v %v: dry run clipped %d, want %d", enc, rp, g, n, want)
+				}
+			}
+		}
+		after, _ := os.ReadFile(path)
+		if string(after) != string(before) {
+			t.Errorf("%v: a dry run changed the file", enc)
+		}
+	}
+}
+
+func TestGainPathTruncated(t *testing.T) {
+	const frames = 1 << 17
+	for _, g := range gainPaths {
+		path := pathFile(t, t.TempDir(), EncodingInt16, 2, frames, 44, 3)
+		f := openPathFile(t, path, EncodingInt16, 2, frames, 44, ReadWrite)
+		cut := func(done, total int64) {
+			if done < total && done > 0 {
+				if err := os.Truncate(path, 44+frames*4/2); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		restore := withKnobs(readMap, g, convertPair, 16<<10)
+		_, err := Gain(context.Background(), f, 0.5, &PassOptions{Workers: 1, BlockFrames: 1 << 12, Progress: cut})
+		restore()
+		var fe *FaultError
+		if !errors.As(err, &fe) {
+			t.Errorf("%v: truncated under the gain: %v", g, err)
+		}
+	}
+}
+
+func TestGainPathCancel(t *testing.T) {
+	const frames = 1 << 17
+	for _, g := range gainPaths {
+		path := pathFile(t, t.TempDir(), EncodingInt16, 2, frames, 44, 3)
+		f := openPathFile(t, path, EncodingInt16, 2, frames, 44, ReadWrite)
+		ctx, cancel := context.WithCancel(context.Background())
+		restore := withKnobs(readMap, g, convertPair, 16<<10)
+		_, err := Gain(ctx, f, 0.5, &PassOptions{BlockFrames: 1 << 12, Progress: func(int64, int64) { cancel() }})
+		restore()
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%v: cancelled gain: %v", g, err)
+		}
+	}
+}
+
+// TestStraddleWrite checks preadSource.write on every alignment of a
+// sample against a page boundary: the file gets exactly the bytes given.
+func TestStraddleWrite(t *testing.T) {
+	dir := t.TempDir()
+	page := int64(os.Getpagesize())
+	for _, enc := range []Encoding{EncodingInt16, EncodingInt24, EncodingFloat64} {
+		for _, off := range []int64{0, 1, 2, 3, 5, 7} {
+			frames := 3*page/int64(enc.Size()) + 5
+			path := pathFile(t, dir, enc, 1, frames, off, 1)
+			f := openPathFile(t, path, enc, 1, frames, off, ReadWrite)
+			var src *preadSource
+			switch enc {
+			case EncodingInt16:
+				m, _ := FramesOf[int16](f)
+				src = newPreadSource(f, m, 1, 1)
+			case EncodingInt24:
+				m, _ := FramesOf[Int24](f)
+				src = newPreadSource(f, m, 1, 1)
+			default:
+				m, _ := FramesOf[float64](f)
+				src = newPreadSource(f, m, 1, 1)
+			}
+			want := make([]byte, len(f.Bytes()))
+			for i := range want {
+				want[i] = byte(i * 7)
+			}
+			size := int64(enc.Size())
+			if err := src.write(want[size:], size); err != nil {
+				t.Fatal(err)
+			}
+			if err := src.write(want[:size], 0); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(path)
+			if string(got[off:off+int64(len(want))]) != string(want) {
+				t.Errorf("%v offset %d: the file does not hold what was written", enc, off)
+			}
+		}
+	}
+}
