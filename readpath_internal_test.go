@@ -419,3 +419,96 @@ func TestStraddleWrite(t *testing.T) {
 		}
 	}
 }
+
+var convertPaths = []convertPath{convertPair, convertRing}
+
+// transcodeResult converts f into a new file of encoding to with the
+// given paths and returns the file's bytes and the clipped count.
+func transcodeResult(t *testing.T, f *File, to Encoding, rp readPath, cp convertPath, opts *PassOptions) ([]byte, int64, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "out.wav")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	fm := f.Format()
+	fm.Encoding = to
+	w, err := NewWriter(out, fm, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := withKnobs(rp, gainPopulate, cp, 8192)
+	n, terr := TranscodeTo(context.Background(), w, f, opts)
+	restore()
+	if err := w.Close(); err != nil && terr == nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, n, terr
+}
+
+func TestConvertPath(t *testing.T) {
+	dir := t.TempDir()
+	const frames = 300007 // several ring blocks, odd
+	for _, enc := range allEncodings {
+		off := pathOffsets[int(enc)%len(pathOffsets)]
+		ch := 1 + int(enc)%3
+		path := pathFile(t, dir, enc, ch, frames, off, 13)
+		f := openPathFile(t, path, enc, ch, frames, off, ReadOnly)
+		for _, to := range []Encoding{EncodingFloat32, EncodingInt16, EncodingInt24} {
+			want, wantN, err := transcodeResult(t, f, to, readMap, convertPair, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, cp := range convertPaths {
+				for _, rp := range readPaths {
+					got, n, err := transcodeResult(t, f, to, rp, cp, &PassOptions{Workers: 3})
+					if err != nil || n != wantN || string(got) != string(want) {
+						t.Errorf("%v -> %v %v %v: %v, clipped %d want %d, same bytes %v", enc, to, cp, rp, err, n, wantN, string(got) == string(want))
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestConvertPathTruncatedAndCancelled(t *testing.T) {
+	const frames = 1 << 22
+	for _, cp := range convertPaths {
+		for _, rp := range readPaths {
+			path := pathFile(t, t.TempDir(), EncodingInt16, 2, frames, 44, 3)
+			f := openPathFile(t, path, EncodingInt16, 2, frames, 44, ReadOnly)
+			cut := func(done, total int64) {
+				if done < total && done > 0 {
+					if err := os.Truncate(path, 44+frames*4/2); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+			_, _, err := transcodeResult(t, f, EncodingFloat32, rp, cp, &PassOptions{Workers: 2, Progress: cut})
+			var fe *FaultError
+			if !errors.As(err, &fe) {
+				t.Errorf("%v %v: source truncated under the conversion: %v", cp, rp, err)
+			}
+
+			path = pathFile(t, t.TempDir(), EncodingInt16, 2, frames, 44, 3)
+			f = openPathFile(t, path, EncodingInt16, 2, frames, 44, ReadOnly)
+			ctx, cancel := context.WithCancel(context.Background())
+			out, _ := os.Create(filepath.Join(t.TempDir(), "out.wav"))
+			w, _ := NewWriter(out, f.Format(), nil)
+			restore := withKnobs(rp, gainPopulate, cp, 8192)
+			_, err = TranscodeTo(ctx, w, f, &PassOptions{Progress: func(int64, int64) { cancel() }})
+			restore()
+			cancel()
+			w.Close()
+			out.Close()
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%v %v: cancelled conversion: %v", cp, rp, err)
+			}
+		}
+	}
+}
