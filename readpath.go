@@ -29,7 +29,8 @@ const preadMaxBuffer = 16 << 20
 // parallelBlocksAhead is parallelBlocks where, when ahead is not nil,
 // each worker claims its next block as it starts the current one and
 // hands it to a helper goroutine of its own, which calls ahead on it
-// while the worker is busy. ahead must be safe to call concurrently with
+// while the worker is busy; the worker starts that block once the call
+// is over. ahead must be safe to call concurrently with
 // the pass; its calls are over when parallelBlocksAhead returns.
 func parallelBlocksAhead[T Sample](p *passRun, m Frames[T], ahead func(k int), fn func(start int, b Frames[T]) error) error {
 	if ahead == nil {
@@ -54,11 +55,16 @@ func parallelBlocksAhead[T Sample](p *passRun, m Frames[T], ahead func(k int), f
 		return k, k < blocks
 	}
 	work := func() error {
+		// One hint at a time: the worker waits for the helper to finish
+		// with a block before it works on it, so that no page is
+		// populated after the advisor released it.
 		hints := make(chan int, 1)
+		acks := make(chan struct{}, 1)
 		var helper sync.WaitGroup
 		helper.Go(func() {
 			for k := range hints {
 				ahead(k)
+				acks <- struct{}{}
 			}
 		})
 		defer helper.Wait()
@@ -67,13 +73,14 @@ func parallelBlocksAhead[T Sample](p *passRun, m Frames[T], ahead func(k int), f
 		if ok {
 			ahead(k) // the first block: nobody got to it before
 		}
+		hinted := false
 		for ok {
+			if hinted {
+				<-acks // k is populated
+			}
 			nk, nok := claim()
-			if nok {
-				select {
-				case hints <- nk:
-				default: // the helper is behind: the block faults in as it is read
-				}
+			if hinted = nok; nok {
+				hints <- nk // never blocks: the helper has taken every hint before
 			}
 			start := k * n
 			if err := p.stopped(int64(start), int64(total)); err != nil {
