@@ -182,9 +182,7 @@ func (kindOf[T]) decodedPass(p *passRun, f *File, from, to int, fn func(start in
 	if to < 0 {
 		to = m.Len()
 	}
-	return filePass(p, f, m.Slice(from, to), func(start int, b Frames[T]) error {
-		return fn(start, typedBlock[T]{b})
-	})
+	return decodedReadPass(p, f, m.Slice(from, to), fn)
 }
 
 // decodedPass runs fn over the blocks of f's frames, from several

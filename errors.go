@@ -164,7 +164,7 @@ func (w Warning) Error() string {
 // Name and Cause say, as far as could be found out when the fault was
 // caught, whose mapping it was and why.
 type FaultError struct {
-	Addr  uintptr // faulting address
+	Addr  uintptr // faulting address; 0 for a read or write by pread/pwrite that came up short
 	Name  string  // the file whose mapping holds Addr; "" if none known does
 	Cause string  // the likely cause, such as "the file was truncated to 4096 bytes"
 	Err   error   // the runtime error that was recovered
@@ -175,6 +175,9 @@ func (e *FaultError) Error() string {
 	s := fmt.Sprintf("wavemap: memory fault at address %#x", e.Addr)
 	if e.Name != "" {
 		s += " in the mapping of " + e.Name
+	}
+	if e.Addr == 0 && e.Name != "" {
+		s = "wavemap: reading " + e.Name // a pass that reads with pread (see readPath): no address
 	}
 	if e.Cause != "" {
 		s += ": " + e.Cause

@@ -105,13 +105,23 @@ func gainFile[T Sample](p *passRun, f *File, factor float64) (int64, error) {
 	if p.opts.Journal != "" && !p.opts.DryRun {
 		return journaledGain(p, f, m, factor, kernel)
 	}
+	if p.gain == gainPwrite && !p.opts.DryRun {
+		if n, ok, err := pwriteGain(p, f, m, kernel); ok {
+			return n, err
+		}
+	}
 	var clipped atomic.Int64
-	err = filePassMode(p, f, m, !p.opts.DryRun, func(_ int, b Frames[T]) error {
+	count := func(_ int, b Frames[T]) error {
 		if n := kernel(b.Data); n != 0 {
 			clipped.Add(n)
 		}
 		return nil
-	})
+	}
+	if p.opts.DryRun {
+		err = readPass(p, f, m, 1, count) // a dry run only reads: the read path applies
+	} else {
+		err = filePassMode(p, f, m, true, count)
+	}
 	return clipped.Load(), err
 }
 

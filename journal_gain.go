@@ -65,13 +65,25 @@ func journaledGain[T Sample](p *passRun, f *File, m Frames[T], factor float64, k
 		j.free <- s
 	}
 	n := int64(p.opts.BlockFrames)
+	var src *preadSource // gainPwrite: chunks through a buffer, see chunkWriter
+	if p.gain == gainPwrite {
+		src = newPreadSource(f, m, 1, p.opts.Workers)
+		if src != nil {
+			f.syncFile = true
+		}
+	}
 	err = filePassMode(p, f, m, true, func(start int, b Frames[T]) error {
 		k := int64(start) / n
 		if j.done[k] >= 0 {
 			return nil
 		}
+		var w *chunkWriter[T]
+		if src != nil {
+			w = newChunkWriter[T](src, int64(start)*src.frame, int64(len(b.Data)), j.h.ChunkSamples)
+			defer w.done()
+		}
 		s := <-j.free
-		if err := journalBlock(j, s, k, b.Data, 0, 0, kernel); err != nil {
+		if err := journalBlock(j, s, k, b.Data, 0, 0, kernel, w); err != nil {
 			return err // the slot is not given back: it may be busy
 		}
 		j.free <- s
@@ -260,13 +272,22 @@ func (j *journal) clipped() int64 {
 // journalBlock edits the samples b of block k with kernel under slot s of
 // the journal j, from chunk c0 on, the chunks before it being done with
 // clipped samples clipped. It stores the block's record and frees the slot
-// at the end.
-func journalBlock[T Sample](j *journal, s int, k int64, b []T, c0, clipped int64, kernel func([]T) int64) error {
+// at the end. With w not nil, the chunks are edited in w's buffer and
+// each is written to the file (w.commit) before the next is saved: the
+// order of the stores is the same as through the mapping.
+func journalBlock[T Sample](j *journal, s int, k int64, b []T, c0, clipped int64, kernel func([]T) int64, w *chunkWriter[T]) error {
 	cs := j.h.ChunkSamples
 	base := j.l.slots + int64(s)*journalSlot
 	data := j.mp.Bytes()
 	for c := c0; c*cs < int64(len(b)); c++ {
-		chunk := b[c*cs : min((c+1)*cs, int64(len(b)))]
+		lo, hi := c*cs, min((c+1)*cs, int64(len(b)))
+		chunk := b[lo:hi]
+		if w != nil {
+			var err error
+			if chunk, err = w.chunk(lo, hi); err != nil {
+				return err
+			}
+		}
 		src := sampleBytes(chunk)
 		pos := k*j.l.chunksPerBlock + c
 		buf := base + slotBuf + (c%2)*journalPage
@@ -282,9 +303,19 @@ func journalBlock[T Sample](j *journal, s int, k int64, b []T, c0, clipped int64
 		}
 		if crashAt(stepHalf, k) {
 			kernel(chunk[:len(chunk)/2])
+			if w != nil {
+				if err := w.commit(lo, chunk[:len(chunk)/2]); err != nil {
+					return err
+				}
+			}
 			return errJournalCrash
 		}
 		clipped += kernel(chunk)
+		if w != nil {
+			if err := w.commit(lo, chunk); err != nil {
+				return err
+			}
+		}
 		if crashAt(stepEdited, k) {
 			return errJournalCrash
 		}
@@ -347,7 +378,7 @@ func finishSlots[T Sample](j *journal, m Frames[T], kernel func([]T) int64) erro
 			return errJournalCrash
 		}
 		j.done[st.block] = -1
-		if err := journalBlock(j, b.s, st.block, b.block, st.chunk, st.clipped, kernel); err != nil {
+		if err := journalBlock(j, b.s, st.block, b.block, st.chunk, st.clipped, kernel, nil); err != nil {
 			return err
 		}
 		j.slots[b.s].block = -1

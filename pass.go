@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"github.com/wavemap/wavemap/internal/mmap"
 )
 
 // PassOptions tune a whole-file pass such as Measure, Gain or Transcode.
@@ -46,6 +48,11 @@ type PassOptions struct {
 type passRun struct {
 	ctx  context.Context
 	opts PassOptions
+	// How the pass moves its bytes: the knobs of knobs.go, copied here
+	// so that tests and benchmarks can set them per run.
+	read readPath
+	gain gainPath
+	conv convertPath
 }
 
 // newPassRun returns the run for ctx (nil means context.Background) and
@@ -54,7 +61,7 @@ func newPassRun(ctx context.Context, opts *PassOptions) *passRun {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	p := &passRun{ctx: ctx}
+	p := &passRun{ctx: ctx, read: knobRead, gain: knobGain, conv: knobConvert}
 	if opts != nil {
 		p.opts = *opts
 	}
@@ -90,30 +97,51 @@ func filePass[T Sample](p *passRun, f *File, m Frames[T], fn func(start int, b F
 
 // filePassMode is filePass for a pass that writes every sample of a
 // ReadWrite file when writes is set: each block is then faulted in
-// writable with one system call before fn runs.
+// writable before fn runs, as the gain knob says (see gainPath). A
+// read-only pass with the populate read path has each worker's next
+// block faulted in ahead (see readPath).
 func filePassMode[T Sample](p *passRun, f *File, m Frames[T], writes bool, fn func(start int, b Frames[T]) error) error {
 	n := p.opts.BlockFrames
 	adv := newPassAdvisor(f, m, n)
-	if adv != nil && writes && f.mode == ReadWrite {
-		adv.populate = true
+	var ahead func(k int)
+	if adv != nil {
+		switch {
+		case writes && f.mode == ReadWrite && p.gain == gainPopulate:
+			adv.populate = true
+		case writes && f.mode == ReadWrite && p.gain == gainAhead:
+			ahead = adv.populateBlock(mmap.PopulateWrite)
+		case !writes && p.read == readPopulate:
+			ahead = adv.populateBlock(mmap.PopulateRead)
+		}
 	}
 	defer adv.finish()
-	var (
-		done     atomic.Int64
-		mu       sync.Mutex
-		last     int64
-		total    = int64(m.Len())
-		progress = p.opts.Progress
-	)
-	return parallelBlocks(p, m, func(start int, b Frames[T]) error {
+	fn = progressed(p, int64(m.Len()), fn)
+	return parallelBlocksAhead(p, m, ahead, func(start int, b Frames[T]) error {
 		k := int64(start / n)
 		adv.start(k)
 		if err := fn(start, b); err != nil {
 			return err
 		}
 		adv.done(k)
-		if progress == nil {
-			return nil
+		return nil
+	})
+}
+
+// progressed returns fn reporting to p's Progress after each block of a
+// pass over total frames.
+func progressed[T Sample](p *passRun, total int64, fn func(start int, b Frames[T]) error) func(start int, b Frames[T]) error {
+	progress := p.opts.Progress
+	if progress == nil {
+		return fn
+	}
+	var (
+		done atomic.Int64
+		mu   sync.Mutex
+		last int64
+	)
+	return func(start int, b Frames[T]) error {
+		if err := fn(start, b); err != nil {
+			return err
 		}
 		d := done.Add(int64(b.Len()))
 		mu.Lock()
@@ -123,7 +151,7 @@ func filePassMode[T Sample](p *passRun, f *File, m Frames[T], writes bool, fn fu
 		}
 		mu.Unlock()
 		return nil
-	})
+	}
 }
 
 // Pass calls fn on consecutive blocks of the frames of f, from several

@@ -68,7 +68,7 @@ func (w *Writer) Reserve(frames int64) error {
 	// The bytes already in the file are left alone; only the new range is
 	// claimed.
 	from := max(st.Size(), w.start+w.head+w.n)
-	if err := allocate(f, from, end-from); err != nil {
+	if err := allocateKnob(f, from, end-from); err != nil {
 		if errors.Is(err, ErrNoSpace) {
 			return fmt.Errorf("wavemap: reserving %d bytes in %s: %w", end-from, f.Name(), err)
 		}
@@ -80,6 +80,15 @@ func (w *Writer) Reserve(frames int64) error {
 	}
 	w.res = &reservation{file: f, sizeBefore: st.Size(), end: end}
 	return nil
+}
+
+// allocateKnob is allocate, or (WAVEMAP_FALLOCATE=0, a benchmarking
+// knob) an error that makes Reserve only extend the file.
+func allocateKnob(f *os.File, off, n int64) error {
+	if noFallocate {
+		return errors.ErrUnsupported
+	}
+	return allocate(f, off, n)
 }
 
 // reserveAudio claims the n bytes of f at off for new audio (Create,
@@ -118,7 +127,7 @@ const writebackStep = 32 << 20
 // starts the write-back of each writebackStep of them (a hint: errors
 // are left to the final sync to report).
 func (r *reservation) wrote(end int64) {
-	if end-r.kicked < writebackStep {
+	if noWriteback || end-r.kicked < writebackStep {
 		return
 	}
 	if r.kicked == 0 {

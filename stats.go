@@ -80,7 +80,13 @@ func measureFile[T Sample](p *passRun, f *File) ([]ChannelStats, error) {
 		return nil, err
 	}
 	ms := newMeasurer(m, f.Format().ValidBits)
-	if err := filePass(p, f, m, ms.block); err != nil {
+	// Integer sums are exact wherever a block is cut; float runs must
+	// stay the statChunk runs of the mapped pass.
+	quantum := 1
+	if f.Format().Encoding.IsFloat() {
+		quantum = statChunk
+	}
+	if err := readPass(p, f, m, quantum, ms.block); err != nil {
 		return nil, err
 	}
 	return ms.result(), nil

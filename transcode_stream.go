@@ -65,6 +65,9 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("wavemap: TranscodeTo: %w", err)
 	}
+	if p.conv == convertRing {
+		return transcodeRing(p, w, src, m, conv)
+	}
 	ch := m.Channels
 	frames := m.Len()
 	block := max(1, transcodeStreamBlock/ch) // frames per buffer
