@@ -28,15 +28,90 @@ The commands are:
 	check      check WAVE files for defects; exit 1 if there are any
 	scan       walk folders: one record per audio file (levels, silence, defects), JSON lines or CSV
 	fix        repair the header of a defective WAVE file in place, or copy it repaired
+	split      one mono file per channel, named by iXML track or speaker position
+	merge      the channels of several files in one file, with a channel mask
+	remix      pick, reorder, drop or mix channels (sox's remix syntax)
 
-Run "wavemap <command> -h" for a command's flags and an example.
+Run "wavemap help <command>" (or "wavemap <command> --help") for a
+command's flags and examples, "wavemap help json" for the JSON schema and
+"wavemap --version" for the version.
 
 # Conventions
 
-Flags may come before or after the file names. Results go to standard
-output; --json, where offered, prints JSON instead of text. Commands that
-take several files (info, check, tag) print one JSON object per file, one
-per line (JSON Lines), in the order the files were given.
+Every command follows the same conventions, and a test over the command
+list (internal/cli/conventions_test.go) checks each of them for every
+command:
+
+  - Flags are GNU style: --long, and -s for those with a short form (-q,
+    -h, -j, -t ...); --flag=value or --flag value; flags may come before,
+    between or after the file names; "--" ends the flags, so that every
+    word after it is a file name, even one starting with "-".
+  - -h and --help print the command's help on standard output and exit 0;
+    "wavemap help CMD" prints the same.
+  - A command-line error (unknown flag, bad value, wrong number of files)
+    is printed once on standard error, followed by one line of hint
+    ("run 'wavemap CMD --help' for usage"), and the exit code is 2. Every
+    numeric flag is checked, with a message naming it.
+  - -q (--quiet) leaves nothing on standard error but errors: no progress
+    bar, warning or note.
+  - --json prints JSON instead of text, one object per line (JSON Lines),
+    in the one schema described below.
+  - Inputs come first, and the output, for a command that makes one, is the
+    last file name.
+  - Encoding names are case-insensitive and take the names other tools
+    use: s16, S16, int16, s16le, pcm_s16le; f32, float, f32le, pcm_f32le;
+    f64, double; u8, pcm_u8; alaw, pcm_alaw; ulaw, mulaw, pcm_mulaw; the
+    big-endian s16be ... f64be (pcm_s16be ...).
+  - A time range past the end (cut --to, plot --to) stops at the end, with
+    a warning, as sox's trim and ffmpeg's -to do.
+  - Commands that read many files (info, stats, check, loudness, scan) take
+    -j N (files at once; default: the number of cores), go on past a file
+    that fails (its error on standard error, an error object in its place
+    in --json, exit code 1 at the end) and print in the order the files
+    were given.
+  - Channels are numbered from 0, as in the library, and named by speaker
+    position when the channel mask gives one ("0 FL", "3 LFE"). remix's
+    OUT-SPECs are the exception: they keep sox's syntax, which numbers
+    channels from 1.
+
+# Pipes
+
+"-" is standard input or output. info, stats, check, loudness, convert,
+cut and raw read a WAVE stream from standard input (what ffmpeg -f wav -
+and sox -t wav - write, with or without sizes); convert, cut, raw and gen
+write one to standard output (with streaming sizes, 0xFFFFFFFF, which
+ffmpeg and sox read). Memory stays bounded whatever the length: the
+streaming passes hold a few blocks. When standard output carries audio,
+the command's summary goes to standard error and --json is refused.
+Standard input can be read once: "-" may be given once.
+
+	ffmpeg -i take.flac -f wav - | wavemap stats -
+	wavemap convert --to f32 take.wav - | ffmpeg -i - take.flac
+	sox big.wav -t wav - | wavemap cut --from 1:00 --to 2:00 - part.wav
+
+# JSON
+
+Every object has "command" (the command's name) and, when it is about one
+file, "file" ("-" for standard input). The same objects appear in every
+command: "format" (container, encoding, format_tag, extensible, bits,
+valid_bits, channels, channel_mask, speakers, sample_rate_hz, frame_bytes),
+"channels" (always an array of objects, each with "channel" from 0 and
+"speaker" when the mask names it), "range" (from_frame, to_frame,
+from_seconds, to_seconds, clamped), "output", "outputs" and "inputs" (each
+a file object: file, format, frames, duration_seconds, bytes),
+"warnings" (kind, offset_bytes, chunk, message) and "metadata_notes".
+Lengths are given as "frames" and "duration_seconds" both. Units are in
+the key names (_hz, _seconds, _bytes, _dbfs, _dbtp, _lufs, _lu, _db);
+numbers that are not finite (the dBFS of silence) are null; header fields
+are shown as the numbers they hold (the 0xFFFFFFFF of streams is
+4294967295). "full_scale_samples" (stats, scan) counts samples at the
+encoding's extreme values; "clipped_samples" (gain, normalize, convert,
+remix) counts samples an operation had to clip: they are different
+things. A file that fails gives {"command", "file", "error": {"message"}}
+in its place. "wavemap help json" prints the JSON Schema (draft 2020-12)
+that every command's output is validated against in the tests. meta
+export writes its own document (the metadata of a file, which meta import
+reads back), not a --json record.
 
 Every command reads RIFX files (big-endian RIFF, as old Mac and SGI tools
 and sox -B write them) as it reads RIFF: their samples are the big-endian
@@ -52,8 +127,9 @@ interrupt (Ctrl-C) or SIGTERM stops the command at its next block of
 samples with exit code 130; a second Ctrl-C ends it at once.
 
 When standard error is a terminal and work runs for more than a second, a
-progress bar is drawn there and erased at the end; -q turns it off. It is
-never drawn when standard error is not a terminal.
+progress bar is drawn there and erased at the end; -q turns it off (with
+everything else on standard error but errors). It is never drawn when
+standard error is not a terminal.
 
 Commands that create a file (convert, cut, cat, raw, gen, plot) write it
 to a temporary file beside the output, ".OUT.wavemap-XXXXXXXX.partial",
@@ -77,7 +153,7 @@ every byte after a Wave64 data chunk as audio. What a command changes in
 them (cue points moved or dropped by cut, those of later inputs added by
 cat, an MD5 of the audio removed by convert) is said on standard error,
 one line each ("wavemap CMD: FILE: metadata: ..."), unless -q is given,
-and listed in --json as "metadata", an array of strings. gain and
+and listed in --json as "metadata_notes", an array of strings. gain and
 normalize change samples only: their notes name the chunks that the
 edit leaves describing the old samples. fix changes header fields only
 (with --output, it keeps every chunk).
@@ -88,8 +164,9 @@ and so is a read-only file, which is kept. A symlink at the output's name
 is replaced by the new file; the file it points to is not written. The
 output gets the permission bits of the file it replaces or, for a new
 file, of the input (a 0600 input gives a 0600 output; gen uses 0666 minus
-the umask). An output that is one of the inputs is refused. Standard input
-and output ("-") are not supported yet for WAVE files (exit code 2). gain,
+the umask). An output that is one of the inputs is refused. "-" is
+standard output where a command can stream (see Pipes) and is refused
+(exit code 2) by the others. gain,
 normalize, fix, tag, markers and meta import change their input in place
 and fail on a file that cannot be written (a read-only file is refused
 even where the system would allow the write, as for root).
@@ -231,15 +308,18 @@ a cue past the end of the audio are refused before anything is written.
 
 # stats
 
-	wavemap stats [--json] FILE
+	wavemap stats [--json] [-j N] FILE...
 
-Per-channel peak, RMS, DC offset, minimum, maximum and clipped samples
-(samples at the encoding's extreme codes; for floats |x| >= 1), with peak
-and RMS also in dBFS, computed in one pass on every core. Values are on
-the library's scale (an n-bit integer x is x / 2^(n-1)). Channels are
-numbered from 1. --json prints an object with file, format, frames and
-channels: [{channel, peak, peak_dbfs, rms, rms_dbfs, dc, min, max,
-clipped, samples}]; dBFS of silence and non-finite values are null.
+Per-channel peak, RMS, DC offset, minimum, maximum and the samples at full
+scale (at the encoding's extreme codes; for floats |x| >= 1: samples that
+reach full scale, whether or not they clipped), with peak and RMS also in
+dBFS, computed in one pass on every core for one file, or -j files at once
+for many. Values are on the library's scale (an n-bit integer x is x /
+2^(n-1)). "-" reads a WAVE stream from standard input. --json prints one
+object per file: command, file, format, frames, duration_seconds and
+channels: [{channel (from 0), speaker, peak, peak_dbfs, rms, rms_dbfs, dc,
+min, max, full_scale_samples, samples}]; dBFS of silence and non-finite
+values are null.
 
 # loudness
 
@@ -294,8 +374,9 @@ ties to even. normalize makes two passes: one to find the peak, one to
 scale it to --peak (default -1 dBFS). --dry-run only reports. Like cp, sox
 and ffmpeg they leave writing the changed pages to disk to the kernel;
 --sync waits until they are on stable storage (msync + fsync) and reports
-write-back errors. --json keys: file, format, factor, db, clipped, dry_run
-(normalize adds peak_before_dbfs, target_dbfs and silent).
+write-back errors. --json keys: the head (command, file, format, frames,
+duration_seconds), factor, gain_db, clipped_samples, dry_run,
+metadata_notes (normalize adds peak_before_dbfs, target_dbfs and silent).
 
 normalize --lufs measures the integrated loudness and the true peak
 instead (see loudness), then applies the gain that brings the loudness
@@ -351,8 +432,9 @@ fields are big-endian, are left out of a little-endian output, with a
 note. The
 metadata chunks are kept, but for those that describe the old samples (an
 MD5 of the audio, a levl peak envelope), which are removed, and bext's
-loudness fields, which are cleared. --json keys: file, output, from, to,
-frames, clipped, metadata.
+loudness fields, which are cleared. IN or OUT may be "-" (see Pipes).
+--json keys: the head of IN, output (a file object: file, format, frames,
+duration_seconds, bytes), clipped_samples, metadata_notes.
 
 # cut
 
@@ -368,14 +450,19 @@ A RIFX input's metadata chunks are copied as they are (their fields are
 big-endian, and not moved to the range). The
 metadata chunks are kept, with their positions moved to the range: cue
 points outside it dropped, the others and bext's time reference moved by
---from.
+--from. A --to past the end stops at the end with a warning (the range in
+--json says "clamped"); a --from past the end is an error. IN or OUT may be
+"-" (see Pipes): from a stream, the frames before --from are read and
+dropped. --json keys: the head of IN, range, output, metadata_notes.
 
 # cat
 
 	wavemap cat [--container C] [--json] IN... OUT
 
 Joins the inputs, which must have the same encoding, channels, sample
-rate, valid bits and channel mask, into OUT. OUT gets the metadata chunks
+rate and valid bits, into OUT. Channel masks must agree, but a plain
+header (no mask) joins an EXTENSIBLE one, as sox and ffmpeg join them,
+with a note; OUT has the first input's header. OUT gets the metadata chunks
 of the first input, and the cue points of the others at the frames where
 their audio lands.
 
@@ -393,23 +480,34 @@ stay within its data chunk: give the chunks after it as --trailer), its
 metadata chunks are kept, with a note; otherwise a note says why they are
 left out. A big-endian --type (s16be, s24be, s32be, f32be, f64be) wraps
 the samples in RIFX. The second form writes the samples of a WAVE file,
-without any header, to OUT.raw, in the file's byte order.
+without any header, to OUT.raw, in the file's byte order. IN and OUT may
+be "-" (see Pipes); --trailer needs the end of the input and is refused
+for standard input.
 
 # gen
 
-	wavemap gen [--type T] [--channels N] [--rate HZ] --seconds S | --frames N [--signal sine|noise|silence] OUT.wav
+	wavemap gen [-t T] [-c N] [-r HZ] -d S | --frames N [--signal sine|noise|silence] [--freq HZ] [--amp A] OUT.wav|-
 
-Creates a file of any size, filled through the memory map on every core.
---container rifx writes big-endian RIFX (--type s16 then means s16be).
+Creates a file of any size, filled through the memory map on every core,
+or writes the stream to standard output ("-"). --container rifx writes
+big-endian RIFX (--type s16 then means s16be). Every numeric flag is
+checked: --channels 1 to 65535, a positive --rate, --amp 0 to 1 (1 is
+full scale; nothing is clipped), --freq up to half the rate.
 
 # plot
 
-	wavemap plot [--width W] [--height H] FILE -o OUT.png
+	wavemap plot [--width W] [--height H] [--from T] [--to T] IN OUT.png
 
-Draws the waveform of FILE as a PNG picture of the given size (default
+Draws the waveform of IN as a PNG picture of the given size (default
 1600x400): for every pixel column the minimum and maximum of the samples
-it covers, one lane per channel, with a labelled time axis. Values past
-full scale are marked in red. The overview is computed in one pass.
+it covers, one lane per channel labelled with its number from 0 and its
+speaker position ("0 FL", "3 LFE"), a dBFS scale (0, -6 and -20 dBFS
+where they fall on the linear lane), the file name as the title and a
+time axis whose labels all fit inside the picture. Values past full scale
+are marked in red. --from and --to draw a window (times as for cut; --to
+past the end stops at the end, with a warning). PNG is the only format
+written: OUT must end in .png (any other name is a usage error). The
+overview is computed in one pass over the window.
 
 # peaks
 
@@ -459,6 +557,32 @@ line; nothing else is served. Only a loopback address is accepted, and
 only requests naming this machine, unless --public. A file changed on
 disk while served (truncated, rewritten, replaced) gets errors (409),
 never a crash.
+
+# split, merge and remix
+
+	wavemap split [--channels 0,2-3] IN [OUT|DIR]
+	wavemap merge [--pad] [--mask 0x3f|FL,FR,...] [--no-mask] IN... OUT
+	wavemap remix [-a|-m|-p] [--to ENC] [--mask M] IN OUT OUT-SPEC...
+
+Channel operations in one parallel pass over the mapped files. split
+writes one mono file per channel (--channels picks some, numbered from 0),
+named IN.LABEL.wav (or OUT.LABEL.wav, or in DIR) where LABEL is the
+channel's iXML track name, else its speaker position (FL, LFE ...), else
+its number; samples are copied byte for byte and each output keeps its
+channel's speaker bit as its mask, as ffmpeg's channelsplit does. merge
+puts the channels of the inputs (same encoding and rate), in order, in one
+file: unequal lengths are refused unless --pad pads the shorter inputs
+with silence; the mask is --mask, or the inputs' positions when they are
+distinct, or sox's default layout for the count, so that split then merge
+gives the original back byte for byte. remix writes channels made from
+IN's with sox's remix syntax (OUT-SPECs numbered from 1, as sox numbers
+them: "1v0.5,2v0.5" mixes, "0" is silence, "3-4" a range; -a, -m and -p
+choose sox's automatic, manual or power scaling), computed in float64,
+written in --to's encoding (default IN's), clipped samples counted. Every
+output keeps the input's metadata chunks, with the iXML track list
+rebuilt for the channels kept and MD5, levl and chna removed (notes say
+so). --json prints the input, the outputs (file objects whose channels
+say which input channel each is made of) and clipped_samples for remix.
 
 # check
 

@@ -75,7 +75,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("no files given")
 	}
-	if err := refuseStdio("", files...); err != nil {
+	if err := oneStdin(files); err != nil {
 		return err
 	}
 	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
@@ -85,6 +85,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	quietScan := *quiet || len(files) > 1
 	clean := true
 	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (checkJSON, error) {
+		if name == stdinName {
+			return checkStream(ctx, e, *data)
+		}
 		if p, ok := atomicfile.Lookup(name); ok {
 			return checkPartial(p, *cleanUp), nil
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 // Exit codes.
@@ -153,7 +154,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(e.errw, "\nwavemap %s: interrupted (%s)%s\n", c.name, interruptCause(ctx), msg)
 		return exitInterrupted
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(e.errw, "wavemap %s: %v\nrun 'wavemap %s --help' for usage\n", c.name, err, c.name)
+		// A library's ErrArgument says "wavemap: invalid argument: ": the
+		// line starts with the command already, and it is a usage error.
+		msg := strings.TrimPrefix(oneLine(err), "invalid argument: ")
+		fmt.Fprintf(e.errw, "wavemap %s: %s\nrun 'wavemap %s --help' for usage\n", c.name, msg, c.name)
 		return exitUsage
 	case errors.Is(err, errSilentFailure):
 		return exitFailure

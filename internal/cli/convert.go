@@ -32,11 +32,11 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		return usageError{err.Error()}
 	}
 	in, out := pos[0], pos[1]
-	if err := refuseStdio("", in); err != nil {
-		return err
-	}
-	if out == "-" && *asJSON {
+	if out == stdinName && *asJSON {
 		return usagef("--json prints on standard output, which carries the audio when OUT is -")
+	}
+	if in == stdinName {
+		return convertStream(ctx, e, out, enc, container)
 	}
 	src, err := openAudio(e, "convert", in, wavemap.ReadOnly)
 	if err != nil {
@@ -133,6 +133,66 @@ func runConvert(ctx context.Context, e *env, args []string) error {
 		summary = e.stderr // standard output carries the audio
 	}
 	fmt.Fprintf(summary, "%s -> %s: %s to %s, %d frames, %d samples clipped\n", in, out, sf.Encoding, enc, src.Frames(), clipped)
+	return nil
+}
+
+// convertStream converts the WAVE stream on standard input, block by
+// block, to out (a file, or "-").
+func convertStream(ctx context.Context, e *env, out string, enc wavemap.Encoding, container containerChoice) error {
+	r, err := openStream(e, "convert")
+	if err != nil {
+		return err
+	}
+	h := r.Header()
+	c, err := streamContainer(container, h)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c == wavemap.RIFX && container.same():
+		c = wavemap.AutoContainer
+	case c == wavemap.RIFX:
+		enc = enc.WithOrder(true)
+	}
+	m := r.Metadata()
+	notes := m.AudioChanged()
+	if h.Container == wavemap.RIFX && !enc.BigEndian() && c != wavemap.RIFX && len(m.Chunks) > 0 {
+		notes = append(notes, fmt.Sprintf("%d metadata chunk(s) of the big-endian RIFX input left out: their fields would be wrong in a little-endian file", len(m.Chunks)))
+		m = &wavemap.Metadata{}
+	}
+	sf := r.Format()
+	df := sf
+	df.Encoding = enc
+	df.ValidBits = convertedValidBits(sf, enc)
+	s, err := newSink(e, "convert", out, stdinName)
+	if err != nil {
+		return err
+	}
+	w, err := wavemap.NewWriter(s.w, df, &wavemap.Options{Container: c, Metadata: m})
+	if err != nil {
+		return s.finish(err)
+	}
+	copied, clipped, err := wavemap.TranscodeReader(ctx, w, r, -1, nil)
+	if err != nil {
+		s.finish(err) // removes the temporary file
+		return fileError("standard input", err)
+	}
+	if err := s.finish(w.Close()); err != nil {
+		if s.o == nil {
+			return stdoutError(err)
+		}
+		return err
+	}
+	notes = metadataNotes(e, "convert", out, e.quiet, notes)
+	made, err := describeOutput(out, df, &wavemap.Options{Container: c}, copied)
+	if err != nil {
+		return err
+	}
+	j := madeJSON{head: streamHead("convert", r, copied), Clipped: &clipped, Notes: notes, Output: made}
+	if e.json {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(s.summary(e), "- -> %s: %s to %s, %d frames, %d samples clipped\n", out, sf.Encoding, enc, copied, clipped)
 	return nil
 }
 

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"math"
 
 	"github.com/wavemap/wavemap"
 )
@@ -29,8 +31,11 @@ func runCut(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	in, outName := pos[0], pos[1]
-	if err := refuseStdio(outName, in); err != nil {
-		return err
+	if outName == stdinName && *asJSON {
+		return usagef("--json prints on standard output, which carries the audio when OUT is -")
+	}
+	if in == stdinName {
+		return cutStream(ctx, e, *from, *to, outName, container)
 	}
 	src, err := openAudio(e, "cut", in, wavemap.ReadOnly)
 	if err != nil {
@@ -81,6 +86,24 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	} else {
 		m, notes = m.Excerpt(a, b, rate)
 	}
+	fsz := int64(src.Format().FrameSize())
+	rng := rangeOf(a, b, rate, clamped)
+	if outName == stdinName {
+		// To standard output: the range through a Writer.
+		w, err := wavemap.NewWriter(e.stdout, src.Format(), &wavemap.Options{Container: c, Metadata: m})
+		if err == nil {
+			err = writeChunked(ctx, w, src.Bytes()[a*fsz:b*fsz])
+		}
+		if err == nil {
+			err = w.Close()
+		}
+		if err != nil {
+			return stdoutError(fileError(in, err))
+		}
+		metadataNotes(e, "cut", outName, *quiet, notes)
+		fmt.Fprintf(e.stderr, "%s -> -: %s to %s, %d frames\n", in, clock(float64(rng.FromSeconds)), clock(float64(rng.ToSeconds)), b-a)
+		return nil
+	}
 	out, err := newOutputFile(e, "cut", outName, in)
 	if err != nil {
 		return err
@@ -89,7 +112,6 @@ func runCut(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fsz := int64(src.Format().FrameSize())
 	p := e.progress(in, *quiet, (b-a)*fsz)
 	err = copyChunked(ctx, dst.Bytes(), src.Bytes()[a*fsz:b*fsz], p, 0)
 	p.Done()
@@ -102,12 +124,120 @@ func runCut(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	notes = metadataNotes(e, "cut", outName, *quiet, notes)
-	r := rangeOf(a, b, rate, clamped)
-	j := madeJSON{head: headOf("cut", in, src), Range: &r, Output: made, Notes: notes}
+	j := madeJSON{head: headOf("cut", in, src), Range: &rng, Output: made, Notes: notes}
 	if *asJSON {
 		return printJSON(e, j)
 	}
-	fmt.Fprintf(e.stdout, "%s -> %s: %s to %s, %d frames (%s)\n", in, outName, clock(float64(r.FromSeconds)),
-		clock(float64(r.ToSeconds)), made.Frames, clock(float64(made.Duration)))
+	fmt.Fprintf(e.stdout, "%s -> %s: %s to %s, %d frames (%s)\n", in, outName, clock(float64(rng.FromSeconds)),
+		clock(float64(rng.ToSeconds)), made.Frames, clock(float64(made.Duration)))
+	return nil
+}
+
+// writeChunked writes data, read from a mapping, to w in blocks, under
+// wavemap.Guard (a fault on the mapping is an error) and stopping when
+// ctx is done.
+func writeChunked(ctx context.Context, w io.Writer, data []byte) error {
+	return wavemap.Guard(func() error {
+		for off := 0; off < len(data); off += copyChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, err := w.Write(data[off:min(off+copyChunk, len(data))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// cutStream copies the range [from, to) of the WAVE stream on standard
+// input to outName (a file, or "-"): the frames before it are read and
+// dropped, and a range past the end stops at the end, with a warning.
+func cutStream(ctx context.Context, e *env, from, to, outName string, container containerChoice) error {
+	r, err := openStream(e, "cut")
+	if err != nil {
+		return err
+	}
+	h := r.Header()
+	rate := h.Format.SampleRate
+	a, err := parseTimeSpec(from, rate)
+	if err != nil {
+		return err
+	}
+	b := int64(-1) // to the end
+	if to != "" {
+		if b, err = parseTimeSpec(to, rate); err != nil {
+			return err
+		}
+		if b <= a {
+			return fmt.Errorf("-: --from %s and --to %s select no frames", formatFrames(a, rate), formatFrames(b, rate))
+		}
+	}
+	skipped, err := r.Skip(a)
+	if err != nil {
+		return fileError("standard input", err)
+	}
+	if skipped < a {
+		return fmt.Errorf("-: --from %s is past the end (%s): nothing to cut", formatFrames(a, rate), formatFrames(skipped, rate))
+	}
+	c, err := streamContainer(container, h)
+	if err != nil {
+		return err
+	}
+	// The metadata before the audio is all a stream gives before its
+	// audio; positions in it move to the range.
+	m := r.Metadata()
+	var notes []string
+	end := b
+	if end < 0 {
+		end = math.MaxInt64
+		if h.Frames >= 0 {
+			end = h.Frames
+		}
+	}
+	if h.Container == wavemap.RIFX {
+		notes = rifxChunksNote(m)
+	} else {
+		m, notes = m.Excerpt(a, end, rate)
+	}
+	s, err := newSink(e, "cut", outName, stdinName)
+	if err != nil {
+		return err
+	}
+	w, err := wavemap.NewWriter(s.w, h.Format, &wavemap.Options{Container: c, Metadata: m})
+	if err != nil {
+		return s.finish(err)
+	}
+	n := int64(-1)
+	if b >= 0 {
+		n = b - a
+	}
+	copied, _, err := wavemap.TranscodeReader(ctx, w, r, n, nil)
+	if err != nil {
+		s.finish(err)
+		return fileError("standard input", err)
+	}
+	if err := s.finish(w.Close()); err != nil {
+		if s.o == nil {
+			return stdoutError(err)
+		}
+		return err
+	}
+	clamped := n >= 0 && copied < n
+	if clamped {
+		fmt.Fprintf(e.stderr, "wavemap cut: -: warning: --to %s is past the end (%s): stopping at the end\n",
+			formatFrames(b, rate), formatFrames(a+copied, rate))
+	}
+	notes = metadataNotes(e, "cut", outName, e.quiet, notes)
+	rng := rangeOf(a, a+copied, rate, clamped)
+	made, err := describeOutput(outName, h.Format, &wavemap.Options{Container: c}, copied)
+	if err != nil {
+		return err
+	}
+	j := madeJSON{head: streamHead("cut", r, a+copied), Range: &rng, Output: made, Notes: notes}
+	if e.json {
+		return printJSON(e, j)
+	}
+	fmt.Fprintf(s.summary(e), "- -> %s: %s to %s, %d frames\n", outName, clock(float64(rng.FromSeconds)), clock(float64(rng.ToSeconds)), copied)
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/wavemap/wavemap"
@@ -55,10 +56,15 @@ type infoJSON struct {
 }
 
 func describe(name string, f *wavemap.File) infoJSON {
-	h := f.Header()
+	return describeHeader(headOf("info", name, f), f.Header(), int64(len(f.Bytes())))
+}
+
+// describeHeader is the description of a file or stream with head hd,
+// header h and dataBytes bytes of audio.
+func describeHeader(hd head, h *wavemap.Header, dataBytes int64) infoJSON {
 	j := infoJSON{
-		head: headOf("info", name, f), Channels: channelsOf(h.Format),
-		DataOffset: h.DataOffset, DataBytes: int64(len(f.Bytes())),
+		head: hd, Channels: channelsOf(h.Format),
+		DataOffset: h.DataOffset, DataBytes: dataBytes,
 		Chunks: []chunkJSON{}, Tags: map[string]string{}, Warnings: warningsOf(h),
 	}
 	for _, c := range h.Chunks {
@@ -103,9 +109,18 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	if err := oneStdin(files); err != nil {
+		return err
+	}
+	if rf.given() && slices.Contains(files, stdinName) {
+		return usagef("standard input (-) is read as a WAVE stream: the raw flags describe files")
+	}
 	failed := false
 	first := true
 	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (infoJSON, error) {
+		if name == stdinName {
+			return infoStream(ctx, e)
+		}
 		f, err := rf.open(name, nil) // warnings are part of the description
 		if err != nil {
 			return infoJSON{}, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -121,9 +122,14 @@ func jsonFloats(v []float64) []jsonFloat {
 }
 
 func describeLoudness(name string, f *wavemap.File, l *wavemap.Loudness, series bool) loudnessJSON {
-	fm := f.Format()
+	return loudnessRecord(headOf("loudness", name, f), f.Format(), l, series)
+}
+
+// loudnessRecord is the loudness object of a file or stream of format fm
+// with head h.
+func loudnessRecord(h head, fm wavemap.Format, l *wavemap.Loudness, series bool) loudnessJSON {
 	j := loudnessJSON{
-		head:           headOf("loudness", name, f),
+		head:           h,
 		IntegratedLUFS: jsonFloat(l.Integrated), RangeLU: jsonFloat(l.Range),
 		MomentaryMaxLUFS: jsonFloat(l.MomentaryMax), ShortTermMaxLUFS: jsonFloat(l.ShortTermMax),
 		SamplePeakDBFS: jsonFloat(l.SamplePeakDB()), TruePeakDBTP: jsonFloat(l.TruePeakDB()),
@@ -167,8 +173,11 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	if len(files) == 0 {
 		return usagef("no files given")
 	}
-	if err := refuseStdio("", files...); err != nil {
+	if err := oneStdin(files); err != nil {
 		return err
+	}
+	if *writeBext && slices.Contains(files, stdinName) {
+		return usagef("--write-bext edits files in place: not standard input (-)")
 	}
 	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
 		return err
@@ -178,6 +187,9 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	var failed atomic.Bool
 	first := true
 	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (loudnessJSON, error) {
+		if name == stdinName {
+			return loudnessStream(ctx, e, &wavemap.LoudnessOptions{Series: *series, NoTruePeak: *noTP}, *series)
+		}
 		mode := wavemap.ReadOnly
 		if *writeBext {
 			mode = wavemap.ReadWrite

@@ -39,13 +39,13 @@ type makingCommand struct {
 // outputs *.png: plot writes no other name, and the others do not mind.
 var makingCommands = []makingCommand{
 	{name: "gen", noInput: true, stdout: true, args: func(_, out string) []string { return []string{"gen", "--frames", "1000", out} }},
-	{name: "convert", stdout: true, args: func(in, out string) []string { return []string{"convert", "--to", "f32", in, out} }},
-	{name: "cut", args: func(in, out string) []string { return []string{"cut", "--from", "10s", in, out} }},
+	{name: "convert", stdout: true, stdin: true, args: func(in, out string) []string { return []string{"convert", "--to", "f32", in, out} }},
+	{name: "cut", stdout: true, stdin: true, args: func(in, out string) []string { return []string{"cut", "--from", "10s", in, out} }},
 	{name: "cat", args: func(in, out string) []string { return []string{"cat", in, in, out} }},
-	{name: "raw", args: func(in, out string) []string {
+	{name: "raw", stdout: true, stdin: true, args: func(in, out string) []string {
 		return []string{"raw", "--type", "s16", "--channels", "1", "--rate", "8000", in, out}
 	}},
-	{name: "raw", args: func(in, out string) []string { return []string{"raw", "--extract", in, out} }},
+	{name: "raw", stdout: true, stdin: true, args: func(in, out string) []string { return []string{"raw", "--extract", in, out} }},
 	{name: "plot", args: func(in, out string) []string { return []string{"plot", in, out} }},
 }
 

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/wavemap/wavemap"
@@ -84,8 +86,8 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 		return usagef("want an input and an output file")
 	}
 	in, outName := pos[0], pos[1]
-	if err := refuseStdio(outName, in); err != nil {
-		return err
+	if outName == stdinName && *asJSON {
+		return usagef("--json prints on standard output, which carries the audio when OUT is -")
 	}
 	if !*extract {
 		if _, err := rf.spec(); err != nil {
@@ -95,6 +97,9 @@ func runRaw(ctx context.Context, e *env, args []string) error {
 	c, err := parseContainer(*container.name)
 	if err != nil {
 		return err
+	}
+	if in == stdinName || outName == stdinName {
+		return rawStream(ctx, e, in, outName, *extract, rf, c)
 	}
 	src, err := rf.open(in, inputOptions(e, "raw", in))
 	if err != nil {
@@ -208,4 +213,110 @@ func extractTo(ctx context.Context, out *outputFile, data []byte, p *progress) e
 		return nil
 	})
 	return out.finish(err) // syncs, closes and renames the file, or removes it
+}
+
+// rawStream is raw with standard input or output ("-") on either side:
+// --extract copies the audio of a WAVE stream (or file) as it is; a wrap
+// reads headerless samples (after --offset; --frames limits them; the
+// end of a stream cannot be known beforehand, so --trailer is refused)
+// and writes them through a Writer.
+func rawStream(ctx context.Context, e *env, in, outName string, extract bool, rf *rawFlags, c wavemap.Container) error {
+	var src io.Reader = bufio.NewReaderSize(e.stdin, streamBuffer)
+	var f *wavemap.File
+	if in != stdinName {
+		var err error
+		if f, err = rf.open(in, inputOptions(e, "raw", in)); err != nil {
+			return err
+		}
+		defer f.Close()
+	}
+	s, err := newSink(e, "raw", outName, in)
+	if err != nil {
+		return err
+	}
+	var n int64
+	if extract {
+		switch {
+		case f != nil:
+			err = writeChunked(ctx, s.w, f.Bytes())
+			n = int64(len(f.Bytes()))
+		default:
+			var r *wavemap.Reader
+			if r, err = openStream(e, "raw"); err == nil {
+				n, err = copyCtx(ctx, s.w, r)
+			}
+		}
+		if err = s.finish(err); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.summary(e), "%s -> %s: %d bytes of samples\n", in, outName, n)
+		return nil
+	}
+	raw, _ := rf.spec() // checked by runRaw
+	fm := raw.Format
+	w, err := wavemap.NewWriter(s.w, fm, &wavemap.Options{Container: c})
+	if err != nil {
+		return s.finish(err)
+	}
+	switch {
+	case f != nil:
+		err = writeChunked(ctx, w, f.Bytes())
+		n = f.Frames()
+	case raw.Trailer != 0:
+		err = usagef("--trailer needs the end of the input: not standard input (-)")
+	default:
+		if _, err = io.CopyN(io.Discard, src, raw.Offset); err == io.EOF {
+			err = fmt.Errorf("-: --offset %d is past the end of the input", raw.Offset)
+		}
+		if err == nil {
+			fsz := int64(fm.FrameSize())
+			if raw.Frames > 0 {
+				src = io.LimitReader(src, raw.Frames*fsz)
+			}
+			var bytes int64
+			bytes, err = copyCtx(ctx, &wholeFrames{w: w, size: int(fsz)}, src)
+			n = bytes / fsz
+		}
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err = s.finish(err); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.summary(e), "%s -> %s: %s, %d frames\n", in, outName, fm, n)
+	return nil
+}
+
+// wholeFrames passes whole frames of size bytes to w, holding back a
+// partial frame until the rest comes (one left at the end is dropped, as
+// a wrapped file drops it).
+type wholeFrames struct {
+	w    io.Writer
+	size int
+	part []byte
+}
+
+func (f *wholeFrames) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(f.part) > 0 {
+		k := min(f.size-len(f.part), len(p))
+		f.part = append(f.part, p[:k]...)
+		p = p[k:]
+		if len(f.part) < f.size {
+			return n, nil
+		}
+		if _, err := f.w.Write(f.part); err != nil {
+			return 0, err
+		}
+		f.part = f.part[:0]
+	}
+	whole := len(p) - len(p)%f.size
+	if whole > 0 {
+		if _, err := f.w.Write(p[:whole]); err != nil {
+			return 0, err
+		}
+	}
+	f.part = append(f.part, p[whole:]...)
+	return n, nil
 }

@@ -15,6 +15,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap stats --json take.wav")
 	withExample(fs, e, "wavemap stats -j 8 --json corpus/*.wav > stats.jsonl")
+	withExample(fs, e, "ffmpeg -i take.flac -f wav - | wavemap stats -")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -32,7 +33,13 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		workers = 1
 	}
 	failed := false
+	if err := oneStdin(files); err != nil {
+		return err
+	}
 	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (statsJSON, error) {
+		if name == stdinName {
+			return statsStream(ctx, e)
+		}
 		return statsOf(ctx, e, name, len(files) == 1, workers)
 	}, func(name string, j statsJSON, err error) error {
 		if err != nil {
