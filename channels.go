@@ -172,6 +172,27 @@ func positions(fm Format) []uint32 {
 // speaker bits pos, and whether the bits make one: all known, distinct and
 // in ascending order, as WAVE_FORMAT_EXTENSIBLE wants. A mono file at
 // front centre and a stereo file at front left and right get 0, which
+// outputMask is the channel mask of an output of channels channels made
+// by op: none with noMask, else mask when given (it may not name more
+// positions than there are channels), else the positions pos of the
+// channels it is made of when they form a mask, else the default layout
+// for the count.
+func outputMask(op string, noMask bool, mask uint32, pos []uint32, channels int) (uint32, error) {
+	switch {
+	case noMask:
+		return 0, nil
+	case mask != 0:
+		if n := bits.OnesCount32(mask); n > channels {
+			return 0, fmt.Errorf("%w: %s: channel mask %#x names %d positions for %d channels", ErrArgument, op, mask, n, channels)
+		}
+		return mask, nil
+	}
+	if m, ok := maskOf(pos); ok {
+		return m, nil
+	}
+	return DefaultChannelMask(channels), nil
+}
+
 // says that without the extensible header.
 func maskOf(pos []uint32) (uint32, bool) {
 	var mask, last uint32
@@ -547,20 +568,11 @@ func Merge(ctx context.Context, name string, srcs []*File, opts *MergeOptions) (
 		}
 	}
 	fm.ValidBits = max(fm.ValidBits, 0)
-	switch {
-	case opts.NoMask:
-	case opts.ChannelMask != 0:
-		if n := bits.OnesCount32(opts.ChannelMask); n > fm.Channels {
-			return nil, fmt.Errorf("%w: Merge: channel mask %#x names %d positions for %d channels", ErrArgument, opts.ChannelMask, n, fm.Channels)
-		}
-		fm.ChannelMask = opts.ChannelMask
-	default:
-		m, ok := maskOf(pos)
-		if !ok {
-			m = DefaultChannelMask(fm.Channels)
-		}
-		fm.ChannelMask = m
+	mask, err := outputMask("Merge", opts.NoMask, opts.ChannelMask, pos, fm.Channels)
+	if err != nil {
+		return nil, err
 	}
+	fm.ChannelMask = mask
 	job := &chanJob{op: "Merge", ins: srcs, frames: frames,
 		outs: []*chanOutput{{name: name, format: fm, mix: mix}}}
 	return job.run(p, opts.Output)
@@ -648,20 +660,11 @@ func Remix(ctx context.Context, name string, src *File, mix [][]float64, opts *R
 	if copies {
 		fm.ValidBits = sf.ValidBits
 	}
-	switch {
-	case opts.NoMask:
-	case opts.ChannelMask != 0:
-		if n := bits.OnesCount32(opts.ChannelMask); n > fm.Channels {
-			return nil, fmt.Errorf("%w: Remix: channel mask %#x names %d positions for %d channels", ErrArgument, opts.ChannelMask, n, fm.Channels)
-		}
-		fm.ChannelMask = opts.ChannelMask
-	default:
-		m, ok := maskOf(outPos)
-		if !ok {
-			m = DefaultChannelMask(fm.Channels)
-		}
-		fm.ChannelMask = m
+	mask, err := outputMask("Remix", opts.NoMask, opts.ChannelMask, outPos, fm.Channels)
+	if err != nil {
+		return nil, err
 	}
+	fm.ChannelMask = mask
 	job := &chanJob{op: "Remix", ins: []*File{src}, frames: src.Frames(),
 		outs: []*chanOutput{{name: name, format: fm, mix: terms}}}
 	return job.run(p, opts.Output)
