@@ -107,6 +107,12 @@ func ComputePeaks(ctx context.Context, f *File, opts *PeaksOptions) (*Peaks, err
 	// Blocks of whole pixels, so that no pixel spans two workers.
 	per := max(1, (1<<16)/spp)
 	p := newPassRun(ctx, &PassOptions{Workers: opts.Workers, BlockFrames: per * spp, Progress: opts.Progress})
+	if done, err := peaksFast(p, f, pk, ch, out, spp); done {
+		if err != nil {
+			return nil, fmt.Errorf("wavemap: peaks of %s: %w", f.Name(), err)
+		}
+		return pk, nil
+	}
 	err = decodedPass(p, f, func(start int, b frameBlock) error {
 		buf := make([]float64, min(b.Len(), 4096)*ch)
 		lo := make([]int, out)
