@@ -90,7 +90,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return bctx },
 	}
-	fmt.Fprintf(e.stdout, "wavemap serve: %d file(s) at http://%s/ (Ctrl-C stops)\n", len(served), ln.Addr())
+	if e.json {
+		// One object when the server listens: where, and what it serves
+		// (a script reads the address of --addr HOST:0 from it).
+		j := serveJSON{Command: "serve", URL: "http://" + ln.Addr().String() + "/", Address: ln.Addr().String(), Inputs: []fileJSON{}}
+		for _, f := range served {
+			j.Inputs = append(j.Inputs, fileOf(f.Name, f.File))
+		}
+		if err := printJSON(e, j); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "wavemap serve: %d file(s) at http://%s/ (Ctrl-C stops)\n", len(served), ln.Addr())
+	}
 	failed := make(chan error, 1)
 	go func() { failed <- hs.Serve(ln) }()
 	select {
@@ -129,4 +141,12 @@ func laneNames(fm wavemap.Format) []string {
 	out := make([]string, fm.Channels)
 	copy(out, sp)
 	return out
+}
+
+// serveJSON is what serve prints with --json once it listens.
+type serveJSON struct {
+	Command string     `json:"command"`
+	URL     string     `json:"url"`
+	Address string     `json:"address"`
+	Inputs  []fileJSON `json:"inputs"`
 }

@@ -179,3 +179,36 @@ func TestServeUsage(t *testing.T) {
 		t.Errorf("serve -: exit %d", r.code)
 	}
 }
+
+// TestServeJSON: with --json, serve prints one object in the schema when
+// it listens, with the address it took.
+func TestServeJSON(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "take.wav")
+	mustRun(t, "gen", "--frames", "48000", in)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--json", "--no-cache", "--addr", "127.0.0.1:0", in}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validateLine(t, compileSchema(t), strings.TrimSuffix(line, "\n"))
+	var j serveJSON
+	if err := json.Unmarshal([]byte(line), &j); err != nil || len(j.Inputs) != 1 || j.Inputs[0].File != in || j.Inputs[0].Frames != 48000 {
+		t.Fatalf("serve --json: %v %s", err, line)
+	}
+	if code, _ := httpGet(t, j.URL+"api/files"); code != 200 {
+		t.Errorf("GET %sapi/files: %d", j.URL, code)
+	}
+	cancel()
+	if c := <-done; c != exitOK && c != exitInterrupted {
+		t.Errorf("serve stopped with %d", c)
+	}
+}
