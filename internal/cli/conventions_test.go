@@ -50,7 +50,8 @@ var conventionRuns = map[string]func(dir, in, copy string) []string{
 	"split": func(dir, in, _ string) []string { return []string{"split", in, dir} },
 	"raw":   func(dir, in, _ string) []string { return []string{"raw", "--extract", in, filepath.Join(dir, "x.raw")} },
 	// serve runs until it is interrupted: its run is not checked here
-	// (serve_test.go runs it); its flags and help are.
+	// (TestServeJSON checks its --json object against the schema;
+	// serve_test.go runs it); its flags and help are.
 	"serve": nil,
 	"scan":  func(_, in, _ string) []string { return []string{"scan", in} },
 	"stats": func(_, in, _ string) []string { return []string{"stats", in, in} },
