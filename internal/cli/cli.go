@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 )
 
 // Exit codes.
@@ -103,7 +104,11 @@ func lookup(name string) *command {
 // block, removes the output files it had not finished and Main returns
 // 130.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, errw: stderr}
+	// Standard error is written by the workers of many-file commands
+	// (warnings, notes) and by the loop that reports their results: one
+	// lock keeps the lines whole.
+	se := &syncWriter{w: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: se, errw: se}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -205,4 +210,16 @@ func versionLine() string {
 		}
 	}
 	return fmt.Sprintf("wavemap %s%s (%s %s/%s)", v, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// syncWriter serializes the writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }

@@ -201,7 +201,7 @@ func TestLoudnessCommandEdges(t *testing.T) {
 		t.Errorf("NaN: %v %+v, stderr %q", err, l, r.stderr)
 	}
 	// Usage.
-	for _, args := range [][]string{{"loudness"}, {"loudness", "-"}, {"loudness", "--bogus", short}} {
+	for _, args := range [][]string{{"loudness"}, {"loudness", "-", "-"}, {"loudness", "--bogus", short}} {
 		if r := runCLI(t, args...); r.code != exitUsage {
 			t.Errorf("%q: exit %d, want 2 (stderr %q)", args, r.code, r.stderr)
 		}

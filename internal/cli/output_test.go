@@ -144,8 +144,10 @@ func TestOutputSpecialFilesRefused(t *testing.T) {
 			t.Fatalf("%s wrote into the output directory: %q", cmd.name, n)
 		}
 	}
+	// check reads standard input as a stream: an empty one is an error
+	// of the input, not of the command line.
 	args := []string{"check", "-"}
-	oneLineError(t, args, runCLI(t, args...), exitUsage, "reading from standard input (-) is not supported yet")
+	oneLineError(t, args, runCLI(t, args...), exitFailure, "standard input: at byte 0")
 }
 
 // TestOutputPermissions: a new output has the input's bits (a 0600

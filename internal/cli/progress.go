@@ -66,6 +66,9 @@ func newProgress(w io.Writer, label string, total int64, now func() time.Time) *
 // isTerminal reports whether w is a character device such as a terminal
 // (and TERM does not say the terminal cannot move the cursor back).
 func isTerminal(w io.Writer) bool {
+	if s, ok := w.(*syncWriter); ok {
+		w = s.w
+	}
 	f, ok := w.(*os.File)
 	if !ok || f == nil {
 		return false
