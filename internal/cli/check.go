@@ -68,17 +68,8 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	quiet := quietFlag(fs)
 	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap check --data *.wav")
-	files, err := parse(fs, args)
+	files, err := parseFiles(fs, args, jobs)
 	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usagef("no files given")
-	}
-	if err := oneStdin(files); err != nil {
-		return err
-	}
-	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
 		return err
 	}
 	// One file gets the progress bar of --data.

@@ -69,6 +69,25 @@ func (fs *flagSet) jobsFlag() *int {
 	return fs.IntP("jobs", "j", runtime.GOMAXPROCS(0), "files to work on at once (default: the number of cores)")
 }
 
+// parseFiles is parse for the commands that read many files: at least
+// one file, a valid --jobs, and standard input ("-") at most once.
+func parseFiles(fs *flagSet, args []string, jobs *int) ([]string, error) {
+	files, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, usagef("no files given")
+	}
+	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
+		return nil, err
+	}
+	if err := oneStdin(files); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
 // withExample adds an example line to the command's help.
 func withExample(fs *flagSet, _ *env, example string) {
 	fs.examples = append(fs.examples, example)

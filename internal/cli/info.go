@@ -94,23 +94,14 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 	rf := addRawFlags(fs)
 	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap info --json take.wav other.wav")
-	files, err := parse(fs, args)
+	files, err := parseFiles(fs, args, jobs)
 	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usagef("no files given")
-	}
-	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
 		return err
 	}
 	if rf.given() {
 		if _, err := rf.spec(); err != nil {
 			return err
 		}
-	}
-	if err := oneStdin(files); err != nil {
-		return err
 	}
 	if rf.given() && slices.Contains(files, stdinName) {
 		return usagef("standard input (-) is read as a WAVE stream: the raw flags describe files")

@@ -166,21 +166,12 @@ func runLoudness(ctx context.Context, e *env, args []string) error {
 	quiet := quietFlag(fs)
 	jobs := fs.jobsFlag()
 	withExample(fs, e, "wavemap loudness --json take.wav other.wav")
-	files, err := parse(fs, args)
+	files, err := parseFiles(fs, args, jobs)
 	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usagef("no files given")
-	}
-	if err := oneStdin(files); err != nil {
 		return err
 	}
 	if *writeBext && slices.Contains(files, stdinName) {
 		return usagef("--write-bext edits files in place: not standard input (-)")
-	}
-	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
-		return err
 	}
 	// One file gets every core and a progress bar; many get a core each.
 	one := len(files) == 1 || *jobs == 1

@@ -16,14 +16,8 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	withExample(fs, e, "wavemap stats --json take.wav")
 	withExample(fs, e, "wavemap stats -j 8 --json corpus/*.wav > stats.jsonl")
 	withExample(fs, e, "ffmpeg -i take.flac -f wav - | wavemap stats -")
-	files, err := parse(fs, args)
+	files, err := parseFiles(fs, args, jobs)
 	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usagef("no files given")
-	}
-	if err := intIn("jobs", int64(*jobs), 1, 4096); err != nil {
 		return err
 	}
 	// One file gets a progress bar and every core; many files get a core
@@ -33,9 +27,6 @@ func runStats(ctx context.Context, e *env, args []string) error {
 		workers = 1
 	}
 	failed := false
-	if err := oneStdin(files); err != nil {
-		return err
-	}
 	err = forEachFile(ctx, files, *jobs, func(ctx context.Context, name string) (statsJSON, error) {
 		if name == stdinName {
 			return statsStream(ctx, e)
