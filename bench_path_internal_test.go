@@ -27,6 +27,19 @@ func benchPathFrames() int64 {
 	return 64 << 20 / 4
 }
 
+// benchPathDir is the folder of the benchmark files: WAVEMAP_BENCH_DIR
+// when set (the files are then kept for the next run, and a run does not
+// measure the writeback of files it has just made), else a temporary one.
+func benchPathDir(b *testing.B) string {
+	if d := os.Getenv("WAVEMAP_BENCH_DIR"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
+	return b.TempDir()
+}
+
 // benchPathFile makes a stereo file of enc in dir (a white noise at half
 // scale, written through the mapping) unless it is there, and returns its
 // path.
@@ -103,7 +116,7 @@ func readHalves(b *testing.B, fd *os.File, off, n int64, readers, bs int) {
 }
 
 func BenchmarkMeasurePath(b *testing.B) {
-	dir := b.TempDir()
+	dir := benchPathDir(b)
 	for _, enc := range []Encoding{EncodingInt16, EncodingInt24, EncodingFloat32} {
 		b.Run(enc.String(), func(b *testing.B) {
 			f := benchPathOpen(b, benchPathFile(b, dir, enc), ReadOnly)
@@ -133,7 +146,7 @@ func BenchmarkMeasurePath(b *testing.B) {
 }
 
 func BenchmarkGainPath(b *testing.B) {
-	dir := b.TempDir()
+	dir := benchPathDir(b)
 	path := benchPathFile(b, dir, EncodingInt16)
 	f := benchPathOpen(b, path, ReadWrite)
 	b.SetBytes(int64(len(f.Bytes())))
@@ -164,7 +177,7 @@ func BenchmarkGainPath(b *testing.B) {
 }
 
 func BenchmarkConvertPath(b *testing.B) {
-	dir := b.TempDir()
+	dir := benchPathDir(b)
 	src := benchPathOpen(b, benchPathFile(b, dir, EncodingInt16), ReadOnly)
 	b.SetBytes(int64(len(src.Bytes())))
 	out := filepath.Join(dir, "out.wav")
@@ -217,4 +230,33 @@ func BenchmarkConvertPath(b *testing.B) {
 			os.Remove(out)
 		}
 	})
+}
+
+// BenchmarkPeakIndexBuild builds the min/max pyramid of OpenPeaks (in
+// memory, no cache file) beside the statistics pass over the same file in
+// the same run: issue #17 asks for the pyramid at the pass's speed.
+func BenchmarkPeakIndexBuild(b *testing.B) {
+	dir := benchPathDir(b)
+	for _, enc := range []Encoding{EncodingInt16, EncodingInt24, EncodingFloat32} {
+		b.Run(enc.String(), func(b *testing.B) {
+			f := benchPathOpen(b, benchPathFile(b, dir, enc), ReadOnly)
+			b.SetBytes(int64(len(f.Bytes())))
+			b.Run("pyramid", func(b *testing.B) {
+				for b.Loop() {
+					x, err := OpenPeaks(context.Background(), f, &PeakIndexOptions{NoCache: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					x.Close()
+				}
+			})
+			b.Run("stats", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Measure(context.Background(), f, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
 }

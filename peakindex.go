@@ -414,18 +414,19 @@ type peakLevels[E peakValue] struct {
 // frames from the mapped audio, as a kernels.MinMax function does.
 type peakSource[E peakValue] interface {
 	minmax(c int, from, to int64) (lo, hi E)
-	// runs sets lo[r*ch+c] and hi[r*ch+c] to the range of channel c over
-	// the frames [from+r*base, from+(r+1)*base) ∩ [from, from+n).
-	runs(from int64, n, base int, lo, hi []E)
+	// runs sets out[c][2*(at+r)] and out[c][2*(at+r)+1] to the range of
+	// channel c over the frames [from+r*base, from+(r+1)*base) ∩
+	// [from, from+n), as the kernels.MinMaxRuns functions do.
+	runs(from int64, n, base int, out [][]E, at int)
 }
 
 // runsOf is peakSource.runs by way of minmax.
-func runsOf[E peakValue](s peakSource[E], ch int, from int64, n, base int, lo, hi []E) {
+func runsOf[E peakValue](s peakSource[E], ch int, from int64, n, base int, out [][]E, at int) {
 	for r := 0; r*base < n; r++ {
 		a := from + int64(r*base)
 		b := from + int64(min(n, (r+1)*base))
 		for c := range ch {
-			lo[r*ch+c], hi[r*ch+c] = s.minmax(c, a, b)
+			out[c][2*(at+r)], out[c][2*(at+r)+1] = s.minmax(c, a, b)
 		}
 	}
 }
@@ -508,33 +509,45 @@ func (l *peakLevels[E]) pixels(c int, bound func(k int) int64, out []MinMax) {
 // buildBase fills the entries of level 0 of the frames [start, start+n)
 // (start a multiple of the base).
 func (l *peakLevels[E]) buildBase(start, n int64) {
-	base, ch := l.lay.base, l.lay.ch
-	runs := int((n + int64(base) - 1) / int64(base))
-	lo, hi := make([]E, runs*ch), make([]E, runs*ch)
-	l.src.runs(start, int(n), base, lo, hi)
-	first := int(start >> l.lay.shift)
-	for c := range ch {
-		p := l.lv[0][c][2*first : 2*(first+runs)]
-		for r := range runs {
-			p[2*r], p[2*r+1] = lo[r*ch+c], hi[r*ch+c]
+	l.src.runs(start, int(n), l.lay.base, l.lv[0], int(start>>l.lay.shift))
+}
+
+// merge fills the entries [lo, hi) of level L (L > 0) of every channel
+// from level L-1.
+func (l *peakLevels[E]) merge(L int, lo, hi int64) {
+	below := l.lay.counts[L-1]
+	for c := range l.lay.ch {
+		src, dst := l.lv[L-1][c], l.lv[L][c]
+		pairs := min(hi, below/2) // entries with both halves below them
+		if pairs > lo {
+			d, s := dst[2*lo:2*pairs], src[4*lo:4*pairs]
+			for j := range len(d) / 2 {
+				q := (*[4]E)(s[4*j:])
+				d[2*j], d[2*j+1] = min(q[0], q[2]), max(q[1], q[3])
+			}
+		}
+		if i := max(lo, pairs); i < hi { // the last entry of an odd count: a copy
+			dst[2*i], dst[2*i+1] = src[4*i], src[4*i+1]
 		}
 	}
 }
 
-// buildUpper fills the levels above 0 from level 0.
-func (l *peakLevels[E]) buildUpper() {
-	for L := 1; L < len(l.lv); L++ {
-		for c := range l.lay.ch {
-			src, dst := l.lv[L-1][c], l.lv[L][c]
-			n := len(src) / 2
-			for i := 0; i < n/2; i++ {
-				dst[2*i] = min(src[4*i], src[4*i+2])
-				dst[2*i+1] = max(src[4*i+1], src[4*i+3])
-			}
-			if n&1 == 1 {
-				dst[n-1], dst[n] = src[2*n-2], src[2*n-1]
-			}
-		}
+// buildLocal fills the entries of levels 1 to top that lie over the
+// level-0 entries [first, first+n) and over no others: first must be a
+// multiple of 1<<top, and n too unless the run ends level 0.
+func (l *peakLevels[E]) buildLocal(first, n int64, top int) {
+	end := first + n
+	for L := 1; L <= top && L < len(l.lv); L++ {
+		lo := first >> L
+		hi := min(l.lay.counts[L], (end+(1<<L)-1)>>L)
+		l.merge(L, lo, hi)
+	}
+}
+
+// buildUpper fills the levels from level 'from' up from the ones below.
+func (l *peakLevels[E]) buildUpper(from int) {
+	for L := max(1, from); L < len(l.lv); L++ {
+		l.merge(L, 0, l.lay.counts[L])
 	}
 }
 
@@ -606,14 +619,22 @@ func (s typedPeakSource[E]) build(p *passRun, f *File, payload []byte, lay *peak
 	// Blocks of whole entries: DefaultBlockFrames is a multiple of every
 	// base.
 	p.opts.BlockFrames = max(lay.base, p.opts.BlockFrames&^(lay.base-1))
+	// Each block also builds the levels above its own entries, as far up
+	// as its entries' count is a multiple of (top: the block's entries
+	// are a whole number of entries of those levels, 1024 of level 0 by
+	// default, so levels 1-10 are built in parallel); the levels above
+	// are small and built at the end.
+	top := bits.TrailingZeros(uint(p.opts.BlockFrames / lay.base))
 	err := decodedPass(p, f, func(start int, b frameBlock) error {
 		l.buildBase(int64(start), int64(b.Len()))
+		first := int64(start) >> lay.shift
+		l.buildLocal(first, (int64(b.Len())+int64(lay.base)-1)>>lay.shift, top)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	l.buildUpper()
+	l.buildUpper(top + 1)
 	return nil
 }
 
@@ -680,8 +701,8 @@ func (s s16Source) minmax(c int, from, to int64) (int16, int16) {
 	return kernels.MinMaxS16(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s s16Source) runs(from int64, n, base int, lo, hi []int16) {
-	kernels.MinMaxRunsS16(s.d[int(from)*s.ch:(int(from)+n)*s.ch], s.ch, base, lo, hi)
+func (s s16Source) runs(from int64, n, base int, out [][]int16, at int) {
+	kernels.MinMaxRunsS16(s.d[int(from)*s.ch:(int(from)+n)*s.ch], s.ch, base, out, at)
 }
 
 type u8Source struct {
@@ -693,8 +714,8 @@ func (s u8Source) minmax(c int, from, to int64) (int16, int16) {
 	return kernels.MinMaxU8(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s u8Source) runs(from int64, n, base int, lo, hi []int16) {
-	runsOf(s, s.ch, from, n, base, lo, hi)
+func (s u8Source) runs(from int64, n, base int, out [][]int16, at int) {
+	runsOf(s, s.ch, from, n, base, out, at)
 }
 
 type tableSource struct {
@@ -707,8 +728,8 @@ func (s tableSource) minmax(c int, from, to int64) (int16, int16) {
 	return kernels.MinMaxTable(s.d, int(from)*s.ch+c, s.ch, int(to-from), s.t)
 }
 
-func (s tableSource) runs(from int64, n, base int, lo, hi []int16) {
-	runsOf(s, s.ch, from, n, base, lo, hi)
+func (s tableSource) runs(from int64, n, base int, out [][]int16, at int) {
+	runsOf(s, s.ch, from, n, base, out, at)
 }
 
 type s24Source struct {
@@ -720,10 +741,10 @@ func (s s24Source) minmax(c int, from, to int64) (int32, int32) {
 	return kernels.MinMaxS24(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s s24Source) runs(from int64, n, base int, lo, hi []int32) {
+func (s s24Source) runs(from int64, n, base int, out [][]int32, at int) {
 	// The capacity runs on to the end of the mapping, which lets the
 	// vector kernel read 4 bytes past the block.
-	kernels.MinMaxRunsS24(s.d[3*int(from)*s.ch:3*(int(from)+n)*s.ch], s.ch, base, lo, hi)
+	kernels.MinMaxRunsS24(s.d[3*int(from)*s.ch:3*(int(from)+n)*s.ch], s.ch, base, out, at)
 }
 
 type s32Source struct {
@@ -735,8 +756,8 @@ func (s s32Source) minmax(c int, from, to int64) (int32, int32) {
 	return kernels.MinMaxS32(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s s32Source) runs(from int64, n, base int, lo, hi []int32) {
-	runsOf(s, s.ch, from, n, base, lo, hi)
+func (s s32Source) runs(from int64, n, base int, out [][]int32, at int) {
+	runsOf(s, s.ch, from, n, base, out, at)
 }
 
 type f32Source struct {
@@ -748,8 +769,8 @@ func (s f32Source) minmax(c int, from, to int64) (float32, float32) {
 	return kernels.MinMaxF32(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s f32Source) runs(from int64, n, base int, lo, hi []float32) {
-	kernels.MinMaxRunsF32(s.d[int(from)*s.ch:(int(from)+n)*s.ch], s.ch, base, lo, hi)
+func (s f32Source) runs(from int64, n, base int, out [][]float32, at int) {
+	kernels.MinMaxRunsF32(s.d[int(from)*s.ch:(int(from)+n)*s.ch], s.ch, base, out, at)
 }
 
 type f64Source struct {
@@ -761,8 +782,8 @@ func (s f64Source) minmax(c int, from, to int64) (float64, float64) {
 	return kernels.MinMaxF64(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s f64Source) runs(from int64, n, base int, lo, hi []float64) {
-	runsOf(s, s.ch, from, n, base, lo, hi)
+func (s f64Source) runs(from int64, n, base int, out [][]float64, at int) {
+	runsOf(s, s.ch, from, n, base, out, at)
 }
 
 // decodedSource reads any frameBlock through its float64 decoding, a run
@@ -775,8 +796,8 @@ type decodedSource struct {
 
 const decodedRun = 1024
 
-func (s *decodedSource) runs(from int64, n, base int, lo, hi []float64) {
-	runsOf(s, s.ch, from, n, base, lo, hi)
+func (s *decodedSource) runs(from int64, n, base int, out [][]float64, at int) {
+	runsOf(s, s.ch, from, n, base, out, at)
 }
 
 func (s *decodedSource) minmax(c int, from, to int64) (float64, float64) {

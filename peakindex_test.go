@@ -426,3 +426,65 @@ func TestPeakPixels(t *testing.T) {
 		x.Close()
 	}
 }
+
+// peakEntry returns entry i of level L, channel c, of a pyramid of E
+// values in Convert's scale (false when st holds another type).
+func peakEntry[E peakValue](st peakStore, L, c int, i int64) (MinMax, bool) {
+	l, ok := st.(*peakLevels[E])
+	if !ok {
+		return MinMax{}, false
+	}
+	return l.minMax(l.entry(L, c, i)), true
+}
+
+// TestPeakLevelsAnyBlocks: every entry of every level, built in blocks
+// of many sizes (one entry per block, a power-of-two number of entries,
+// an odd multiple, the default), is the range of the decoded samples it
+// covers, computed here from the definition: so the levels built inside
+// the parallel blocks and the ones built after them meet correctly.
+func TestPeakLevelsAnyBlocks(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(5, 9))
+	const frames, base = 50021, 16
+	for _, cd := range []codec{codecFor[uint8](), codecFor[int16](), codecFor[Int24](), codecFor[float32](), codecFor[float64]()} {
+		for _, channels := range []int{1, 2, 3} {
+			v := peakSignal(r, frames, channels, cd.enc.IsFloat())
+			f, dec := peakTestFile(t, filepath.Join(dir, fmt.Sprintf("%v-%d.wav", cd.enc, channels)), cd, channels, v)
+			src, err := peakSourceOf(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lay := newPeakLayout(frames, base, channels, src.size())
+			for _, bf := range []int{base, 3 * base, 64 * base, 1000 * base, DefaultBlockFrames} {
+				payload, err := buildPeaks(newPassRun(context.Background(), &PassOptions{Workers: 3, BlockFrames: bf}), f, src, lay)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st := src.store(payload, lay)
+				bad := 0
+				for L, n := range lay.counts {
+					w := int64(base) << L
+					for c := range channels {
+						for i := range n {
+							var got MinMax
+							var ok bool
+							if got, ok = peakEntry[int16](st, L, c, i); !ok {
+								if got, ok = peakEntry[int32](st, L, c, i); !ok {
+									if got, ok = peakEntry[float32](st, L, c, i); !ok {
+										got, _ = peakEntry[float64](st, L, c, i)
+									}
+								}
+							}
+							want := bruteWindow(dec, channels, i*w, min(frames, (i+1)*w), 1, c)[0]
+							if got != want {
+								if bad++; bad <= 3 {
+									t.Errorf("%v %dch, blocks of %d frames: level %d channel %d entry %d: %v, want %v", cd.enc, channels, bf, L, c, i, got, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -244,39 +244,40 @@ func minMaxFloatSlow[F float32 | float64](d []F, first, stride, n int) (lo, hi F
 	return lo, hi
 }
 
-// MinMaxRunsS16 sets lo[r*ch+c] and hi[r*ch+c] to the range of channel c
-// over run r of d: d holds frames of ch interleaved samples, cut into
-// runs of run frames (the last one may be shorter), and lo and hi hold a
-// value per run and channel. With AVX2, runs whose channel count divides
-// 8 are walked 16 samples at a time, all channels at once.
-func MinMaxRunsS16(d []int16, ch, run int, lo, hi []int16) {
-	done := s16RunsVector(d, ch, run, lo, hi)
-	runsScalar(d, ch, run, 1, done, lo, hi, MinMaxS16)
+// MinMaxRunsS16 sets out[c][2*(at+r)] and out[c][2*(at+r)+1] to the
+// smallest and the largest sample of channel c over run r of d: d holds
+// frames of ch interleaved samples, cut into runs of run frames (the last
+// one may be shorter), and out holds one array of (min, max) pairs per
+// channel, as a min/max pyramid keeps them. With AVX2, runs whose channel
+// count divides 8 are walked 16 samples at a time, all channels at once.
+func MinMaxRunsS16(d []int16, ch, run int, out [][]int16, at int) {
+	done := s16RunsVector(d, ch, run, out, at)
+	runsScalar(d, ch, run, 1, done, out, at, MinMaxS16)
 }
 
 // MinMaxRunsS24 is MinMaxRunsS16 for packed 24-bit samples: d holds their
 // bytes, 3 per sample. The vector kernel reads each sample as 4 bytes, so
 // it may read up to 4 bytes past len(d) when cap(d) holds them (a slice
 // of a mapping does): the last run is otherwise left to the lane kernel.
-func MinMaxRunsS24(d []byte, ch, run int, lo, hi []int32) {
-	done := s24RunsVector(d, ch, run, lo, hi)
-	runsScalar(d, ch, run, 3, done, lo, hi, MinMaxS24)
+func MinMaxRunsS24(d []byte, ch, run int, out [][]int32, at int) {
+	done := s24RunsVector(d, ch, run, out, at)
+	runsScalar(d, ch, run, 3, done, out, at, MinMaxS24)
 }
 
 // MinMaxRunsF32 is MinMaxRunsS16 for float32 samples, NaNs left out.
-func MinMaxRunsF32(d []float32, ch, run int, lo, hi []float32) {
-	done := f32RunsVector(d, ch, run, lo, hi)
-	runsScalar(d, ch, run, 1, done, lo, hi, MinMaxF32)
+func MinMaxRunsF32(d []float32, ch, run int, out [][]float32, at int) {
+	done := f32RunsVector(d, ch, run, out, at)
+	runsScalar(d, ch, run, 1, done, out, at, MinMaxF32)
 }
 
 // runsScalar does the runs of a MinMaxRuns kernel from run number from
 // on with the lane kernel k (unit elements of d per sample).
-func runsScalar[E, V any](d []E, ch, run, unit, from int, lo, hi []V, k func(d []E, first, stride, n int) (V, V)) {
+func runsScalar[E, V any](d []E, ch, run, unit, from int, out [][]V, at int, k func(d []E, first, stride, n int) (V, V)) {
 	frames := len(d) / unit / ch
 	for r := from; r*run < frames; r++ {
 		n := min(run, frames-r*run)
 		for c := range ch {
-			lo[r*ch+c], hi[r*ch+c] = k(d, r*run*ch+c, ch, n)
+			out[c][2*(at+r)], out[c][2*(at+r)+1] = k(d, r*run*ch+c, ch, n)
 		}
 	}
 }

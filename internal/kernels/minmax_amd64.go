@@ -23,7 +23,7 @@ const runsChunk = 64
 // s16RunsVector does the whole runs of MinMaxRunsS16 when the channel
 // count divides 8 and a run is a multiple of 32 samples, and returns how
 // many it did (0 without AVX2 or for other shapes).
-func s16RunsVector(d []int16, ch, run int, lo, hi []int16) int {
+func s16RunsVector(d []int16, ch, run int, out [][]int16, at int) int {
 	per := run * ch
 	if !haveAVX2 || ch <= 0 || 8%ch != 0 || per%32 != 0 {
 		return 0
@@ -33,17 +33,7 @@ func s16RunsVector(d []int16, ch, run int, lo, hi []int16) int {
 	for r0 := 0; r0 < runs; r0 += runsChunk {
 		n := min(runsChunk, runs-r0)
 		s16MinMaxRunsAVX2(d[r0*per:(r0+n)*per], per, &lanes[0])
-		for r := range n {
-			l := lanes[16*r : 16*r+16]
-			o := (r0 + r) * ch
-			for c := range ch {
-				mn, mx := l[c], l[8+c]
-				for j := c + ch; j < 8; j += ch {
-					mn, mx = min(mn, l[j]), max(mx, l[8+j])
-				}
-				lo[o+c], hi[o+c] = mn, mx
-			}
-		}
+		foldRunLanes(lanes[:16*n], ch, out, at+r0)
 	}
 	return runs
 }
@@ -51,7 +41,7 @@ func s16RunsVector(d []int16, ch, run int, lo, hi []int16) int {
 // s24RunsVector is s16RunsVector for packed 24-bit samples (d their
 // bytes): runs of a multiple of 8 samples. The assembly reads 4 bytes
 // past the last run it does: within len(d), or within cap(d).
-func s24RunsVector(d []byte, ch, run int, lo, hi []int32) int {
+func s24RunsVector(d []byte, ch, run int, out [][]int32, at int) int {
 	per := run * ch
 	if !haveAVX2 || ch <= 0 || 8%ch != 0 || per%8 != 0 || cap(d) < 4 {
 		return 0
@@ -61,7 +51,7 @@ func s24RunsVector(d []byte, ch, run int, lo, hi []int32) int {
 	for r0 := 0; r0 < runs; r0 += runsChunk {
 		n := min(runsChunk, runs-r0)
 		s24MinMaxRunsAVX2(d[3*r0*per:], n, per, &lanes[0])
-		foldInt32Lanes(lanes[:16*n], ch, lo[r0*ch:], hi[r0*ch:])
+		foldRunLanes(lanes[:16*n], ch, out, at+r0)
 	}
 	return runs
 }
@@ -69,44 +59,67 @@ func s24RunsVector(d []byte, ch, run int, lo, hi []int32) int {
 // f32RunsVector is s16RunsVector for float32 samples, runs of a multiple
 // of 16 samples; a run and channel that holds a NaN is walked again by
 // MinMaxF32.
-func f32RunsVector(d []float32, ch, run int, lo, hi []float32) int {
+func f32RunsVector(d []float32, ch, run int, out [][]float32, at int) int {
 	per := run * ch
 	if !haveAVX2 || ch <= 0 || 8%ch != 0 || per%16 != 0 {
 		return 0
 	}
 	runs := len(d) / per
 	var lanes [runsChunk * 16]int32
-	klo := make([]int32, runsChunk*ch)
-	khi := make([]int32, runsChunk*ch)
+	keys := make([][]int32, ch) // the runs of a chunk as (min, max) keys
+	for c := range keys {
+		keys[c] = make([]int32, 2*runsChunk)
+	}
 	for r0 := 0; r0 < runs; r0 += runsChunk {
 		n := min(runsChunk, runs-r0)
 		f32MinMaxRunsAVX2(d[r0*per:(r0+n)*per], per, &lanes[0])
-		foldInt32Lanes(lanes[:16*n], ch, klo, khi)
-		for i := range n * ch {
-			r, c := r0+i/ch, i%ch
-			mn, mx := klo[i], khi[i]
-			if mn < keyNegInf32 || mx > keyInf32 { // a NaN
-				lo[r*ch+c], hi[r*ch+c] = MinMaxF32(d, r*per+c, ch, run)
-				continue
+		foldRunLanes(lanes[:16*n], ch, keys, 0)
+		for c, k := range keys {
+			o := out[c][2*(at+r0) : 2*(at+r0+n)]
+			for i := range n {
+				mn, mx := k[2*i], k[2*i+1]
+				if mn < keyNegInf32 || mx > keyInf32 { // a NaN
+					o[2*i], o[2*i+1] = MinMaxF32(d, (r0+i)*per+c, ch, run)
+					continue
+				}
+				o[2*i], o[2*i+1] = unfkey32(mn), unfkey32(mx)
 			}
-			lo[r*ch+c], hi[r*ch+c] = unfkey32(mn), unfkey32(mx)
 		}
 	}
 	return runs
 }
 
-// foldInt32Lanes folds runs of 8 minimum and 8 maximum lanes into ch
-// channels: lo[r*ch+c], hi[r*ch+c].
-func foldInt32Lanes(lanes []int32, ch int, lo, hi []int32) {
-	for r := range len(lanes) / 16 {
-		l := lanes[16*r : 16*r+16]
-		o := r * ch
-		for c := range ch {
-			mn, mx := l[c], l[8+c]
-			for j := c + ch; j < 8; j += ch {
-				mn, mx = min(mn, l[j]), max(mx, l[8+j])
+// foldRunLanes folds runs of 8 minimum and 8 maximum lanes into ch
+// channels: the pair of run r goes to out[c][2*(at+r)] and the element
+// after it. Mono and stereo, the common cases, are written out (the
+// general loop costs a tenth of a pyramid pass).
+func foldRunLanes[V int16 | int32](lanes []V, ch int, out [][]V, at int) {
+	runs := len(lanes) / 16
+	switch ch {
+	case 1:
+		o := out[0][2*at : 2*(at+runs)]
+		for r := range runs {
+			l := (*[16]V)(lanes[16*r:])
+			o[2*r] = min(min(l[0], l[1], l[2], l[3]), min(l[4], l[5], l[6], l[7]))
+			o[2*r+1] = max(max(l[8], l[9], l[10], l[11]), max(l[12], l[13], l[14], l[15]))
+		}
+	case 2:
+		o0, o1 := out[0][2*at:2*(at+runs)], out[1][2*at:2*(at+runs)]
+		for r := range runs {
+			l := (*[16]V)(lanes[16*r:])
+			o0[2*r], o0[2*r+1] = min(l[0], l[2], l[4], l[6]), max(l[8], l[10], l[12], l[14])
+			o1[2*r], o1[2*r+1] = min(l[1], l[3], l[5], l[7]), max(l[9], l[11], l[13], l[15])
+		}
+	default:
+		for r := range runs {
+			l := (*[16]V)(lanes[16*r:])
+			for c := range ch {
+				mn, mx := l[c], l[8+c]
+				for j := c + ch; j < 8; j += ch {
+					mn, mx = min(mn, l[j]), max(mx, l[8+j])
+				}
+				out[c][2*(at+r)], out[c][2*(at+r)+1] = mn, mx
 			}
-			lo[o+c], hi[o+c] = mn, mx
 		}
 	}
 }

@@ -142,31 +142,46 @@ func TestMinMaxRuns(t *testing.T) {
 					}
 				}
 				runs := (frames + run - 1) / run
-				lo16, hi16 := make([]int16, runs*ch), make([]int16, runs*ch)
-				lo32, hi32 := make([]int32, runs*ch), make([]int32, runs*ch)
-				lof, hif := make([]float32, runs*ch), make([]float32, runs*ch)
-				MinMaxRunsS16(s16, ch, run, lo16, hi16)
-				MinMaxRunsS24(s24, ch, run, lo32, hi32)
-				// With room to read past the end, as in a mapping.
-				lo2, hi2 := make([]int32, runs*ch), make([]int32, runs*ch)
-				MinMaxRunsS24(append(slices.Clone(s24), 1, 2, 3, 4)[:len(s24)], ch, run, lo2, hi2)
-				if !slices.Equal(lo2, lo32) || !slices.Equal(hi2, hi32) {
-					t.Fatalf("s24 %d ch, run %d, %d frames: differs with spare capacity", ch, run, frames)
+				// The pairs go at run 3 of the arrays, after room for others.
+				const at = 3
+				pairs := func() ([][]int16, [][]int32, [][]int32, [][]float32) {
+					a, b, c, d := make([][]int16, ch), make([][]int32, ch), make([][]int32, ch), make([][]float32, ch)
+					for i := range ch {
+						a[i], b[i], c[i], d[i] = make([]int16, 2*(at+runs)), make([]int32, 2*(at+runs)), make([]int32, 2*(at+runs)), make([]float32, 2*(at+runs))
+					}
+					return a, b, c, d
 				}
-				MinMaxRunsF32(f32, ch, run, lof, hif)
+				p16, p24, p24b, pf := pairs()
+				MinMaxRunsS16(s16, ch, run, p16, at)
+				MinMaxRunsS24(s24, ch, run, p24, at)
+				// With room to read past the end, as in a mapping.
+				MinMaxRunsS24(append(slices.Clone(s24), 1, 2, 3, 4)[:len(s24)], ch, run, p24b, at)
+				for c := range ch {
+					if !slices.Equal(p24[c], p24b[c]) {
+						t.Fatalf("s24 %d ch, run %d, %d frames: differs with spare capacity", ch, run, frames)
+					}
+				}
+				MinMaxRunsF32(f32, ch, run, pf, at)
+				for c := range ch {
+					for i := range 2 * at {
+						if p16[c][i] != 0 || p24[c][i] != 0 || pf[c][i] != 0 {
+							t.Fatalf("%d ch, run %d, %d frames: channel %d: element %d before the first run written", ch, run, frames, c, i)
+						}
+					}
+				}
 				for k := range runs {
 					m := min(run, frames-k*run)
 					for c := range ch {
-						i := k*ch + c
+						i := 2 * (at + k)
 						first := k*run*ch + c
-						if l, h := MinMaxS16(s16, first, ch, m); l != lo16[i] || h != hi16[i] {
-							t.Fatalf("s16 %d ch, run %d, %d frames: run %d channel %d: [%d, %d], want [%d, %d]", ch, run, frames, k, c, lo16[i], hi16[i], l, h)
+						if l, h := MinMaxS16(s16, first, ch, m); l != p16[c][i] || h != p16[c][i+1] {
+							t.Fatalf("s16 %d ch, run %d, %d frames: run %d channel %d: [%d, %d], want [%d, %d]", ch, run, frames, k, c, p16[c][i], p16[c][i+1], l, h)
 						}
-						if l, h := MinMaxS24(s24, first, ch, m); l != lo32[i] || h != hi32[i] {
-							t.Fatalf("s24 %d ch, run %d, %d frames: run %d channel %d: [%d, %d], want [%d, %d]", ch, run, frames, k, c, lo32[i], hi32[i], l, h)
+						if l, h := MinMaxS24(s24, first, ch, m); l != p24[c][i] || h != p24[c][i+1] {
+							t.Fatalf("s24 %d ch, run %d, %d frames: run %d channel %d: [%d, %d], want [%d, %d]", ch, run, frames, k, c, p24[c][i], p24[c][i+1], l, h)
 						}
-						if l, h := MinMaxF32(f32, first, ch, m); l != lof[i] || h != hif[i] {
-							t.Fatalf("f32 %d ch, run %d, %d frames: run %d channel %d: [%v, %v], want [%v, %v]", ch, run, frames, k, c, lof[i], hif[i], l, h)
+						if l, h := MinMaxF32(f32, first, ch, m); l != pf[c][i] || h != pf[c][i+1] {
+							t.Fatalf("f32 %d ch, run %d, %d frames: run %d channel %d: [%v, %v], want [%v, %v]", ch, run, frames, k, c, pf[c][i], pf[c][i+1], l, h)
 						}
 					}
 				}
