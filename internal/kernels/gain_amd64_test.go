@@ -139,3 +139,88 @@ func TestF32GainAVX2(t *testing.T) {
 		}
 	}
 }
+
+// TestS16GainF32Layout checks the F32Gain field offsets the assembly
+// reads.
+func TestS16GainF32Layout(t *testing.T) {
+	var g F32Gain
+	got := [3]uintptr{unsafe.Offsetof(g.factor), unsafe.Offsetof(g.lo), unsafe.Offsetof(g.hi)}
+	if want := [3]uintptr{0, 4, 8}; got != want {
+		t.Fatalf("F32Gain offsets %v, kernels_amd64.s assumes %v", got, want)
+	}
+}
+
+// TestS16GainF32: for every factor NewF32Gain accepts, the float32
+// kernel gives exactly what IntGain.Apply gives (the s16 table), value
+// and clip count, over all 65536 values in place and dry, at every start
+// offset modulo 16 samples and with every tail length; factors with
+// short significands are always accepted, and factors whose float32
+// product rounds differently for some sample are refused.
+func TestS16GainF32(t *testing.T) {
+	if !haveAVX2 {
+		t.Skip("no AVX2")
+	}
+	short := []float64{1, -1, 0, 0.5, 2, -0.5, 1.5, 0.25, 3, 0.75, -2.5, 7, 255.0 / 256, 1.0 / 1024, 65536, -32768}
+	factors := append([]float64{0.1, 1.0 / 3, 0.501187233627272, 1.0000001, 32767.0 / 32768, 32768.0 / 32767,
+		math.Nextafter(0.5, 1), 1e-5, 1e300, math.MaxFloat64, 5e-324}, short...)
+	rng := rand.New(rand.NewPCG(15, 16))
+	for range 40 {
+		factors = append(factors, (rng.Float64()*2-1)*math.Exp2(float64(rng.IntN(12)-6)))
+	}
+	all := make([]int16, 1<<16+16)
+	for i := range all {
+		all[i] = int16(i)
+	}
+	accepted, refused := 0, 0
+	for i, f := range factors {
+		g := NewIntGain(f, 16, 0)
+		fg, ok := NewF32Gain(g)
+		if !ok {
+			if i >= len(factors)-40-len(short) && i < len(factors)-40 {
+				t.Errorf("factor %v (a short significand) refused", f)
+			}
+			refused++
+			continue
+		}
+		accepted++
+		table := newS16Table(&g)
+		var wantClip int64
+		for _, x := range all[:1<<16] {
+			wantClip += int64(table[uint16(x)] >> 16)
+		}
+		for off := range 16 {
+			d := append([]int16(nil), all...)[off : off+1<<16]
+			dry := append([]int16(nil), d...)
+			n, ok := s16GainF32Vector(d, fg, false)
+			if !ok {
+				t.Fatal("declined")
+			}
+			nd, _ := s16GainF32Vector(dry, fg, true)
+			if n != wantClip || nd != wantClip {
+				t.Fatalf("factor %v offset %d: %d clipped (dry %d), want %d", f, off, n, nd, wantClip)
+			}
+			for j, y := range d {
+				x := all[off+j]
+				if want := int16(table[uint16(x)]); y != want {
+					t.Fatalf("factor %v offset %d: %d -> %d, want %d", f, off, x, y, want)
+				}
+				if dry[j] != x {
+					t.Fatalf("factor %v: the dry run changed sample %d", f, j)
+				}
+			}
+		}
+		for n := range 40 { // every tail length, through the scalar end
+			d := append([]int16(nil), all[30000:30000+n]...)
+			s16GainF32Vector(d, fg, false)
+			for j, y := range d {
+				if want := int16(table[uint16(all[30000+j])]); y != want {
+					t.Fatalf("factor %v, %d samples: sample %d is %d, want %d", f, n, j, y, want)
+				}
+			}
+		}
+	}
+	if refused == 0 {
+		t.Error("every factor accepted: the check refuses nothing")
+	}
+	t.Logf("%d factors accepted, %d refused", accepted, refused)
+}

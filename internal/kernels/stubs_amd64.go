@@ -43,6 +43,13 @@ func s16AccumAVX2(d []int16, acc *s16Acc)
 //go:noescape
 func s16GainAVX2(d []int16, gn *IntGain, dry bool) int64
 
+// s16GainF32AVX2 is s16GainAVX2 in float32 arithmetic, 16 samples at a
+// time (len(d) a multiple of 16, below 2^31): see NewGainS16 for where
+// that gives the same results. It needs AVX2.
+//
+//go:noescape
+func s16GainF32AVX2(d []int16, gn *F32Gain, dry bool) int64
+
 // s24Acc is what s24AccumAVX2 leaves, per dword lane l (sample l of
 // every 8): its layout is fixed by the assembly.
 type s24Acc struct {

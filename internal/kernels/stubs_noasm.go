@@ -16,6 +16,8 @@ func f32Vector(d []float32, ch int, l []floatLanes) bool { return false }
 
 func s16GainVector(d []int16, g *IntGain, dry bool) (int64, bool) { return 0, false }
 
+func s16GainF32Vector(d []int16, g *F32Gain, dry bool) (int64, bool) { return 0, false }
+
 func f32GainVector(d []float32, factor float64, dry bool) (int64, bool) { return 0, false }
 
 func s16ToF32Vector(d []float32, s []int16) int { return 0 }

@@ -71,6 +71,21 @@ func s16GainVector(d []int16, g *IntGain, dry bool) (clipped int64, ok bool) {
 	return clipped + gainS16(d[n:], g, dry), true
 }
 
+// s16GainF32Vector is F32Gain.apply with AVX2: it reports false, doing
+// nothing, without AVX2.
+func s16GainF32Vector(d []int16, g *F32Gain, dry bool) (clipped int64, ok bool) {
+	if !haveAVX2 {
+		return 0, false
+	}
+	const most = 1 << 30 // samples per call: the clip counts are 32-bit
+	for len(d) >= 16 {
+		n := min(len(d), most) &^ 15
+		clipped += s16GainF32AVX2(d[:n], g, dry)
+		d = d[n:]
+	}
+	return clipped + g.scalar(d, dry), true
+}
+
 // s24Vector computes the statistics of a packed 24-bit run (d its bytes)
 // whose channel count divides 8; the last samples, at least the final
 // 4 bytes' worth, go to the scalar kernel. It reports false, doing
