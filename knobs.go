@@ -18,7 +18,7 @@ import (
 //	                                      peaks, loudness; Gain's dry run)
 //	WAVEMAP_GAINPATH=map|populate|ahead|pwrite
 //	                                      in-place Gain (with or without a journal)
-//	WAVEMAP_CONVERTPATH=pair|ring         TranscodeTo (the convert command)
+//	WAVEMAP_CONVERTPATH=pair|ring|direct  TranscodeTo (the convert command)
 //	WAVEMAP_READBUF=KiB                   the per-worker buffer of the pread
 //	                                      and pwrite paths (default 512)
 //	WAVEMAP_WRITEBACK=0                   no early write-back in Writer.Reserve
@@ -77,13 +77,18 @@ const (
 	// ring of buffers that one writer drains in order: no barrier
 	// between blocks, so the writer always has the next buffer ready.
 	convertRing
+	// convertDirect is convertPair with the output written with O_DIRECT
+	// (Linux, outputs of 64 MiB and more on a file system that takes it;
+	// see directio.go), so that the sync before the rename has nothing
+	// left to write.
+	convertDirect
 )
 
 // The knobs' values for this process, and the default of each.
 var (
 	knobRead    = readKnob(os.Getenv("WAVEMAP_READPATH"), readMap)
 	knobGain    = gainKnob(os.Getenv("WAVEMAP_GAINPATH"), gainPopulate)
-	knobConvert = convertKnob(os.Getenv("WAVEMAP_CONVERTPATH"), convertPair)
+	knobConvert = convertKnob(os.Getenv("WAVEMAP_CONVERTPATH"), convertDirect)
 	// readBuffer is the target size in bytes of the per-worker buffers
 	// of the pread and pwrite paths.
 	readBuffer = kibKnob(os.Getenv("WAVEMAP_READBUF"), 512<<10)
@@ -126,6 +131,8 @@ func convertKnob(s string, def convertPath) convertPath {
 		return convertPair
 	case "ring":
 		return convertRing
+	case "direct":
+		return convertDirect
 	}
 	return def
 }
@@ -148,5 +155,5 @@ func (g gainPath) String() string {
 }
 
 func (c convertPath) String() string {
-	return [...]string{convertPair: "pair", convertRing: "ring"}[c]
+	return [...]string{convertPair: "pair", convertRing: "ring", convertDirect: "direct"}[c]
 }

@@ -420,7 +420,27 @@ func TestStraddleWrite(t *testing.T) {
 	}
 }
 
-var convertPaths = []convertPath{convertPair, convertRing}
+var convertPaths = []convertPath{convertPair, convertRing, convertDirect}
+
+// withDirect makes every conversion of the test take the direct path
+// where the file system allows it, and reports whether this one does.
+func withDirect(t *testing.T) bool {
+	t.Helper()
+	old := directMin
+	directMin = 0
+	t.Cleanup(func() { directMin = old })
+	f, err := os.Create(filepath.Join(t.TempDir(), "probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := openDirect(f)
+	if err != nil {
+		return false
+	}
+	d.Close()
+	return true
+}
 
 // transcodeResult converts f into a new file of encoding to with the
 // given paths and returns the file's bytes and the clipped count.
@@ -453,6 +473,8 @@ func transcodeResult(t *testing.T, f *File, to Encoding, rp readPath, cp convert
 
 func TestConvertPath(t *testing.T) {
 	dir := t.TempDir()
+	direct := withDirect(t)
+	before := directDone.Load()
 	const frames = 300007 // several ring blocks, odd
 	for _, enc := range allEncodings {
 		off := pathOffsets[int(enc)%len(pathOffsets)]
@@ -474,9 +496,15 @@ func TestConvertPath(t *testing.T) {
 			}
 		}
 	}
+	if done := directDone.Load() - before; direct && done == 0 {
+		t.Error("no conversion took the direct path")
+	} else if !direct {
+		t.Log("the temporary folder's file system has no O_DIRECT: the direct path fell back")
+	}
 }
 
 func TestConvertPathTruncatedAndCancelled(t *testing.T) {
+	withDirect(t)
 	const frames = 1 << 22
 	for _, cp := range convertPaths {
 		for _, rp := range readPaths {
@@ -508,6 +536,77 @@ func TestConvertPathTruncatedAndCancelled(t *testing.T) {
 			out.Close()
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("%v %v: cancelled conversion: %v", cp, rp, err)
+			}
+		}
+	}
+}
+
+// TestConvertDirectBlocks: conversions of several blocks through the
+// direct path give the bytes of the pair path, for outputs whose audio
+// starts anywhere within a page (the header at offsets 0, 1, 4095 and
+// 4103 of the file, RIFF and Wave64) and ends anywhere (odd frame counts,
+// a pad byte, metadata chunks after the audio), and leave no byte of the
+// file before the header changed.
+func TestConvertDirectBlocks(t *testing.T) {
+	if !withDirect(t) {
+		t.Skip("the temporary folder's file system has no O_DIRECT")
+	}
+	const frames = 1<<20 + 12345 // s16 mono -> s24: two blocks of 1 Mi samples
+	srcs := map[int64]*File{}
+	for _, n := range []int64{frames, frames - 1} {
+		srcs[n] = openPathFile(t, pathFile(t, t.TempDir(), EncodingInt16, 1, n, 44, 21), EncodingInt16, 1, n, 44, ReadOnly)
+	}
+	meta := &Metadata{Chunks: []RawChunk{{ID: FourCC([]byte("note")), Data: []byte("after the audio, odd."), AfterData: true}}}
+	convert := func(cp convertPath, start int, opts *Options, n int64) []byte {
+		f := srcs[n]
+		out := filepath.Join(t.TempDir(), "out.wav")
+		o, err := os.Create(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer o.Close()
+		lead := make([]byte, start)
+		for i := range lead {
+			lead[i] = byte(i*7 + 1)
+		}
+		if _, err := o.Write(lead); err != nil {
+			t.Fatal(err)
+		}
+		fm := f.Format()
+		fm.Encoding = EncodingInt24
+		w, err := NewWriter(o, fm, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		restore := withKnobs(readMap, gainPopulate, cp, 8192)
+		_, err = TranscodeTo(context.Background(), w, f, nil)
+		restore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b[:start]) != string(lead) {
+			t.Errorf("%v from %d: the bytes before the header changed", cp, start)
+		}
+		return b
+	}
+	for _, start := range []int{0, 1, 4095, 4103} {
+		for _, opts := range []*Options{nil, {Metadata: meta}, {Container: Wave64}} {
+			for _, n := range []int64{frames, frames - 1} {
+				before := directDone.Load()
+				got := convert(convertDirect, start, opts, n)
+				if directDone.Load() == before {
+					t.Fatalf("from %d, %+v: the direct path was not taken", start, opts)
+				}
+				if want := convert(convertPair, start, opts, n); string(got) != string(want) {
+					t.Errorf("header at %d, options %+v, %d frames: the direct path's file differs from the pair path's", start, opts, n)
+				}
 			}
 		}
 	}

@@ -19,7 +19,12 @@ const transcodeStreamBlock = 1 << 20
 // This is the fast way to make a converted copy of a mapped file: the
 // output goes through write(2) rather than page faults on a fresh mapping,
 // and the workers convert the next block while the previous one is being
-// written. opts sets the workers and a Progress function (counting src's
+// written. On Linux, an output of 64 MiB or more into a regular file
+// that Reserve could claim is written with O_DIRECT, from the converted
+// buffers to the disk without a copy in the page cache (see directio.go):
+// the sync that makes it durable then has nothing left to write, and the
+// page cache keeps what it held. (The output is then not in the page
+// cache for whoever reads it next.) opts sets the workers and a Progress function (counting src's
 // frames written); BlockFrames and DryRun are ignored. When ctx is done,
 // no further block is written and the error wraps ctx.Err(); w then holds
 // a prefix of the converted frames (close it and remove what it wrote).
@@ -79,8 +84,22 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 		return sampleBytes(make([]float64, (frames*fsz+7)/8))[:frames*fsz]
 	}
 
+	// The direct path: the same pair of buffers, written with O_DIRECT
+	// (see directio.go); each block goes into its buffer at its lead.
+	var direct *directOut
+	if p.conv == convertDirect {
+		direct = w.startDirect(int64(frames) * int64(fsz))
+	}
+	leadOf := func(int) int { return 0 }
+	if direct != nil {
+		pos0 := direct.pos
+		leadOf = func(start int) int { return int((pos0 + int64(start)*int64(fsz)) % directPage) }
+		newBuf = func(frames int) []byte { return directBuffer(frames * fsz) }
+	}
+
 	type filled struct {
 		buf    []byte
+		lead   int
 		frames int
 	}
 	full := make(chan filled, 1)
@@ -94,7 +113,11 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 		var err error
 		for f := range full {
 			if err == nil {
-				_, err = w.Write(f.buf[:f.frames*fsz])
+				if direct != nil {
+					err = direct.write(f.buf, f.lead, f.frames*fsz)
+				} else {
+					_, err = w.Write(f.buf[:f.frames*fsz])
+				}
 				failed.Store(err != nil)
 				done += int64(f.frames)
 				if err == nil && progress != nil {
@@ -117,11 +140,12 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 		}
 		adv.start(int64(start / block))
 		n := min(block, frames-start)
-		buf := <-free
-		if len(buf) < n*fsz {
-			buf = newBuf(n)
+		lead := leadOf(start)
+		raw := <-free
+		if len(raw) < lead+n*fsz {
+			raw = newBuf(n)
 		}
-		buf = buf[:n*fsz]
+		buf := raw[lead : lead+n*fsz]
 		// The block's frames split among the workers (the context is
 		// checked once per block, above).
 		sub := &passRun{ctx: context.Background(), opts: PassOptions{Workers: workers, BlockFrames: max(1, (n+workers-1)/workers)}}
@@ -136,15 +160,20 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 			return err
 		})
 		if err != nil {
-			free <- buf
+			free <- raw
 			break
 		}
 		adv.done(int64(start / block))
-		full <- filled{buf, n}
+		full <- filled{raw, lead, n}
 	}
 	close(full)
 	if werr := <-writeErr; err == nil {
 		err = werr
+	}
+	if direct != nil {
+		if ferr := direct.finish(); err == nil {
+			err = ferr
+		}
 	}
 	return clipped, err
 }

@@ -121,7 +121,7 @@ run_gain() { # peer rep
 	esac
 }
 
-convert_peers="pair/map pair/pread ring/map ring/pread ring/map/nowb floor floor+fsync sox"
+convert_peers="pair/map pair/pread ring/map ring/pread ring/map/nowb direct/map floor floor+fsync sox"
 have_py numpy && convert_peers="$convert_peers numpy"
 run_convert() { # peer rep bytes
 	rm -f "$out"
