@@ -665,23 +665,30 @@ func peakSourceOf(f *File) (peakSourceKind, error) {
 	ch := f.Format().Channels
 	switch b := all.(type) {
 	case typedBlock[int16]:
-		return typedPeakSource[int16]{s16Source{b.Data, ch}, 1 << 15}, nil
+		return typedPeakSource[int16]{kernelSource[int16, int16]{b.Data, ch, 1, kernels.MinMaxS16, kernels.MinMaxRunsS16}, 1 << 15}, nil
 	case typedBlock[uint8]:
-		return typedPeakSource[int16]{u8Source{b.Data, ch}, 1 << 7}, nil
+		return typedPeakSource[int16]{kernelSource[uint8, int16]{b.Data, ch, 1, kernels.MinMaxU8, nil}, 1 << 7}, nil
 	case typedBlock[ALaw]:
-		return typedPeakSource[int16]{tableSource{bytesOf(b.Data, 1), ch, &alawDecode}, 1 << 15}, nil
+		return typedPeakSource[int16]{tableSource(bytesOf(b.Data, 1), ch, &alawDecode), 1 << 15}, nil
 	case typedBlock[MuLaw]:
-		return typedPeakSource[int16]{tableSource{bytesOf(b.Data, 1), ch, &mulawDecode}, 1 << 15}, nil
+		return typedPeakSource[int16]{tableSource(bytesOf(b.Data, 1), ch, &mulawDecode), 1 << 15}, nil
 	case typedBlock[Int24]:
-		return typedPeakSource[int32]{s24Source{bytesOf(b.Data, 3), ch}, 1 << 23}, nil
+		return typedPeakSource[int32]{kernelSource[byte, int32]{bytesOf(b.Data, 3), ch, 3, kernels.MinMaxS24, kernels.MinMaxRunsS24}, 1 << 23}, nil
 	case typedBlock[int32]:
-		return typedPeakSource[int32]{s32Source{b.Data, ch}, 1 << 31}, nil
+		return typedPeakSource[int32]{kernelSource[int32, int32]{b.Data, ch, 1, kernels.MinMaxS32, nil}, 1 << 31}, nil
 	case typedBlock[float32]:
-		return typedPeakSource[float32]{f32Source{b.Data, ch}, 1}, nil
+		return typedPeakSource[float32]{kernelSource[float32, float32]{b.Data, ch, 1, kernels.MinMaxF32, kernels.MinMaxRunsF32}, 1}, nil
 	case typedBlock[float64]:
-		return typedPeakSource[float64]{f64Source{b.Data, ch}, 1}, nil
+		return typedPeakSource[float64]{kernelSource[float64, float64]{b.Data, ch, 1, kernels.MinMaxF64, nil}, 1}, nil
 	}
 	return typedPeakSource[float64]{&decodedSource{blk: all, ch: ch}, 1}, nil
+}
+
+// tableSource is the source of 8-bit codes decoded through the table t
+// (A-law, mu-law).
+func tableSource(d []byte, ch int, t *[256]int16) kernelSource[byte, int16] {
+	mm := func(d []byte, first, stride, n int) (int16, int16) { return kernels.MinMaxTable(d, first, stride, n, t) }
+	return kernelSource[byte, int16]{d, ch, 1, mm, nil}
 }
 
 // bytesOf views samples of size bytes each as their bytes.
@@ -692,98 +699,31 @@ func bytesOf[T Sample](d []T, size int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&d[0])), len(d)*size)
 }
 
-type s16Source struct {
-	d  []int16
-	ch int
+// kernelSource is a peakSource over the interleaved elements of the
+// mapping: mm is a kernels.MinMax function, rk a kernels.MinMaxRuns one
+// (nil: run by run through mm), unit the elements of one sample (3 bytes
+// for packed s24, 1 otherwise).
+type kernelSource[S any, E peakValue] struct {
+	d    []S
+	ch   int
+	unit int
+	mm   func(d []S, first, stride, n int) (E, E)
+	rk   func(d []S, ch, run int, out [][]E, at int)
 }
 
-func (s s16Source) minmax(c int, from, to int64) (int16, int16) {
-	return kernels.MinMaxS16(s.d, int(from)*s.ch+c, s.ch, int(to-from))
+func (s kernelSource[S, E]) minmax(c int, from, to int64) (E, E) {
+	return s.mm(s.d, int(from)*s.ch+c, s.ch, int(to-from))
 }
 
-func (s s16Source) runs(from int64, n, base int, out [][]int16, at int) {
-	kernels.MinMaxRunsS16(s.d[int(from)*s.ch:(int(from)+n)*s.ch], s.ch, base, out, at)
-}
-
-type u8Source struct {
-	d  []uint8
-	ch int
-}
-
-func (s u8Source) minmax(c int, from, to int64) (int16, int16) {
-	return kernels.MinMaxU8(s.d, int(from)*s.ch+c, s.ch, int(to-from))
-}
-
-func (s u8Source) runs(from int64, n, base int, out [][]int16, at int) {
-	runsOf(s, s.ch, from, n, base, out, at)
-}
-
-type tableSource struct {
-	d  []uint8
-	ch int
-	t  *[256]int16
-}
-
-func (s tableSource) minmax(c int, from, to int64) (int16, int16) {
-	return kernels.MinMaxTable(s.d, int(from)*s.ch+c, s.ch, int(to-from), s.t)
-}
-
-func (s tableSource) runs(from int64, n, base int, out [][]int16, at int) {
-	runsOf(s, s.ch, from, n, base, out, at)
-}
-
-type s24Source struct {
-	d  []byte
-	ch int
-}
-
-func (s s24Source) minmax(c int, from, to int64) (int32, int32) {
-	return kernels.MinMaxS24(s.d, int(from)*s.ch+c, s.ch, int(to-from))
-}
-
-func (s s24Source) runs(from int64, n, base int, out [][]int32, at int) {
-	// The capacity runs on to the end of the mapping, which lets the
-	// vector kernel read 4 bytes past the block.
-	kernels.MinMaxRunsS24(s.d[3*int(from)*s.ch:3*(int(from)+n)*s.ch], s.ch, base, out, at)
-}
-
-type s32Source struct {
-	d  []int32
-	ch int
-}
-
-func (s s32Source) minmax(c int, from, to int64) (int32, int32) {
-	return kernels.MinMaxS32(s.d, int(from)*s.ch+c, s.ch, int(to-from))
-}
-
-func (s s32Source) runs(from int64, n, base int, out [][]int32, at int) {
-	runsOf(s, s.ch, from, n, base, out, at)
-}
-
-type f32Source struct {
-	d  []float32
-	ch int
-}
-
-func (s f32Source) minmax(c int, from, to int64) (float32, float32) {
-	return kernels.MinMaxF32(s.d, int(from)*s.ch+c, s.ch, int(to-from))
-}
-
-func (s f32Source) runs(from int64, n, base int, out [][]float32, at int) {
-	kernels.MinMaxRunsF32(s.d[int(from)*s.ch:(int(from)+n)*s.ch], s.ch, base, out, at)
-}
-
-type f64Source struct {
-	d  []float64
-	ch int
-}
-
-func (s f64Source) minmax(c int, from, to int64) (float64, float64) {
-	return kernels.MinMaxF64(s.d, int(from)*s.ch+c, s.ch, int(to-from))
-}
-
-func (s f64Source) runs(from int64, n, base int, out [][]float64, at int) {
-	runsOf(s, s.ch, from, n, base, out, at)
+func (s kernelSource[S, E]) runs(from int64, n, base int, out [][]E, at int) {
+	if s.rk == nil {
+		runsOf(s, s.ch, from, n, base, out, at)
+		return
+	}
+	// For s24 the slice's capacity runs on to the end of the mapping,
+	// which lets the vector kernel read 4 bytes past the block.
+	u := s.unit * s.ch
+	s.rk(s.d[int(from)*u:(int(from)+n)*u], s.ch, base, out, at)
 }
 
 // decodedSource reads any frameBlock through its float64 decoding, a run
