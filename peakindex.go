@@ -687,7 +687,9 @@ func peakSourceOf(f *File) (peakSourceKind, error) {
 // tableSource is the source of 8-bit codes decoded through the table t
 // (A-law, mu-law).
 func tableSource(d []byte, ch int, t *[256]int16) kernelSource[byte, int16] {
-	mm := func(d []byte, first, stride, n int) (int16, int16) { return kernels.MinMaxTable(d, first, stride, n, t) }
+	mm := func(d []byte, first, stride, n int) (int16, int16) {
+		return kernels.MinMaxTable(d, first, stride, n, t)
+	}
 	return kernelSource[byte, int16]{d, ch, 1, mm, nil}
 }
 
