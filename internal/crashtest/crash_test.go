@@ -149,6 +149,8 @@ func ops() []op {
 	return []op{
 		{name: "gen", cmd: cli("gen", "--seconds", "120", "--signal", "noise", "OUT")},
 		{name: "convert", cmd: cli("convert", "--to", "f32", "IN", "OUT")},
+		// 92 MB of f64: past directMin, written with O_DIRECT (Linux).
+		{name: "convert-direct", cmd: cli("convert", "--to", "f64", "IN", "OUT")},
 		{name: "cut", cmd: cli("cut", "--from", "1", "--to", "100", "IN", "OUT")},
 		{name: "cat", cmd: cli("cat", "IN", "IN", "OUT")},
 		{name: "raw-wrap", cmd: cli("raw", "--type", "s16", "--channels", "2", "--rate", "48000", "RAW", "OUT")},
