@@ -174,8 +174,9 @@ func convertStream(ctx context.Context, e *env, out string, enc wavemap.Encoding
 	}
 	copied, clipped, err := wavemap.TranscodeReader(ctx, w, r, -1, nil)
 	if err != nil {
+		err = s.streamError(w, err)
 		s.finish(err) // removes the temporary file
-		return fileError("standard input", err)
+		return err
 	}
 	if err := s.finish(w.Close()); err != nil {
 		if s.o == nil {

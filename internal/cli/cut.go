@@ -214,8 +214,9 @@ func cutStream(ctx context.Context, e *env, from, to, outName string, container 
 	}
 	copied, _, err := wavemap.TranscodeReader(ctx, w, r, n, nil)
 	if err != nil {
-		s.finish(err)
-		return fileError("standard input", err)
+		err = s.streamError(w, err)
+		s.finish(err) // removes the temporary file
+		return err
 	}
 	if err := s.finish(w.Close()); err != nil {
 		if s.o == nil {

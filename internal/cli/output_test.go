@@ -37,6 +37,8 @@ type makingCommand struct {
 
 // makingCommands are the commands that make a file. The tests name the
 // outputs *.png: plot writes no other name, and the others do not mind.
+// split, whose outputs are named after its channels, has its own tests
+// (channels_trust_test.go).
 var makingCommands = []makingCommand{
 	{name: "gen", noInput: true, stdout: true, args: func(_, out string) []string { return []string{"gen", "--frames", "1000", out} }},
 	{name: "convert", stdout: true, stdin: true, args: func(in, out string) []string { return []string{"convert", "--to", "f32", in, out} }},
@@ -47,6 +49,8 @@ var makingCommands = []makingCommand{
 	}},
 	{name: "raw", stdout: true, stdin: true, args: func(in, out string) []string { return []string{"raw", "--extract", in, out} }},
 	{name: "plot", args: func(in, out string) []string { return []string{"plot", in, out} }},
+	{name: "merge", args: func(in, out string) []string { return []string{"merge", in, in, out} }},
+	{name: "remix", args: func(in, out string) []string { return []string{"remix", in, out, "1v0.5", "1"} }},
 }
 
 // state is what is at a path, read without opening it (a FIFO must not

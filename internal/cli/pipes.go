@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -96,12 +97,47 @@ func newSink(e *env, cmd, name string, inputs ...string) (*sink, error) {
 }
 
 // finish commits the output (err == nil) or removes it; for standard
-// output it returns err, naming standard output in a write error.
+// output it returns err as it is.
 func (s *sink) finish(err error) error {
 	if s.o != nil {
 		return s.o.finish(err) // syncs, closes and renames the file, or removes it
 	}
 	return err
+}
+
+// outputError returns err, an error writing the sink, as an error about
+// the output file or standard output.
+func (s *sink) outputError(err error) error {
+	if s.o != nil {
+		return s.o.errorf(err)
+	}
+	return stdoutError(err)
+}
+
+// streamError returns err, the error of a pass that read the stream on
+// standard input and wrote w into the sink, as an error about the side
+// that failed: the output when w's writes failed (w keeps its first write
+// error, and Flush returns it), standard input otherwise. It must be
+// called before finish, which closes a file output.
+func (s *sink) streamError(w *wavemap.Writer, err error) error {
+	if w.Flush() != nil && !errors.Is(err, context.Canceled) {
+		return s.outputError(err)
+	}
+	return fileError("standard input", err)
+}
+
+// writeErrors remembers the first error of the writes to w.
+type writeErrors struct {
+	w   io.Writer
+	err error
+}
+
+func (r *writeErrors) Write(p []byte) (int, error) {
+	n, err := r.w.Write(p)
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }
 
 // summary is where the one-line summary of a command goes: standard

@@ -236,15 +236,19 @@ func rawStream(ctx context.Context, e *env, in, outName string, extract bool, rf
 	}
 	var n int64
 	if extract {
+		out := &writeErrors{w: s.w}
 		switch {
 		case f != nil:
-			err = writeChunked(ctx, s.w, f.Bytes())
+			err = writeChunked(ctx, out, f.Bytes())
 			n = int64(len(f.Bytes()))
 		default:
 			var r *wavemap.Reader
 			if r, err = openStream(e, "raw"); err == nil {
-				n, err = copyCtx(ctx, s.w, r)
+				n, err = copyCtx(ctx, out, r)
 			}
+		}
+		if out.err != nil {
+			err = s.outputError(err)
 		}
 		if err = s.finish(err); err != nil {
 			return err
@@ -278,8 +282,13 @@ func rawStream(ctx context.Context, e *env, in, outName string, extract bool, rf
 			n = bytes / fsz
 		}
 	}
+	if err != nil && w.Flush() != nil {
+		err = s.outputError(err)
+	}
 	if err == nil {
-		err = w.Close()
+		if err = w.Close(); err != nil {
+			err = s.outputError(err)
+		}
 	}
 	if err = s.finish(err); err != nil {
 		return err

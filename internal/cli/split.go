@@ -76,10 +76,10 @@ func channelError(outs []*outputFile, inputs []string, err error) error {
 	return fileError(inputs[0], err)
 }
 
-// parseChannelList reads a list of channels numbered from 1, as sox's
-// remix numbers them: "1,3", ranges "2-4", "3-" (to the last channel,
-// n) and "-2" (from the first). It returns them numbered from 0, in the
-// order given. n < 0 checks the syntax only.
+// parseChannelList reads a list of channels numbered from 0: "0,2",
+// ranges "1-3", "2-" (to the last channel, n-1) and "-1" (from the
+// first). It returns them in the order given. n < 0 checks the syntax
+// only.
 func parseChannelList(s string, n int) ([]int, error) {
 	var out []int
 	for part := range strings.SplitSeq(s, ",") {
@@ -118,7 +118,7 @@ func parseChannelList(s string, n int) ([]int, error) {
 
 func runSplit(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "split", "IN [OUT | DIR]")
-	channels := fs.String("channels", "", "the channels to write, numbered from 1, as sox numbers them: 1,3 or 2-4 or 5- (default: all)")
+	channels := fs.String("channels", "", "the channels to write, numbered from 0 as everywhere but in remix's OUT-SPECs: 0,2 or 1-3 or 4- (default: all)")
 	container := containerFlag(fs, "same")
 	asJSON := &e.json
 	quiet := quietFlag(fs)
