@@ -125,14 +125,19 @@ func TestConventions(t *testing.T) {
 				}
 			}
 			// "--" ends the flags: a name starting with "-" after it is a
-			// file (here a missing one: exit 1, its name in the error),
-			// never a flag.
+			// file, never a flag. It is in a folder that does not exist,
+			// so that a command taking it for its output fails too
+			// instead of making a file in the package's folder.
 			if c.name == "gen" {
 				return
 			}
-			dashed := append(args[:len(args):len(args)], "--", "-no-such.wav")
+			const missing = "-no-such-folder/x.wav"
+			dashed := append(args[:len(args):len(args)], "--", missing)
 			if r := runCLI(t, dashed...); r.code == exitUsage && strings.Contains(r.stderr, "unknown shorthand") {
-				t.Errorf("%q: -no-such.wav after -- taken for a flag: %q", dashed, r.stderr)
+				t.Errorf("%q: %s after -- taken for a flag: %q", dashed, missing, r.stderr)
+			}
+			if _, err := os.Stat(missing); err == nil {
+				t.Errorf("%q made %s", dashed, missing)
 			}
 		})
 	}
