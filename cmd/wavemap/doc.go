@@ -131,11 +131,15 @@ progress bar is drawn there and erased at the end; -q turns it off (with
 everything else on standard error but errors). It is never drawn when
 standard error is not a terminal.
 
-Commands that create a file (convert, cut, cat, raw, gen, plot) write it
-to a temporary file beside the output, ".OUT.wavemap-XXXXXXXX.partial",
-and rename it over the output once it is complete and on disk. Until then
-an existing file of that name is untouched: a failed or interrupted
-command leaves it as it was (or no file) and removes its temporary file.
+Commands that create a file (convert, cut, cat, raw, gen, plot, peaks,
+merge, remix, split) write it to a temporary file beside the output,
+".OUT.wavemap-XXXXXXXX.partial", and rename it over the output once it
+is complete and on disk. Until then an existing file of that name is
+untouched: a failed or interrupted command leaves it as it was (or no
+file) and removes its temporary file. split renames its outputs one at a
+time, in channel order, once all of them are written: a kill between two
+renames leaves the first outputs new and the others old, each of those
+with its finished temporary file beside it, which check reports.
 A command killed outright (SIGKILL, a crash, a power cut) leaves its
 temporary file behind, which looks like a WAVE file but is unfinished:
 the next command writing that output, and check, report it, and
