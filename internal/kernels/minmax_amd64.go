@@ -8,7 +8,7 @@ package kernels
 // lane l holds channel l % ch only.
 
 //go:noescape
-func s16MinMaxRunsAVX2(d []int16, run int, out *int16)
+func s16MinMaxRunsAVX2(d []int16, run, ch int, out *int16)
 
 //go:noescape
 func f32MinMaxRunsAVX2(d []float32, run int, out *int32)
@@ -32,8 +32,8 @@ func s16RunsVector(d []int16, ch, run int, out [][]int16, at int) int {
 	var lanes [runsChunk * 16]int16
 	for r0 := 0; r0 < runs; r0 += runsChunk {
 		n := min(runsChunk, runs-r0)
-		s16MinMaxRunsAVX2(d[r0*per:(r0+n)*per], per, &lanes[0])
-		foldRunLanes(lanes[:16*n], ch, out, at+r0)
+		s16MinMaxRunsAVX2(d[r0*per:(r0+n)*per], per, ch, &lanes[0])
+		foldedLanes(lanes[:16*n], ch, out, at+r0)
 	}
 	return runs
 }
@@ -87,6 +87,20 @@ func f32RunsVector(d []float32, ch, run int, out [][]float32, at int) int {
 		}
 	}
 	return runs
+}
+
+// foldedLanes puts the runs of lanes that the assembly folded down to
+// the channels (lane c and 8+c: channel c's minimum and maximum) into
+// out, as foldRunLanes does.
+func foldedLanes(lanes []int16, ch int, out [][]int16, at int) {
+	runs := len(lanes) / 16
+	for c := range ch {
+		o := out[c][2*at : 2*(at+runs)]
+		for r := range runs {
+			l := (*[16]int16)(lanes[16*r:])
+			o[2*r], o[2*r+1] = l[c], l[8+c]
+		}
+	}
 }
 
 // foldRunLanes folds runs of 8 minimum and 8 maximum lanes into ch

@@ -7,17 +7,19 @@
 // maximum of each of 8 lanes (lane l holds the samples at indices l mod 8
 // of the run), which the Go half folds into channels.
 
-// func s16MinMaxRunsAVX2(d []int16, run int, out *int16)
+// func s16MinMaxRunsAVX2(d []int16, run, ch int, out *int16)
 //
 // len(d) is a multiple of run, run a multiple of 32. Per run, out gets 8
-// minima then 8 maxima (32 bytes). Two pairs of accumulators of 16 lanes,
-// folded at the end of the run: lanes l and l+8 of a vector both hold
-// indices l mod 8.
-TEXT ·s16MinMaxRunsAVX2(SB), NOSPLIT, $0-40
+// minima then 8 maxima (32 bytes), folded down to the channels: with ch
+// (1, 2, 4 or 8) dividing 8, lane c < ch holds channel c (the lanes above
+// are partial). Two sets of accumulators of 16 lanes, folded at the end
+// of the run: lanes l and l+8 of a vector both hold indices l mod 8.
+TEXT ·s16MinMaxRunsAVX2(SB), NOSPLIT, $0-48
 	MOVQ d_base+0(FP), SI
 	MOVQ d_len+8(FP), CX
 	MOVQ run+24(FP), BX
-	MOVQ out+32(FP), DI
+	MOVQ ch+32(FP), R8
+	MOVQ out+40(FP), DI
 
 	VPCMPEQW Y15, Y15, Y15
 	VPSRLW   $1, Y15, Y14  // 0x7fff
@@ -28,13 +30,39 @@ s16run:
 	JB   s16done
 	SUBQ BX, CX
 	MOVQ BX, DX
-	SHRQ $5, DX
+	SHRQ $6, DX // steps of 64 samples
 	VMOVDQU Y14, Y0
 	VMOVDQU Y14, Y1
 	VMOVDQU Y13, Y2
 	VMOVDQU Y13, Y3
+	VMOVDQU Y14, Y6
+	VMOVDQU Y14, Y7
+	VMOVDQU Y13, Y8
+	VMOVDQU Y13, Y9
+	TESTQ   DX, DX
+	JZ      s16half
 
 s16inner:
+	VMOVDQU (SI), Y4
+	VMOVDQU 32(SI), Y5
+	VMOVDQU 64(SI), Y10
+	VMOVDQU 96(SI), Y11
+	VPMINSW Y4, Y0, Y0
+	VPMINSW Y5, Y1, Y1
+	VPMAXSW Y4, Y2, Y2
+	VPMAXSW Y5, Y3, Y3
+	VPMINSW Y10, Y6, Y6
+	VPMINSW Y11, Y7, Y7
+	VPMAXSW Y10, Y8, Y8
+	VPMAXSW Y11, Y9, Y9
+	ADDQ    $128, SI
+	DECQ    DX
+	JNZ     s16inner
+
+s16half:
+	// A run of an odd number of 32 samples ends with one more half step.
+	TESTQ $32, BX
+	JZ    s16fold
 	VMOVDQU (SI), Y4
 	VMOVDQU 32(SI), Y5
 	VPMINSW Y4, Y0, Y0
@@ -42,19 +70,42 @@ s16inner:
 	VPMAXSW Y4, Y2, Y2
 	VPMAXSW Y5, Y3, Y3
 	ADDQ    $64, SI
-	DECQ    DX
-	JNZ     s16inner
 
+s16fold:
+	VPMINSW      Y6, Y0, Y0
+	VPMINSW      Y7, Y1, Y1
+	VPMAXSW      Y8, Y2, Y2
+	VPMAXSW      Y9, Y3, Y3
 	VPMINSW      Y1, Y0, Y0
 	VPMAXSW      Y3, Y2, Y2
 	VEXTRACTI128 $1, Y0, X1
 	VPMINSW      X1, X0, X0
 	VEXTRACTI128 $1, Y2, X3
 	VPMAXSW      X3, X2, X2
-	VMOVDQU      X0, (DI)
-	VMOVDQU      X2, 16(DI)
-	ADDQ         $32, DI
-	JMP          s16run
+	CMPQ         R8, $4
+	JA           s16store
+	VPSHUFD      $0x4e, X0, X1 // lanes l and l+4
+	VPMINSW      X1, X0, X0
+	VPSHUFD      $0x4e, X2, X3
+	VPMAXSW      X3, X2, X2
+	CMPQ         R8, $2
+	JA           s16store
+	VPSHUFD      $0xb1, X0, X1 // lanes l and l+2
+	VPMINSW      X1, X0, X0
+	VPSHUFD      $0xb1, X2, X3
+	VPMAXSW      X3, X2, X2
+	CMPQ         R8, $1
+	JA           s16store
+	VPSHUFLW     $0xb1, X0, X1 // lanes 0 and 1
+	VPMINSW      X1, X0, X0
+	VPSHUFLW     $0xb1, X2, X3
+	VPMAXSW      X3, X2, X2
+
+s16store:
+	VMOVDQU X0, (DI)
+	VMOVDQU X2, 16(DI)
+	ADDQ    $32, DI
+	JMP     s16run
 
 s16done:
 	VZEROUPPER
