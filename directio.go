@@ -102,7 +102,7 @@ func directBuffer(n int) []byte { return alignedBuffer(n + 2*directPage) }
 // overwritten.
 func (d *directOut) write(buf []byte, lead, n int) error {
 	if d.off {
-		_, err := d.w.write(buf[lead : lead+n])
+		_, err := d.w.Write(buf[lead : lead+n])
 		return err
 	}
 	if lead != d.lead() {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/wavemap/wavemap"
 	"github.com/wavemap/wavemap/internal/atomicfile"
-	"github.com/wavemap/wavemap/internal/wavtest"
 )
 
 // chanOp is a channel command under test: its arguments (IN and OUT are
@@ -90,13 +89,7 @@ func TestKillChannelCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test runs hundreds of processes: skipped under -short")
 	}
-	goTool := wavtest.Need(t, "go")
-	wavtest.Need(t, "sox")
-	wavtest.Need(t, "ffprobe")
-	bin := filepath.Join(t.TempDir(), "wavemap")
-	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/wavemap/wavemap/cmd/wavemap").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildTools(t)
 	pristine := t.TempDir()
 	// 60 s of s16 stereo: 11.5 MB, so that a run lasts long enough for
 	// the kills to land in the pass and between the commits.

@@ -232,20 +232,28 @@ func fixture(t *testing.T, src string) string {
 	return dir
 }
 
+// buildTools skips the test without go, sox or ffprobe, and builds the
+// wavemap command into a temporary folder, returning its path.
+func buildTools(t *testing.T) string {
+	t.Helper()
+	goTool := wavtest.Need(t, "go")
+	wavtest.Need(t, "sox")
+	wavtest.Need(t, "ffprobe")
+	bin := filepath.Join(t.TempDir(), "wavemap")
+	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/wavemap/wavemap/cmd/wavemap").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 func TestKillAnywhere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the crash test runs hundreds of processes: skipped under -short")
 	}
-	goTool := wavtest.Need(t, "go")
-	wavtest.Need(t, "sox")
-	wavtest.Need(t, "ffprobe")
+	bin := buildTools(t)
 	test, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "wavemap")
-	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/wavemap/wavemap/cmd/wavemap").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	pristine := t.TempDir()
 	setup(t, bin, pristine)

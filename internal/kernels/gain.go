@@ -120,6 +120,7 @@ const s16F32Min = 1 << 20
 // computes in float64 for every sample; NewF32Gain says where it is.
 type F32Gain struct {
 	factor, lo, hi float32 // the layout s16GainF32AVX2 reads
+	g              IntGain // the same gain in float64, for the samples after the last 16
 }
 
 // NewF32Gain returns g in float32 and true when the float32 result,
@@ -132,7 +133,7 @@ func NewF32Gain(g IntGain) (*F32Gain, bool) {
 	if g.shift != 0 || g.lo != -32768 || g.hi != 32767 || math.IsInf(float64(f), 0) || f != f {
 		return nil, false
 	}
-	fg := &F32Gain{factor: f, lo: -32768, hi: 32767}
+	fg := &F32Gain{factor: f, lo: -32768, hi: 32767, g: g}
 	for x := math.MinInt16; x <= math.MaxInt16; x++ {
 		want, wantClip := g.Apply(int32(x))
 		got, gotClip := fg.apply(int16(x))
@@ -154,21 +155,6 @@ func (g *F32Gain) apply(x int16) (int16, bool) {
 		return int16(g.lo), true
 	}
 	return int16(r), false
-}
-
-// scalar applies g to d sample by sample.
-func (g *F32Gain) scalar(d []int16, dry bool) int64 {
-	var n int64
-	for i, x := range d {
-		y, c := g.apply(x)
-		if c {
-			n++
-		}
-		if !dry {
-			d[i] = y
-		}
-	}
-	return n
 }
 
 // s16TableMin is the number of samples from which the s16 gain computes

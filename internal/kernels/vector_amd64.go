@@ -83,7 +83,7 @@ func s16GainF32Vector(d []int16, g *F32Gain, dry bool) (clipped int64, ok bool) 
 		clipped += s16GainF32AVX2(d[:n], g, dry)
 		d = d[n:]
 	}
-	return clipped + g.scalar(d, dry), true
+	return clipped + gainS16(d, &g.g, dry), true // the same results, as NewF32Gain checked
 }
 
 // s24Vector computes the statistics of a packed 24-bit run (d its bytes)
