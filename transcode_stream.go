@@ -24,8 +24,9 @@ const transcodeStreamBlock = 1 << 20
 // buffers to the disk without a copy in the page cache (see directio.go):
 // the sync that makes it durable then has nothing left to write, and the
 // page cache keeps what it held. (The output is then not in the page
-// cache for whoever reads it next.) opts sets the workers and a Progress function (counting src's
-// frames written); BlockFrames and DryRun are ignored. When ctx is done,
+// cache for whoever reads it next.) opts sets the workers and a Progress
+// function (counting src's frames written); BlockFrames and DryRun are
+// ignored. When ctx is done,
 // no further block is written and the error wraps ctx.Err(); w then holds
 // a prefix of the converted frames (close it and remove what it wrote).
 //
