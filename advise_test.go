@@ -1,10 +1,13 @@
 package wavemap
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -94,3 +97,67 @@ type stopError struct{}
 func (stopError) Error() string { return "stop" }
 
 var errStop error = stopError{}
+
+// TestFinishBlockSpans: whatever order the blocks finish in, finishBlock
+// hands out every byte of the pass exactly once, in whole aligned spans
+// (cut only at the pass's ends), and a span only once every block over
+// it has finished.
+func TestFinishBlockSpans(t *testing.T) {
+	defer func(u int64) { dropUnit = u }(dropUnit)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct{ unit, addr, block, size int64 }{
+		{4 << 20, 4096 + 44, 1 << 20, 64<<20 + 12345}, // blocks smaller than a span, the pass not aligned
+		{2 << 20, 0, 16 << 20, 100 << 20},             // blocks larger than a span, aligned
+		{4 << 20, 7, 3, 9 << 20},                      // tiny blocks
+		{4 << 20, 4<<20 - 1, 5 << 20, 1},              // one byte
+		{4 << 20, 123, 1 << 20, 3 << 20},              // the pass inside one span
+	} {
+		dropUnit = c.unit
+		blocks := (c.size + c.block - 1) / c.block
+		for _, workers := range []int64{1, 2, 7} {
+			a := &passAdvisor{addr: c.addr, size: c.size, block: c.block, finished: map[int64]struct{}{}}
+			// Blocks start in order and finish in any order among the
+			// ones in flight (at most workers of them).
+			var flight []int64
+			next := int64(0)
+			done := map[int64]bool{}
+			covered := int64(0)
+			var spans [][2]int64
+			for next < blocks || len(flight) > 0 {
+				for int64(len(flight)) < workers && next < blocks {
+					flight = append(flight, next)
+					next++
+				}
+				i := rng.IntN(len(flight))
+				k := flight[i]
+				flight = append(flight[:i], flight[i+1:]...)
+				done[k] = true
+				from, to := a.finishBlock(k)
+				if from == to {
+					continue
+				}
+				for b := from / c.block; b <= (to-1)/c.block; b++ {
+					if !done[b] {
+						t.Fatalf("%+v, %d workers: span [%d, %d) handed out before block %d finished", c, workers, from, to, b)
+					}
+				}
+				if from != 0 && (c.addr+from)%c.unit != 0 || to != c.size && (c.addr+to)%c.unit != 0 {
+					t.Fatalf("%+v: span [%d, %d) not aligned", c, from, to)
+				}
+				spans = append(spans, [2]int64{from, to})
+				covered += to - from
+			}
+			slices.SortFunc(spans, func(x, y [2]int64) int { return cmp.Compare(x[0], y[0]) })
+			end := int64(0)
+			for _, s := range spans {
+				if s[0] != end {
+					t.Fatalf("%+v, %d workers: spans %v leave a gap or overlap at %d", c, workers, spans, end)
+				}
+				end = s[1]
+			}
+			if end != c.size || covered != c.size {
+				t.Fatalf("%+v, %d workers: spans cover %d of %d bytes", c, workers, covered, c.size)
+			}
+		}
+	}
+}

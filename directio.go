@@ -96,46 +96,90 @@ func (d *directOut) lead() int { return int(d.pos % directPage) }
 // room for a page in front and a page behind it, aligned.
 func directBuffer(n int) []byte { return alignedBuffer(n + 2*directPage) }
 
-// write writes the n bytes of audio at buf[lead:lead+n], lead being
-// d.lead() (the caller put them there): the whole pages at once, the
-// last partial one kept for later. buf's first lead bytes are
-// overwritten.
-func (d *directOut) write(buf []byte, lead, n int) error {
-	if d.off {
-		_, err := d.w.Write(buf[lead : lead+n])
-		return err
-	}
+// seal makes the block of n bytes of audio at buf[lead:lead+n], lead
+// being d.lead() (the caller put them there), ready to be written: the
+// bytes of its first page before it (the carried end of the previous
+// block, or the header) go in front, and its last partial page is kept
+// for the next block. It returns the whole pages, buf[:k], and their
+// file offset. Blocks are sealed in order, one at a time; their pages
+// may then be written in any order, and at once (writePages): no two
+// blocks share a page. buf's first lead bytes are overwritten.
+func (d *directOut) seal(buf []byte, lead, n int) (pages []byte, at int64, err error) {
 	if lead != d.lead() {
-		return fmt.Errorf("wavemap: internal error: direct block at %d within its page, want %d", lead, d.lead())
+		return nil, 0, fmt.Errorf("wavemap: internal error: direct block at %d within its page, want %d", lead, d.lead())
 	}
 	if err := d.w.check(n); err != nil {
-		return err
+		return nil, 0, err
 	}
 	copy(buf[:lead], d.carry[:lead])
 	end := lead + n
 	whole := end &^ (directPage - 1)
-	at := d.pos - int64(lead)
-	for off := 0; off < whole; {
-		k, err := d.f.WriteAt(buf[off:whole], at+int64(off))
-		off += k
-		if err != nil && !d.wrote && off == 0 && errors.Is(err, syscall.EINVAL) {
-			// A file system that opens with O_DIRECT but refuses the
-			// writes (alignment it does not take): nothing was written,
-			// the ordinary descriptor still stands after the header.
-			d.off = true
-			_, err := d.w.write(buf[lead : lead+n])
-			return err
-		}
-		if err != nil {
-			d.w.err = fmt.Errorf("wavemap: writing audio: %w", err)
-			return d.w.err
-		}
-		d.wrote = true
-	}
+	at = d.pos - int64(lead)
 	copy(d.carry, buf[whole:end])
 	d.pos += int64(n)
 	d.w.n += int64(n)
+	return buf[:whole], at, nil
+}
+
+// writePages writes the whole pages of a sealed block at their offset.
+// Several may run at once (the disk takes concurrent writes faster than
+// one stream of them).
+func (d *directOut) writePages(pages []byte, at int64) error {
+	for off := 0; off < len(pages); {
+		k, err := d.pwrite(pages[off:], at+int64(off))
+		off += k
+		if err != nil {
+			return fmt.Errorf("wavemap: writing audio: %w", err)
+		}
+	}
 	return nil
+}
+
+// first writes the first block, sealing it: with O_DIRECT when the file
+// system takes it, else (a file system that opens with O_DIRECT but
+// refuses the writes, as some do for alignments they do not take)
+// through the ordinary descriptor, which still stands after the header,
+// and then d.off is set: every later block goes through the Writer, in
+// order.
+func (d *directOut) first(buf []byte, lead, n int) error {
+	pos, wn := d.pos, d.w.n
+	pages, at, err := d.seal(buf, lead, n)
+	if err != nil {
+		return err
+	}
+	k, err := d.pwrite(pages, at)
+	if err != nil && k == 0 && errors.Is(err, syscall.EINVAL) {
+		d.pos, d.w.n, d.off = pos, wn, true
+		_, err := d.w.write(buf[lead : lead+n])
+		return err
+	}
+	if err == nil || k > 0 {
+		d.wrote = true
+	}
+	if err == nil && k < len(pages) {
+		err = d.writePages(pages[k:], at+int64(k))
+	} else if err != nil {
+		err = fmt.Errorf("wavemap: writing audio: %w", err)
+	}
+	if err != nil {
+		d.w.err = err
+	}
+	return err
+}
+
+// directFault, when set (by tests), is asked before each direct write
+// of the pages at file offset at; an error it returns is that write's,
+// with nothing written.
+var directFault func(at int64) error
+
+// pwrite is one direct write.
+func (d *directOut) pwrite(b []byte, at int64) (int, error) {
+	if directFault != nil {
+		if err := directFault(at); err != nil {
+			return 0, err
+		}
+	}
+	return d.f.WriteAt(b, at)
 }
 
 // finish writes the last partial page through the ordinary descriptor,

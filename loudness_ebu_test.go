@@ -430,7 +430,19 @@ func TestLoudnessEBU(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for _, rate := range rates {
 				x, fm := c.signal(rate)
+				peak := 0.0
+				for _, v := range x {
+					peak = max(peak, math.Abs(v))
+				}
 				for _, enc := range ebuEncodings {
+					if peak > 1 && enc != EncodingFloat32 {
+						// Case 19 away from 48 kHz: its samples are at
+						// ±0.997 only when taken at fs/4; at other rates
+						// they reach ±1.41, which integers clip, and
+						// the clipped tone is not the case's signal.
+						t.Logf("%6d Hz %-3v: skipped: samples up to %.3f, beyond what %v holds", rate, enc, peak, enc)
+						continue
+					}
 					fm.Encoding = enc
 					l := measureSignal(t, fm, x, &LoudnessOptions{Series: true, NoTruePeak: !c.truePeak})
 					dev, err := c.check(l)

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync/atomic"
+	"syscall"
 	"testing"
 )
 
@@ -596,18 +598,93 @@ func TestConvertDirectBlocks(t *testing.T) {
 		}
 		return b
 	}
-	for _, start := range []int{0, 1, 4095, 4103} {
-		for _, opts := range []*Options{nil, {Metadata: meta}, {Container: Wave64}} {
-			for _, n := range []int64{frames, frames - 1} {
-				before := directDone.Load()
-				got := convert(convertDirect, start, opts, n)
-				if directDone.Load() == before {
-					t.Fatalf("from %d, %+v: the direct path was not taken", start, opts)
-				}
-				if want := convert(convertPair, start, opts, n); string(got) != string(want) {
-					t.Errorf("header at %d, options %+v, %d frames: the direct path's file differs from the pair path's", start, opts, n)
+	// Two blocks of 1 Mi samples; then 256 blocks of an odd size, each
+	// starting at another place within its page, written by three
+	// writers at once or by one.
+	defer func(b, w int) { transcodeStreamBlock, directWriters = b, w }(transcodeStreamBlock, directWriters)
+	for _, c := range []struct{ block, writers int }{{1 << 20, 4}, {4099, 3}, {4099, 1}} {
+		transcodeStreamBlock, directWriters = c.block, c.writers
+		for _, start := range []int{0, 1, 4095, 4103} {
+			for _, opts := range []*Options{nil, {Metadata: meta}, {Container: Wave64}} {
+				for _, n := range []int64{frames, frames - 1} {
+					before := directDone.Load()
+					got := convert(convertDirect, start, opts, n)
+					if directDone.Load() == before {
+						t.Fatalf("from %d, %+v: the direct path was not taken", start, opts)
+					}
+					if want := convert(convertPair, start, opts, n); string(got) != string(want) {
+						t.Errorf("blocks of %d samples, %d writers, header at %d, options %+v, %d frames: the direct path's file differs from the pair path's",
+							c.block, c.writers, start, opts, n)
+					}
 				}
 			}
+		}
+	}
+}
+
+// TestConvertDirectFaults: a file system that refuses the first direct
+// write gets the whole conversion through the Writer, byte for byte that
+// of the pair path; a write that fails later, while other writes are in
+// flight, fails the conversion and the Writer (no hang, no success), and
+// so does a first write that fails for another reason.
+func TestConvertDirectFaults(t *testing.T) {
+	if !withDirect(t) {
+		t.Skip("the temporary folder's file system has no O_DIRECT")
+	}
+	defer func(b, w int) { transcodeStreamBlock, directWriters = b, w }(transcodeStreamBlock, directWriters)
+	transcodeStreamBlock, directWriters = 4099, 3
+	defer func() { directFault = nil }()
+	const frames = 300001
+	f := openPathFile(t, pathFile(t, t.TempDir(), EncodingInt16, 1, frames, 44, 5), EncodingInt16, 1, frames, 44, ReadOnly)
+	want, _, err := transcodeResult(t, f, EncodingInt24, readMap, convertPair, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// EINVAL on the first write: the fallback.
+	var calls atomic.Int64
+	directFault = func(int64) error {
+		calls.Add(1)
+		return syscall.EINVAL
+	}
+	before := directDone.Load()
+	got, _, err := transcodeResult(t, f, EncodingInt24, readMap, convertDirect, nil)
+	if err != nil || string(got) != string(want) {
+		t.Errorf("first direct write refused: %v, same bytes as the pair path %v", err, string(got) == string(want))
+	}
+	if calls.Load() != 1 || directDone.Load() != before {
+		t.Errorf("first direct write refused: %d direct writes tried, direct path counted %v; want 1 and no", calls.Load(), directDone.Load() != before)
+	}
+
+	// EIO on the first write, then on the write of a later block.
+	for _, at := range []int64{0, 40 * 4099 * 3} {
+		directFault = func(off int64) error {
+			if off <= at && at < off+4099*3+directPage {
+				return syscall.EIO
+			}
+			return nil
+		}
+		path := filepath.Join(t.TempDir(), "out.wav")
+		out, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm := f.Format()
+		fm.Encoding = EncodingInt24
+		w, err := NewWriter(out, fm, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		restore := withKnobs(readMap, gainPopulate, convertDirect, 8192)
+		_, terr := TranscodeTo(context.Background(), w, f, nil)
+		restore()
+		cerr := w.Close()
+		out.Close()
+		if !errors.Is(terr, syscall.EIO) {
+			t.Errorf("direct write failing at byte %d: TranscodeTo gave %v, want EIO", at, terr)
+		}
+		if cerr == nil {
+			t.Errorf("direct write failing at byte %d: Close reported no error", at)
 		}
 	}
 }

@@ -3,13 +3,13 @@ package wavemap
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 )
 
 // transcodeStreamBlock is the number of samples TranscodeTo converts at a
 // time (per buffer): about 2-8 MiB of output, split across the workers.
-const transcodeStreamBlock = 1 << 20
+// Tests change it.
+var transcodeStreamBlock = 1 << 20
 
 // TranscodeTo converts every frame of src into w's encoding (same channel
 // count) with Convert's rules and opts.Scaling (PowerOfTwo by default) and
@@ -85,22 +85,15 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 		return sampleBytes(make([]float64, (frames*fsz+7)/8))[:frames*fsz]
 	}
 
-	// The direct path: the same pair of buffers, written with O_DIRECT
-	// (see directio.go); each block goes into its buffer at its lead.
-	var direct *directOut
+	// The direct path (see directio.go and transcode_direct.go).
 	if p.conv == convertDirect {
-		direct = w.startDirect(int64(frames) * int64(fsz))
-	}
-	leadOf := func(int) int { return 0 }
-	if direct != nil {
-		pos0 := direct.pos
-		leadOf = func(start int) int { return int((pos0 + int64(start)*int64(fsz)) % directPage) }
-		newBuf = func(frames int) []byte { return directBuffer(frames * fsz) }
+		if d := w.startDirect(int64(frames) * int64(fsz)); d != nil {
+			return transcodeDirect(p, w, d, m, src, conv)
+		}
 	}
 
 	type filled struct {
 		buf    []byte
-		lead   int
 		frames int
 	}
 	full := make(chan filled, 1)
@@ -114,11 +107,7 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 		var err error
 		for f := range full {
 			if err == nil {
-				if direct != nil {
-					err = direct.write(f.buf, f.lead, f.frames*fsz)
-				} else {
-					_, err = w.Write(f.buf[:f.frames*fsz])
-				}
+				_, err = w.Write(f.buf[:f.frames*fsz])
 				failed.Store(err != nil)
 				done += int64(f.frames)
 				if err == nil && progress != nil {
@@ -141,40 +130,23 @@ func transcodeTo[S Sample](p *passRun, w *Writer, src *File) (int64, error) {
 		}
 		adv.start(int64(start / block))
 		n := min(block, frames-start)
-		lead := leadOf(start)
 		raw := <-free
-		if len(raw) < lead+n*fsz {
+		if len(raw) < n*fsz {
 			raw = newBuf(n)
 		}
-		buf := raw[lead : lead+n*fsz]
-		// The block's frames split among the workers (the context is
-		// checked once per block, above).
-		sub := &passRun{ctx: context.Background(), opts: PassOptions{Workers: workers, BlockFrames: max(1, (n+workers-1)/workers)}}
-		var mu sync.Mutex
-		err = parallelBlocks(sub, m.Slice(start, start+n), func(i int, b Frames[S]) error {
-			c, err := conv(buf[i*fsz:i*fsz+b.Len()*fsz], b.Data)
-			if c != 0 {
-				mu.Lock()
-				clipped += int64(c)
-				mu.Unlock()
-			}
-			return err
-		})
+		var c int64
+		c, err = convertBlock(workers, m.Slice(start, start+n), raw[:n*fsz], fsz, conv)
+		clipped += c
 		if err != nil {
 			free <- raw
 			break
 		}
 		adv.done(int64(start / block))
-		full <- filled{raw, lead, n}
+		full <- filled{raw, n}
 	}
 	close(full)
 	if werr := <-writeErr; err == nil {
 		err = werr
-	}
-	if direct != nil {
-		if ferr := direct.finish(); err == nil {
-			err = ferr
-		}
 	}
 	return clipped, err
 }

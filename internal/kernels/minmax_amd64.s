@@ -2,6 +2,9 @@
 
 #include "textflag.h"
 
+// PFDIST: as in kernels_amd64.s.
+#define PFDIST 4096
+
 // The AVX2 halves of the MinMaxRuns kernels (minmax_amd64.go): each walks
 // whole runs of interleaved samples and leaves, per run, the minimum and
 // maximum of each of 8 lanes (lane l holds the samples at indices l mod 8
@@ -43,6 +46,8 @@ s16run:
 	JZ      s16half
 
 s16inner:
+	PREFETCHT0 PFDIST(SI)
+	PREFETCHT0 (PFDIST+64)(SI)
 	VMOVDQU (SI), Y4
 	VMOVDQU 32(SI), Y5
 	VMOVDQU 64(SI), Y10
@@ -145,6 +150,7 @@ f32run:
 	VMOVDQU Y13, Y3
 
 f32inner:
+	PREFETCHT0 PFDIST(SI)
 	VMOVDQU (SI), Y4
 	VMOVDQU 32(SI), Y5
 	VPSRAD  $31, Y4, Y6
@@ -212,6 +218,7 @@ s24run:
 	JZ    s24odd
 
 s24inner:
+	PREFETCHT0 PFDIST(SI)
 	VMOVDQU     (SI), X4
 	VINSERTI128 $1, 12(SI), Y4, Y4
 	VMOVDQU     24(SI), X5
