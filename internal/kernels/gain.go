@@ -121,6 +121,9 @@ const s16F32Min = 1 << 20
 type F32Gain struct {
 	factor, lo, hi float32 // the layout s16GainF32AVX2 reads
 	g              IntGain // the same gain in float64, for the samples after the last 16
+	// noClip is set when no s16 input clips (NewF32Gain saw them all):
+	// the kernel then needs neither the clamp nor the count.
+	noClip bool
 }
 
 // NewF32Gain returns g in float32 and true when the float32 result,
@@ -134,13 +137,16 @@ func NewF32Gain(g IntGain) (*F32Gain, bool) {
 		return nil, false
 	}
 	fg := &F32Gain{factor: f, lo: -32768, hi: 32767, g: g}
+	clips := false
 	for x := math.MinInt16; x <= math.MaxInt16; x++ {
 		want, wantClip := g.Apply(int32(x))
 		got, gotClip := fg.apply(int16(x))
 		if int32(got) != want || gotClip != wantClip {
 			return nil, false
 		}
+		clips = clips || gotClip
 	}
+	fg.noClip = !clips
 	return fg, true
 }
 

@@ -188,6 +188,9 @@ func TestS16GainF32(t *testing.T) {
 		for _, x := range all[:1<<16] {
 			wantClip += int64(table[uint16(x)] >> 16)
 		}
+		if fg.noClip != (wantClip == 0) {
+			t.Fatalf("factor %v: noClip %v with %d of the 65536 inputs clipping", f, fg.noClip, wantClip)
+		}
 		for off := range 16 {
 			d := append([]int16(nil), all...)[off : off+1<<16]
 			dry := append([]int16(nil), d...)

@@ -550,3 +550,44 @@ f32gaindone:
 	MOVQ         AX, ret+40(FP)
 	VZEROUPPER
 	RET
+
+// func s16ScaleF32AVX2(d []int16, factor float32)
+//
+// s16GainF32AVX2 without the clamp and the count, for factors under
+// which no s16 sample clips (NewF32Gain checked all 65536): widened to
+// float32 (exact), times factor (one rounding), rounded to nearest even
+// (VROUNDPS mode 0, whatever MXCSR says), converted to int32 (exact: a
+// whole number) and packed to int16 (in range: no saturation), 16
+// samples at a time (len(d) a multiple of 16).
+//
+// Registers: Y15 factor.
+TEXT ·s16ScaleF32AVX2(SB), NOSPLIT, $0-28
+	MOVQ         d_base+0(FP), SI
+	MOVQ         d_len+8(FP), DX
+	VBROADCASTSS factor+24(FP), Y15
+	SHRQ         $4, DX
+	TESTQ        DX, DX
+	JZ           scaledone
+
+scaleloop:
+	PREFETCHT0 PFDIST(SI)
+	VPMOVSXWD  (SI), Y0
+	VPMOVSXWD  16(SI), Y1
+	VCVTDQ2PS  Y0, Y0
+	VCVTDQ2PS  Y1, Y1
+	VMULPS     Y15, Y0, Y0
+	VMULPS     Y15, Y1, Y1
+	VROUNDPS   $0, Y0, Y0
+	VROUNDPS   $0, Y1, Y1
+	VCVTPS2DQ  Y0, Y0
+	VCVTPS2DQ  Y1, Y1
+	VPACKSSDW  Y1, Y0, Y0 // quadwords: a0-3 b0-3 a4-7 b4-7
+	VPERMQ     $0xd8, Y0, Y0
+	VMOVDQU    Y0, (SI)
+	ADDQ       $32, SI
+	DECQ       DX
+	JNZ        scaleloop
+
+scaledone:
+	VZEROUPPER
+	RET

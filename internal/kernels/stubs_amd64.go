@@ -50,6 +50,13 @@ func s16GainAVX2(d []int16, gn *IntGain, dry bool) int64
 //go:noescape
 func s16GainF32AVX2(d []int16, gn *F32Gain, dry bool) int64
 
+// s16ScaleF32AVX2 is s16GainF32AVX2 for a factor under which no s16
+// sample clips (F32Gain.noClip), in place: no clamp, no count. len(d)
+// must be a multiple of 16. It needs AVX2.
+//
+//go:noescape
+func s16ScaleF32AVX2(d []int16, factor float32)
+
 // s24Acc is what s24AccumAVX2 leaves, per dword lane l (sample l of
 // every 8): its layout is fixed by the assembly.
 type s24Acc struct {

@@ -77,6 +77,16 @@ func s16GainF32Vector(d []int16, g *F32Gain, dry bool) (clipped int64, ok bool) 
 	if !haveAVX2 {
 		return 0, false
 	}
+	if g.noClip {
+		// No input clips: a dry run has nothing to count, and the
+		// kernel needs no clamp.
+		if dry {
+			return 0, true
+		}
+		n := len(d) &^ 15
+		s16ScaleF32AVX2(d[:n], g.factor)
+		d = d[n:]
+	}
 	const most = 1 << 30 // samples per call: the clip counts are 32-bit
 	for len(d) >= 16 {
 		n := min(len(d), most) &^ 15
