@@ -77,10 +77,11 @@ const (
 	// ring of buffers that one writer drains in order: no barrier
 	// between blocks, so the writer always has the next buffer ready.
 	convertRing
-	// convertDirect is convertPair with the output written with O_DIRECT
-	// (Linux, outputs of 64 MiB and more on a file system that takes it;
-	// see directio.go), so that the sync before the rename has nothing
-	// left to write.
+	// convertDirect converts one block at a time on all workers, as
+	// convertPair does, and writes the output with O_DIRECT, several
+	// blocks at once (Linux, outputs of 64 MiB and more on a file system
+	// that takes it; see directio.go and transcode_direct.go), so that
+	// the sync before the rename has nothing left to write.
 	convertDirect
 )
 
