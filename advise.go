@@ -194,7 +194,12 @@ func (a *passAdvisor) finishedRange(lo, hi int64) bool {
 	if last-first+1 > int64(len(a.finished)) {
 		return false
 	}
-	for j := first; j <= last; j++ {
+	// From the top: blocks finish roughly in order, so while a span is
+	// being worked on its last block is the one missing, and the check
+	// costs one lookup (from the bottom, a span of many small blocks
+	// would cost as many lookups as it had blocks finished, at every
+	// block that finishes).
+	for j := last; j >= first; j-- {
 		if _, ok := a.finished[j]; !ok {
 			return false
 		}

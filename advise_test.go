@@ -161,3 +161,31 @@ func TestFinishBlockSpans(t *testing.T) {
 		}
 	}
 }
+
+// TestFinishBlockSpansStalled: with blocks of one byte and one worker
+// stalled on an early block while the others finish the spans above it,
+// finishBlock stays cheap (a check from the bottom of each span would
+// make this quadratic: about 2^32 map lookups here), and the spans above
+// the stalled block are handed out as they complete.
+func TestFinishBlockSpansStalled(t *testing.T) {
+	defer func(u int64) { dropUnit = u }(dropUnit)
+	const span = 1 << 16
+	dropUnit = span
+	const size = 3 * span
+	a := &passAdvisor{addr: 0, size: size, block: 1, finished: map[int64]struct{}{}}
+	const stalled = 1000
+	covered := int64(0)
+	for k := int64(0); k < size; k++ {
+		if k == stalled {
+			continue
+		}
+		from, to := a.finishBlock(k)
+		covered += to - from
+	}
+	if covered != size-span {
+		t.Fatalf("with block %d still running, %d bytes handed out, want the %d above its span", stalled, covered, size-span)
+	}
+	if from, to := a.finishBlock(stalled); from != 0 || to != span {
+		t.Fatalf("the stalled block completed [%d, %d), want its span [0, %d)", from, to, span)
+	}
+}
