@@ -153,12 +153,10 @@ func (d *directOut) first(buf []byte, lead, n int) error {
 		_, err := d.w.write(buf[lead : lead+n])
 		return err
 	}
-	if err == nil || k > 0 {
-		d.wrote = true
-	}
-	if err == nil && k < len(pages) {
-		err = d.writePages(pages[k:], at+int64(k))
-	} else if err != nil {
+	d.wrote = err == nil || k > 0
+	if err == nil {
+		err = d.writePages(pages[k:], at+int64(k)) // what a short write left
+	} else {
 		err = fmt.Errorf("wavemap: writing audio: %w", err)
 	}
 	if err != nil {

@@ -444,22 +444,31 @@ func withDirect(t *testing.T) bool {
 	return true
 }
 
-// transcodeResult converts f into a new file of encoding to with the
-// given paths and returns the file's bytes and the clipped count.
-func transcodeResult(t *testing.T, f *File, to Encoding, rp readPath, cp convertPath, opts *PassOptions) ([]byte, int64, error) {
+// newConvertOut returns a Writer of f's format in encoding to on a new
+// file, the file and its path.
+func newConvertOut(t *testing.T, f *File, to Encoding) (*Writer, *os.File, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "out.wav")
 	out, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
 	fm := f.Format()
 	fm.Encoding = to
 	w, err := NewWriter(out, fm, nil)
 	if err != nil {
+		out.Close()
 		t.Fatal(err)
 	}
+	return w, out, path
+}
+
+// transcodeResult converts f into a new file of encoding to with the
+// given paths and returns the file's bytes and the clipped count.
+func transcodeResult(t *testing.T, f *File, to Encoding, rp readPath, cp convertPath, opts *PassOptions) ([]byte, int64, error) {
+	t.Helper()
+	w, out, path := newConvertOut(t, f, to)
+	defer out.Close()
 	restore := withKnobs(rp, gainPopulate, cp, 8192)
 	n, terr := TranscodeTo(context.Background(), w, f, opts)
 	restore()
@@ -664,17 +673,7 @@ func TestConvertDirectFaults(t *testing.T) {
 			}
 			return nil
 		}
-		path := filepath.Join(t.TempDir(), "out.wav")
-		out, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fm := f.Format()
-		fm.Encoding = EncodingInt24
-		w, err := NewWriter(out, fm, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, out, _ := newConvertOut(t, f, EncodingInt24)
 		restore := withKnobs(readMap, gainPopulate, convertDirect, 8192)
 		_, terr := TranscodeTo(context.Background(), w, f, nil)
 		restore()

@@ -59,28 +59,28 @@ func transcodeDirect[S Sample](p *passRun, w *Writer, d *directOut, m Frames[S],
 		}
 		errMu.Unlock()
 	}
-	startWriters := func() {
-		for range writers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for s := range full {
-					if !failed.Load() {
-						if err := d.writePages(s.pages, s.at); err != nil {
-							errMu.Lock()
-							if writeErr == nil {
-								writeErr = err
-							}
-							errMu.Unlock()
-							failed.Store(true)
-						} else {
-							wrote(s.frames)
+	// The writers wait for sealed blocks; after a refused first write
+	// (d.off) none comes, and they end when full is closed.
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range full {
+				if !failed.Load() {
+					if err := d.writePages(s.pages, s.at); err != nil {
+						errMu.Lock()
+						if writeErr == nil {
+							writeErr = err
 						}
+						errMu.Unlock()
+						failed.Store(true)
+					} else {
+						wrote(s.frames)
 					}
-					free <- s.buf
 				}
-			}()
-		}
+				free <- s.buf
+			}
+		}()
 	}
 
 	adv := newPassAdvisor(src, m, block)
@@ -88,7 +88,6 @@ func transcodeDirect[S Sample](p *passRun, w *Writer, d *directOut, m Frames[S],
 	var (
 		clipped int64
 		err     error
-		started bool
 	)
 	pos0 := d.pos
 	for start := 0; start < frames && !failed.Load(); start += block {
@@ -107,34 +106,28 @@ func transcodeDirect[S Sample](p *passRun, w *Writer, d *directOut, m Frames[S],
 			break
 		}
 		adv.done(int64(start / block))
-		switch {
-		case start == 0 || d.off:
+		if start == 0 || d.off {
+			// The first block alone, and after a refusal every block,
+			// written here, in order.
 			if start == 0 {
 				err = d.first(raw, lead, n*fsz)
 			} else {
 				_, err = w.Write(raw[lead : lead+n*fsz])
 			}
 			free <- raw
-			if err == nil {
-				wrote(n)
-			}
-		default:
-			if !started {
-				startWriters()
-				started = true
-			}
-			var s sealed
-			s.pages, s.at, err = d.seal(raw, lead, n*fsz)
 			if err != nil {
-				free <- raw
 				break
 			}
-			s.buf, s.frames = raw, n
-			full <- s
+			wrote(n)
+			continue
 		}
-		if err != nil {
+		pages, at, serr := d.seal(raw, lead, n*fsz)
+		if serr != nil {
+			err = serr
+			free <- raw
 			break
 		}
+		full <- sealed{buf: raw, pages: pages, at: at, frames: n}
 	}
 	close(full)
 	wg.Wait()

@@ -478,6 +478,28 @@ cvdone:
 	VZEROUPPER
 	RET
 
+// S16TIMESF32 takes the 16 s16 samples at SI to float32 in Y0 (the
+// first 8) and Y1, times the factor in Y15 (one rounding, as Go's
+// float32 product), rounded to the nearest whole number, ties to even
+// (VROUNDPS mode 0, whatever MXCSR says).
+#define S16TIMESF32 \
+	VPMOVSXWD (SI), Y0       \
+	VPMOVSXWD 16(SI), Y1     \
+	VCVTDQ2PS Y0, Y0         \
+	VCVTDQ2PS Y1, Y1         \
+	VMULPS    Y15, Y0, Y0    \
+	VMULPS    Y15, Y1, Y1    \
+	VROUNDPS  $0, Y0, Y0     \
+	VROUNDPS  $0, Y1, Y1
+
+// PACKSTORE16 packs the 16 int32 of lo and hi (whole numbers within
+// int16) to int16 and stores them at SI, in order: VPACKSSDW leaves the
+// quadwords as lo0-3 hi0-3 lo4-7 hi4-7, VPERMQ puts them back in order.
+#define PACKSTORE16(lo, hi) \
+	VPACKSSDW hi, lo, lo    \
+	VPERMQ    $0xd8, lo, lo \
+	VMOVDQU   lo, (SI)
+
 // func s16GainF32AVX2(d []int16, gn *F32Gain, dry bool) int64
 //
 // Gain on s16 samples in float32, 16 at a time (len(d) must be a multiple
@@ -510,14 +532,7 @@ TEXT ·s16GainF32AVX2(SB), NOSPLIT, $0-48
 
 f32gainloop:
 	PREFETCHT0 PFDIST(SI)
-	VPMOVSXWD (SI), Y0
-	VPMOVSXWD 16(SI), Y1
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VMULPS    Y15, Y0, Y0
-	VMULPS    Y15, Y1, Y1
-	VROUNDPS  $0, Y0, Y0
-	VROUNDPS  $0, Y1, Y1
+	S16TIMESF32
 	VMAXPS    Y13, Y0, Y2
 	VMAXPS    Y13, Y1, Y3
 	VMINPS    Y12, Y2, Y2
@@ -530,9 +545,7 @@ f32gainloop:
 	JNZ       f32gainnext
 	VCVTPS2DQ Y2, Y2 // exact: whole numbers in range
 	VCVTPS2DQ Y3, Y3
-	VPACKSSDW Y3, Y2, Y2 // quadwords: a0-3 b0-3 a4-7 b4-7
-	VPERMQ    $0xd8, Y2, Y2 // a0-7 b0-7
-	VMOVDQU   Y2, (SI)
+	PACKSTORE16(Y2, Y3)
 
 f32gainnext:
 	ADDQ $32, SI
@@ -571,19 +584,10 @@ TEXT ·s16ScaleF32AVX2(SB), NOSPLIT, $0-28
 
 scaleloop:
 	PREFETCHT0 PFDIST(SI)
-	VPMOVSXWD  (SI), Y0
-	VPMOVSXWD  16(SI), Y1
-	VCVTDQ2PS  Y0, Y0
-	VCVTDQ2PS  Y1, Y1
-	VMULPS     Y15, Y0, Y0
-	VMULPS     Y15, Y1, Y1
-	VROUNDPS   $0, Y0, Y0
-	VROUNDPS   $0, Y1, Y1
+	S16TIMESF32
 	VCVTPS2DQ  Y0, Y0
 	VCVTPS2DQ  Y1, Y1
-	VPACKSSDW  Y1, Y0, Y0 // quadwords: a0-3 b0-3 a4-7 b4-7
-	VPERMQ     $0xd8, Y0, Y0
-	VMOVDQU    Y0, (SI)
+	PACKSTORE16(Y0, Y1)
 	ADDQ       $32, SI
 	DECQ       DX
 	JNZ        scaleloop
