@@ -1,7 +1,9 @@
 package wavemap
 
 import (
+	"os"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/wavemap/wavemap/internal/mmap"
@@ -17,7 +19,13 @@ import (
 //   - sequential, for the range of the pass: aggressive read-ahead, and
 //     pages that are not promoted to the active list;
 //   - willneed, a window ahead of the blocks being worked on: the reads
-//     are under way before the workers get there;
+//     are under way before the workers get there. A step of the window
+//     that the page cache already holds whole is not advised: for cached
+//     pages willneed reads nothing, yet the kernel looks up every page
+//     of the step, which cost a third of the time of a statistics pass
+//     over a cached file (BENCHMARKS.md, section 8). Whether a step is
+//     cached is asked of the kernel (cachestat, Linux 6.5; see
+//     cachedRange), and where it cannot tell, every step is advised;
 //   - dontneed, for each span of dropUnit bytes (aligned on the address,
 //     so on the 2 MiB of a huge page) once every block over it is
 //     finished: the pages leave the process (RSS stays bounded by the
@@ -70,8 +78,36 @@ type passAdvisor struct {
 	low        int64              // first block not yet finished
 	finished   map[int64]struct{} // finished blocks above low: about one per worker
 	released   int64              // bytes from base dropped from the page cache so far (dropCache)
-	readAhead  int64              // bytes from base advised willneed so far
+	readAhead  int64              // bytes from base up to which willneed has been considered
 	populate   bool               // fault each block in writable as it starts
+	blind      atomic.Bool        // the kernel cannot say what is cached: advise every step
+}
+
+// readAheadSeen, when a test sets it, is told the file bytes [off,
+// off+n) of each step of read-ahead that is advised, on either read path.
+var readAheadSeen func(off, n int64)
+
+// adviseUncached calls advise(off, n) for each step of adviseStep bytes
+// of the bytes [from, to) of a pass (offsets from its first byte, which
+// is at fileBase in osf) that the page cache does not hold whole. Once
+// the kernel cannot tell (see cachedRange), blind is set and every step
+// is advised. It makes system calls: callers do not hold their locks.
+func adviseUncached(osf *os.File, fileBase, from, to int64, blind *atomic.Bool, advise func(off, n int64)) {
+	for off := from; off < to; off += adviseStep {
+		n := min(int64(adviseStep), to-off)
+		if !blind.Load() {
+			cached, known := cachedRange(osf, fileBase+off, n)
+			if !known {
+				blind.Store(true)
+			} else if cached {
+				continue
+			}
+		}
+		advise(off, n)
+		if readAheadSeen != nil {
+			readAheadSeen(fileBase+off, n)
+		}
+	}
 }
 
 // newPassAdvisor returns an advisor for a pass over m in blocks of
@@ -102,20 +138,29 @@ func newPassAdvisor[T Sample](f *File, m Frames[T], blockFrames int) *passAdviso
 	}
 	a.dropCache = limit > 0 && size >= limit
 	f.mp.Advise(mmap.Sequential, a.base, a.size)
-	a.ahead(0)
+	a.ahead(a.claim(0))
 	return a
 }
 
-// ahead advises willneed up to adviseAhead bytes past end, the end of the
-// blocks started so far, in steps of adviseStep.
-func (a *passAdvisor) ahead(end int64) {
-	want := min(end+adviseAhead, a.size)
-	for a.readAhead < want {
-		n := min(int64(adviseStep), a.size-a.readAhead)
-		off := a.base + a.readAhead
-		a.f.mp.Advise(mmap.WillNeed, off, n)
-		a.readAhead += n
+// claim returns the bytes [from, to) of the pass that read-ahead should
+// consider now that the blocks started so far end at end: up to
+// adviseAhead bytes past end, a step at a time. Each byte is claimed
+// once. a.mu must be held.
+func (a *passAdvisor) claim(end int64) (from, to int64) {
+	if end+adviseAhead-adviseStep <= a.readAhead {
+		return 0, 0
 	}
+	from, to = a.readAhead, max(a.readAhead, min(end+adviseAhead, a.size))
+	a.readAhead = to
+	return from, to
+}
+
+// ahead advises willneed over the bytes [from, to) of the pass, in steps
+// of adviseStep, leaving out the steps the page cache holds whole.
+func (a *passAdvisor) ahead(from, to int64) {
+	adviseUncached(a.f.osf, a.f.hdr.DataOffset+a.base, from, to, &a.blind, func(off, n int64) {
+		a.f.mp.Advise(mmap.WillNeed, a.base+off, n)
+	})
 }
 
 // start is called as the block k begins.
@@ -125,10 +170,9 @@ func (a *passAdvisor) start(k int64) {
 	}
 	end := min((k+1)*a.block, a.size)
 	a.mu.Lock()
-	if end+adviseAhead-adviseStep > a.readAhead { // a step at a time
-		a.ahead(end)
-	}
+	from, to := a.claim(end)
 	a.mu.Unlock()
+	a.ahead(from, to)
 	if a.populate {
 		// A pass that writes every page would take a write fault per
 		// page (4 KiB); one madvise makes the whole block writable.
@@ -213,7 +257,7 @@ func (a *passAdvisor) release(end int64) {
 	if end <= a.released {
 		return
 	}
-	dropCache(a.f.osf, a.f.hdr.DataOffset+a.released, end-a.released)
+	dropCache(a.f.osf, a.f.hdr.DataOffset+a.base+a.released, end-a.released)
 	a.released = end
 }
 

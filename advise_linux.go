@@ -37,3 +37,28 @@ func physicalMemory() int64 {
 	}
 	return int64(si.Totalram) * int64(si.Unit)
 }
+
+// cachedRange reports whether the page cache holds every page of the
+// file's bytes [off, off+n), asking the kernel (cachestat, Linux 6.5).
+// known is false when the kernel cannot tell: before 6.5, or (from 6.14)
+// for a file the caller could not open for writing and does not own.
+func cachedRange(f *os.File, off, n int64) (cached, known bool) {
+	if n <= 0 {
+		return true, true
+	}
+	if cachestatOff {
+		return false, false
+	}
+	p := int64(os.Getpagesize())
+	lo, hi := off/p*p, (off+n+p-1)/p*p
+	var st unix.Cachestat_t
+	r := unix.CachestatRange{Off: uint64(lo), Len: uint64(hi - lo)}
+	if err := unix.Cachestat(uint(f.Fd()), &r, &st, 0); err != nil {
+		return false, false
+	}
+	return int64(st.Cache) >= (hi-lo)/p, true
+}
+
+// cachestatOff makes cachedRange answer "unknown", as a kernel without
+// cachestat does. Tests set it.
+var cachestatOff bool

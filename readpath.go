@@ -359,7 +359,8 @@ type fileAdvisor struct {
 	src       *preadSource
 	dropCache bool
 	mu        sync.Mutex
-	readAhead int64 // bytes of the view advised willneed so far
+	readAhead int64       // bytes of the view up to which willneed has been considered
+	blind     atomic.Bool // the kernel cannot say what is cached: advise every step
 }
 
 func newFileAdvisor(src *preadSource) *fileAdvisor {
@@ -377,16 +378,18 @@ func newFileAdvisor(src *preadSource) *fileAdvisor {
 // read.
 func (a *fileAdvisor) start(off, n int64) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	want := min(off+n+adviseAhead, a.src.size)
-	if want-a.readAhead < adviseStep && want < a.src.size {
+	from := a.readAhead
+	if want-from < adviseStep && want < a.src.size || want <= from {
+		a.mu.Unlock()
 		return
 	}
-	for a.readAhead < want {
-		step := min(int64(adviseStep), a.src.size-a.readAhead)
-		fileAdvise(a.src.f.osf, a.src.off+a.readAhead, step, adviceWillNeed)
-		a.readAhead += step
-	}
+	a.readAhead = want
+	a.mu.Unlock()
+	osf := a.src.f.osf
+	adviseUncached(osf, a.src.off, from, want, &a.blind, func(off, n int64) {
+		fileAdvise(osf, a.src.off+off, n, adviceWillNeed)
+	})
 }
 
 // done is called when the bytes [off, off+n) of the view are read.
