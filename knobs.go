@@ -14,7 +14,8 @@ import (
 // a benchmarking aid, not an interface: the variables may go away once the
 // defaults are settled, and an unknown value means the default.
 //
-//	WAVEMAP_READPATH=map|pread|populate   read-only passes (Measure, Overview,
+//	WAVEMAP_READPATH=auto|map|pread|populate
+//	                                      read-only passes (Measure, Overview,
 //	                                      peaks, loudness; Gain's dry run)
 //	WAVEMAP_GAINPATH=map|populate|ahead|pwrite
 //	                                      in-place Gain (with or without a journal)
@@ -45,6 +46,12 @@ const (
 	// fault-per-page path elsewhere), from a helper goroutine, while it
 	// works on the current one.
 	readPopulate
+	// readAuto chooses between the two for each block, per worker (see
+	// autoPass): the mapping while it is mapped in huge pages, pread
+	// while it faults in small ones. Where a pass cannot be read with
+	// pread, or the faults cannot be counted (outside Linux), it is
+	// readMap.
+	readAuto
 )
 
 // gainPath is how an in-place Gain writes.
@@ -87,7 +94,7 @@ const (
 
 // The knobs' values for this process, and the default of each.
 var (
-	knobRead    = readKnob(os.Getenv("WAVEMAP_READPATH"), readMap)
+	knobRead    = readKnob(os.Getenv("WAVEMAP_READPATH"), readAuto)
 	knobGain    = gainKnob(os.Getenv("WAVEMAP_GAINPATH"), gainPopulate)
 	knobConvert = convertKnob(os.Getenv("WAVEMAP_CONVERTPATH"), convertDirect)
 	// readBuffer is the target size in bytes of the per-worker buffers
@@ -108,6 +115,8 @@ func readKnob(s string, def readPath) readPath {
 		return readPread
 	case "populate":
 		return readPopulate
+	case "auto":
+		return readAuto
 	}
 	return def
 }
@@ -148,7 +157,7 @@ func kibKnob(s string, def int) int {
 }
 
 func (r readPath) String() string {
-	return [...]string{readMap: "map", readPread: "pread", readPopulate: "populate"}[r]
+	return [...]string{readMap: "map", readPread: "pread", readPopulate: "populate", readAuto: "auto"}[r]
 }
 
 func (g gainPath) String() string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -232,27 +233,126 @@ func preadPieces[T Sample](p *passRun, src *preadSource, m Frames[T], fn func(st
 		fa.start(int64(start)*src.frame, int64(b.Len())*src.frame)
 		buf := src.buffer(src.frames * int(src.frame))
 		defer src.put(buf)
-		end := start + b.Len()
-		for at := start; at < end; {
-			to := min(end, (at/src.frames+1)*src.frames)
-			piece := buf[:int64(to-at)*src.frame]
-			if err := src.read(piece, int64(at)*src.frame); err != nil {
-				return err
-			}
-			d, err := castSlice[T](piece)
-			if err != nil {
-				return err
-			}
-			v := Frames[T]{Data: d, Channels: m.Channels}
-			if err := fn(at, piece, v); err != nil {
+		if err := readPieces(src, buf, start, b.Len(), m.Channels, func(at int, raw []byte, v Frames[T]) error {
+			if err := fn(at, raw, v); err != nil {
 				return err
 			}
 			progress(at, v)
-			at = to
+			return nil
+		}); err != nil {
+			return err
 		}
 		fa.done(int64(start)*src.frame, int64(b.Len())*src.frame)
 		return nil
 	})
+}
+
+// readPieces reads the frames [start, start+n) of src's view into buf,
+// in pieces of at most src.frames frames cut at multiples of src.frames,
+// and calls fn on each piece (its bytes in buf, and a view of them of ch
+// channels).
+func readPieces[T Sample](src *preadSource, buf []byte, start, n, ch int, fn func(at int, raw []byte, b Frames[T]) error) error {
+	end := start + n
+	for at := start; at < end; {
+		to := min(end, (at/src.frames+1)*src.frames)
+		piece := buf[:int64(to-at)*src.frame]
+		if err := src.read(piece, int64(at)*src.frame); err != nil {
+			return err
+		}
+		d, err := castSlice[T](piece)
+		if err != nil {
+			return err
+		}
+		if err := fn(at, piece, Frames[T]{Data: d, Channels: ch}); err != nil {
+			return err
+		}
+		at = to
+	}
+	return nil
+}
+
+// Choosing the read path block by block (readAuto).
+//
+// Which way in is faster depends on how the page cache holds the file,
+// which a program cannot ask: a file read in with large read-ahead sits
+// in 2 MiB folios, which the kernel maps with one page-table entry each,
+// so the mapping costs a fault per 2 MiB and the pass reads at memory
+// speed, 1.2-1.6x faster than copying with pread (BENCHMARKS.md, section
+// 8); a file whose pages came in one at a time (written through a
+// mapping, read in small pieces, partly reclaimed and read again) sits in
+// small folios, mapped 64 KiB per fault and 4 KiB per entry, and there
+// pread is 1.4x faster than the mapping. So each worker counts the page
+// faults its thread takes over each block it reads through the mapping:
+// above autoFaults per MiB, it reads its next blocks with pread, as many
+// as it has found the mapping slow in a row, doubled each time (up to
+// autoHoldMax), then tries the mapping again with one block. Both ways
+// give the same bytes; only the time differs.
+const (
+	autoFaults  = 4  // faults per MiB above which a block counts as mapped in small pages
+	autoHoldMax = 64 // the most blocks read with pread before the mapping is tried again
+)
+
+// countFaults is threadFaults; tests replace it to steer autoPass.
+var countFaults = threadFaults
+
+// autoChooser is one worker's choice of read path (readAuto).
+type autoChooser struct {
+	buf  []byte // the pread buffer, allocated on first use
+	hold int    // blocks of pread after the last slow block read through the mapping
+	left int    // blocks of pread left before the mapping is tried again
+}
+
+// mapped records that a block of n bytes read through the mapping cost
+// faults page faults.
+func (c *autoChooser) mapped(faults, n int64) {
+	if faults*(1<<20) > autoFaults*n {
+		c.hold = min(max(2*c.hold, 1), autoHoldMax)
+		c.left = c.hold
+	} else {
+		c.hold = 0
+	}
+}
+
+// autoBlocks is filePass (the same blocks, advice and release) for the
+// readAuto path: each worker hands each block either to mapped (a view of
+// the mapping; its faults are counted) or to buffered (to be read with
+// pread through the chooser's buffer), as its autoChooser says.
+func autoBlocks[T Sample](p *passRun, f *File, m Frames[T], buffered func(c *autoChooser, start int, b Frames[T]) error, mapped func(start int, b Frames[T]) error) error {
+	workers := max(1, p.opts.Workers)
+	choosers := make(chan *autoChooser, workers)
+	for range workers {
+		choosers <- &autoChooser{}
+	}
+	return filePass(p, f, m, func(start int, b Frames[T]) error {
+		c := <-choosers
+		defer func() { choosers <- c }()
+		if c.left > 0 {
+			c.left--
+			return buffered(c, start, b)
+		}
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		before, ok := countFaults()
+		if err := mapped(start, b); err != nil {
+			return err
+		}
+		if after, ok2 := countFaults(); ok && ok2 {
+			c.mapped(after-before, int64(len(b.Data))*int64(unsafe.Sizeof(b.Data[0])))
+		}
+		return nil
+	})
+}
+
+// autoPass is readPass on the readAuto path.
+func autoPass[T Sample](p *passRun, f *File, m Frames[T], src *preadSource, fn func(start int, b Frames[T]) error) error {
+	return autoBlocks(p, f, m, func(c *autoChooser, start int, b Frames[T]) error {
+		if c.buf == nil {
+			c.buf = alignedBytes(src.frames * int(src.frame))
+		}
+		return readPieces(src, c.buf, start, b.Len(), m.Channels, func(at int, _ []byte, v Frames[T]) error {
+			return fn(at, v)
+		})
+	}, fn)
 }
 
 // readPass is filePass for a read-only pass whose fn keeps nothing of
@@ -262,9 +362,16 @@ func preadPieces[T Sample](p *passRun, src *preadSource, m Frames[T], fn func(st
 // read path it copies the blocks out of the file; otherwise, or where
 // that cannot be (see newPreadSource), it is filePass.
 func readPass[T Sample](p *passRun, f *File, m Frames[T], quantum int, fn func(start int, b Frames[T]) error) error {
-	if p.read == readPread {
+	switch p.read {
+	case readPread:
 		if src := newPreadSource(f, m, quantum, p.opts.Workers); src != nil {
 			return preadPass(p, src, m, fn)
+		}
+	case readAuto:
+		if _, ok := threadFaults(); ok {
+			if src := newPreadSource(f, m, quantum, p.opts.Workers); src != nil {
+				return autoPass(p, f, m, src, fn)
+			}
 		}
 	}
 	return filePass(p, f, m, fn)
@@ -324,7 +431,8 @@ func (b *preadBlock[T]) float64s(dst []float64, from, to int) []float64 {
 // decodedReadPass is the decodedPass of kindOf[T]: with the pread read
 // path, fn gets a preadBlock for each block (the block stays whole, as
 // the decoded passes need, but only a window of it is in memory at a
-// time); otherwise a view of the mapping.
+// time); with readAuto, a preadBlock or a view of the mapping as the
+// worker's autoChooser says; otherwise a view of the mapping.
 func decodedReadPass[T Sample](p *passRun, f *File, m Frames[T], fn func(start int, b frameBlock) error) error {
 	if p.read == readPread {
 		if src := newPreadSource(f, m, 1, p.opts.Workers); src != nil {
@@ -345,9 +453,23 @@ func decodedReadPass[T Sample](p *passRun, f *File, m Frames[T], fn func(start i
 			}))
 		}
 	}
-	return filePass(p, f, m, func(start int, b Frames[T]) error {
-		return fn(start, typedBlock[T]{b})
-	})
+	mapped := func(start int, b Frames[T]) error { return fn(start, typedBlock[T]{b}) }
+	if p.read == readAuto {
+		if _, ok := threadFaults(); ok {
+			if src := newPreadSource(f, m, 1, p.opts.Workers); src != nil {
+				return autoBlocks(p, f, m, func(c *autoChooser, start int, v Frames[T]) error {
+					b := &preadBlock[T]{src: src, start: start, frames: v.Len(), ch: m.Channels, buf: c.buf}
+					err := fn(start, b)
+					c.buf = b.buf[:0]
+					if b.err != nil {
+						return b.err
+					}
+					return err
+				}, mapped)
+			}
+		}
+	}
+	return filePass(p, f, m, mapped)
 }
 
 // fileAdvisor is the passAdvisor of the pread path: no page of the file is

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -76,7 +77,7 @@ func withKnobs(r readPath, g gainPath, c convertPath, buf int) func() {
 	return func() { knobRead, knobGain, knobConvert, readBuffer = or, og, oc, ob }
 }
 
-var readPaths = []readPath{readMap, readPread, readPopulate}
+var readPaths = []readPath{readMap, readPread, readPopulate, readAuto}
 
 // sameStats compares statistics bit for bit (NaN included).
 func sameStats(a, b []ChannelStats) bool {
@@ -684,6 +685,110 @@ func TestConvertDirectFaults(t *testing.T) {
 		}
 		if cerr == nil {
 			t.Errorf("direct write failing at byte %d: Close reported no error", at)
+		}
+	}
+}
+
+// The chooser's schedule: after each slow block through the mapping,
+// twice as many blocks of pread as the time before (1, 2, 4 ... up to
+// autoHoldMax), and none once a block through the mapping is fast; the
+// threshold is autoFaults faults per MiB.
+func TestAutoChooser(t *testing.T) {
+	var c autoChooser
+	const mib = 1 << 20
+	c.mapped(autoFaults, mib) // at the threshold: still the mapping
+	if c.left != 0 || c.hold != 0 {
+		t.Fatalf("%d faults per MiB: left %d hold %d, want the mapping", autoFaults, c.left, c.hold)
+	}
+	c.mapped(2*autoFaults+1, 2*mib)
+	if c.left != 1 {
+		t.Fatalf("above the threshold: left %d, want 1", c.left)
+	}
+	for _, want := range []int{2, 4, 8, 16, 32, 64, 64, 64} {
+		c.mapped(16, mib) // small pages: 64 KiB a fault
+		if c.left != want {
+			t.Fatalf("slow again: left %d, want %d", c.left, want)
+		}
+	}
+	c.left = 0
+	c.mapped(1, 2*mib) // a huge page
+	if c.left != 0 || c.hold != 0 {
+		t.Fatalf("fast: left %d hold %d, want the mapping", c.left, c.hold)
+	}
+	c.mapped(16, mib)
+	if c.left != 1 {
+		t.Fatalf("slow after fast: left %d, want 1 (the schedule starts over)", c.left)
+	}
+}
+
+// autoPass steered by fake fault counts: with every block through the
+// mapping slow, 300 blocks are read 10 through the mapping (blocks 0, 2,
+// 5, 10, 19, 36, 69, 134, 199, 264) and the rest with pread; with every
+// one fast, all through the mapping; and whatever the counts and the
+// workers, Measure, Overview, peaks and loudness are those of the map
+// path.
+func TestAutoPassSteered(t *testing.T) {
+	defer func(f func() (int64, bool)) { countFaults = f }(countFaults)
+	dir := t.TempDir()
+	const block = 1000
+	const frames = 300 * block
+	path := pathFile(t, dir, EncodingInt16, 2, frames, 44, 5)
+	f := openPathFile(t, path, EncodingInt16, 2, frames, 44, ReadOnly)
+	type result struct {
+		st   []ChannelStats
+		ov   [][]MinMax
+		loud *Loudness
+	}
+	run := func(rp readPath, workers int) result {
+		t.Helper()
+		defer withKnobs(rp, gainPopulate, convertPair, 64<<10)()
+		opts := &PassOptions{BlockFrames: block, Workers: workers}
+		st, err := Measure(context.Background(), f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ov, err := Overview(context.Background(), f, 123, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loud, err := MeasureLoudness(context.Background(), f, &LoudnessOptions{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return result{st, ov, loud}
+	}
+	want := run(readMap, 1)
+	var mu sync.Mutex
+	var calls, total int64
+	var step func() int64
+	countFaults = func() (int64, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		total += step()
+		return total, true
+	}
+	measureCalls := func(s func() int64) int64 {
+		step, calls = s, 0
+		defer withKnobs(readAuto, gainPopulate, convertPair, 64<<10)()
+		got, err := Measure(context.Background(), f, &PassOptions{BlockFrames: block, Workers: 1})
+		if err != nil || !sameStats(got, want.st) {
+			t.Errorf("steered Measure: %v %+v, want %+v", err, got, want.st)
+		}
+		return calls
+	}
+	if n := measureCalls(func() int64 { return 1000 }); n != 20 {
+		t.Errorf("every mapped block slow: %d fault counts, want 20 (10 blocks)", n)
+	}
+	if n := measureCalls(func() int64 { return 0 }); n != 600 {
+		t.Errorf("every mapped block fast: %d fault counts, want 600 (300 blocks)", n)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	step = func() int64 { return rng.Int64N(40) }
+	for _, workers := range []int{1, 3} {
+		got := run(readAuto, workers)
+		if !sameStats(got.st, want.st) || !reflect.DeepEqual(got.ov, want.ov) || fmt.Sprintf("%#v", got.loud) != fmt.Sprintf("%#v", want.loud) {
+			t.Errorf("random fault counts, %d workers: results differ from the map path", workers)
 		}
 	}
 }
