@@ -10,9 +10,11 @@
 #
 # Jobs and what runs in each (every run a whole process; wall time, and
 # peak RSS from GNU time):
-#   stats    wavemap stats on s16, s24 and f32 with READPATH=map|pread|populate;
-#            cat FILE; two dd bs=4M over the two halves at once; numpy.memmap;
-#            soundfile
+#   stats    wavemap stats on s16, s24 and f32 with READPATH=auto|map|pread|populate
+#            (auto: the default); cat FILE; two dd bs=4M over the two halves at
+#            once; numpy.memmap; soundfile. Also on s16-4k.wav, the same file in
+#            the page cache's other state (4 KiB folios: read in 4 KiB at a time
+#            once, at the start), where the mapping is slow
 #   gain     wavemap gain --factor 0.5 (in place, journaled as the command is)
 #            with GAINPATH=map|populate|ahead|pwrite on a fresh page-cached copy;
 #            soundfile r+; numpy.memmap r+
@@ -69,6 +71,22 @@ fd = os.open(sys.argv[1], os.O_RDONLY)
 os.fsync(fd)
 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$f"
 done
+# The other state: a copy of s16 read back one page at a time with
+# read-ahead off, which leaves it in 4 KiB folios (as a file written
+# through a mapping, or read in small pieces, is). The cat before each
+# run reads back what the kernel reclaimed meanwhile (in large folios),
+# so later rounds may drift towards the first state.
+s16k=${s16%.wav}-4k.wav
+case ",$JOBS," in *,stats,*)
+	cp "$s16" "$s16k"
+	"$PYTHON" -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.fsync(fd)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+while os.read(fd, 4096):
+    pass' "$s16k"
+esac
 work=$DIR/readpath-work.wav
 out=$DIR/readpath-out.wav
 data_bytes() { "$PYTHON" -c "import sys; sys.path.insert(0, '$here/peers'); import common; print(common.walk_header('$1').data_size)"; }
@@ -103,14 +121,14 @@ dd2() {
 }
 export -f dd2
 
-stats_peers="map pread populate cat dd2"
+stats_peers="auto map pread populate cat dd2"
 have_py numpy && stats_peers="$stats_peers numpy"
 have_py soundfile && stats_peers="$stats_peers soundfile"
 run_stats() { # peer file rep
 	local f=$2
 	cat "$f" > /dev/null
 	case $1 in
-	map | pread | populate) timed stats "$(basename "$f")" "wavemap $1" "$3" env WAVEMAP_READPATH="$1" "$BIN/wavemap" stats "$f" ;;
+	auto | map | pread | populate) timed stats "$(basename "$f")" "wavemap $1" "$3" env WAVEMAP_READPATH="$1" "$BIN/wavemap" stats "$f" ;;
 	cat) timed stats "$(basename "$f")" cat "$3" sh -c 'cat "$1" > /dev/null' sh "$f" ;;
 	dd2) timed stats "$(basename "$f")" "dd2 bs=4M" "$3" bash -c 'dd2 "$1"' bash "$f" ;;
 	numpy) timed stats "$(basename "$f")" numpy "$3" "$PYTHON" "$here/peers/numpy_memmap.py" stats "$f" ;;
@@ -156,7 +174,7 @@ run_convert() { # peer rep bytes
 out_bytes=$(( $(data_bytes "$s16") * 2 ))
 for rep in $(seq "$REPS"); do
 	case ",$JOBS," in *,stats,*)
-		for f in "$s16" "$s24" "$f32"; do
+		for f in "$s16" "$s24" "$f32" "$s16k"; do
 			for p in $(printf '%s\n' $stats_peers | shuf); do run_stats "$p" "$f" "$rep"; done
 		done
 	esac
@@ -167,7 +185,7 @@ for rep in $(seq "$REPS"); do
 		for p in $(printf '%s\n' $convert_peers | shuf); do run_convert "$p" "$rep" "$out_bytes"; done
 	esac
 done
-rm -f "$work" "$work.wavemap-journal" "$out" "$DIR/readpath.rss" "$DIR/readpath.err"
+rm -f "$work" "$work.wavemap-journal" "$out" "$s16k" "$DIR/readpath.rss" "$DIR/readpath.err"
 
 # The table: medians, and each row over its job's yardstick (cat for
 # stats, soundfile r+ for gain, the write(2) floor for convert).
