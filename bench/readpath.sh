@@ -12,11 +12,12 @@
 # peak RSS from GNU time):
 #   stats    wavemap stats on s16, s24 and f32 with READPATH=auto|map|pread|populate
 #            (auto: the default); cat FILE; two dd bs=4M over the two halves at
-#            once; numpy.memmap; soundfile. Also on s16-4k.wav, the same file in
-#            the page cache's other state (4 KiB folios: read in 4 KiB at a time
-#            once, at the start), where the mapping is slow
+#            once; numpy.memmap; soundfile. Each file is settled before each run
+#            (see settle): s16, s24 and f32 cached in large folios, as a file
+#            read from disk is; s16-4k.wav, a copy of s16, in 4 KiB folios, the
+#            page cache's other state, where the mapping is slow
 #   gain     wavemap gain --factor 0.5 (in place, journaled as the command is)
-#            with GAINPATH=map|populate|ahead|pwrite on a fresh page-cached copy;
+#            with GAINPATH=map|populate|ahead|pwrite on a fresh copy, settled;
 #            soundfile r+; numpy.memmap r+
 #   convert  wavemap convert --to f32 with CONVERTPATH=pair|ring x
 #            READPATH=map|pread, and ring with WRITEBACK=0; the write(2) floor
@@ -63,30 +64,41 @@ f32=$(gen f32)
 # through a mapping, which leaves the file's pages cached in 4 KiB folios;
 # read back after an eviction they come in large folios (Linux 6.16+ on
 # ext4), which a mapped pass faults in far more cheaply. A file copied in
-# or recorded by another program is in the second state, so every file is
-# evicted once here and read back by the warm-up before each run.
-for f in "$s16" "$s24" "$f32"; do
-	"$PYTHON" -c 'import os, sys
-fd = os.open(sys.argv[1], os.O_RDONLY)
-os.fsync(fd)
-os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$f"
-done
-# The other state: a copy of s16 read back one page at a time with
-# read-ahead off, which leaves it in 4 KiB folios (as a file written
-# through a mapping, or read in small pieces, is). The cat before each
-# run reads back what the kernel reclaimed meanwhile (in large folios),
-# so later rounds may drift towards the first state.
-s16k=${s16%.wav}-4k.wav
-case ",$JOBS," in *,stats,*)
-	cp "$s16" "$s16k"
+# or recorded by another program is in the second state. This machine kind
+# also reclaims file pages left idle for a minute (a DAMON pageout scheme,
+# /sys/kernel/mm/damon), and what a plain cat reads back then comes in
+# whatever folios read-ahead makes, so a file's state drifts between runs.
+# settle FILE puts it in the first state before every run: written back,
+# dropped from the cache, read back whole with large reads. settle4k FILE
+# puts it in the second: dropped, then read back a page at a time with
+# read-ahead off (16 threads, so that it takes seconds, not a minute).
+settle() {
 	"$PYTHON" -c 'import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY)
 os.fsync(fd)
 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+while os.read(fd, 8 << 20):
+    pass' "$1"
+}
+settle4k() {
+	"$PYTHON" -c 'import os, sys, threading
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.fsync(fd)
+os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
-while os.read(fd, 4096):
-    pass' "$s16k"
-esac
+size, n = os.fstat(fd).st_size, 16
+part = (size // n + 4095) // 4096 * 4096
+def read(lo):
+    for off in range(lo, min(lo + part, size), 4096):
+        os.pread(fd, 4096, off)
+ts = [threading.Thread(target=read, args=(i * part,)) for i in range(n)]
+for t in ts: t.start()
+for t in ts: t.join()' "$1"
+}
+# s16-4k.wav: a copy of s16 for the second state (a file of its own: the
+# two states cannot share one page cache).
+s16k=${s16%.wav}-4k.wav
+case ",$JOBS," in *,stats,*) cp "$s16" "$s16k" ;; esac
 work=$DIR/readpath-work.wav
 out=$DIR/readpath-out.wav
 data_bytes() { "$PYTHON" -c "import sys; sys.path.insert(0, '$here/peers'); import common; print(common.walk_header('$1').data_size)"; }
@@ -126,7 +138,7 @@ have_py numpy && stats_peers="$stats_peers numpy"
 have_py soundfile && stats_peers="$stats_peers soundfile"
 run_stats() { # peer file rep
 	local f=$2
-	cat "$f" > /dev/null
+	if [ "$f" = "$s16k" ]; then settle4k "$f"; else settle "$f"; fi
 	case $1 in
 	auto | map | pread | populate) timed stats "$(basename "$f")" "wavemap $1" "$3" env WAVEMAP_READPATH="$1" "$BIN/wavemap" stats "$f" ;;
 	cat) timed stats "$(basename "$f")" cat "$3" sh -c 'cat "$1" > /dev/null' sh "$f" ;;
@@ -142,8 +154,7 @@ have_py soundfile && gain_peers="$gain_peers soundfile"
 run_gain() { # peer rep
 	rm -f "$work" "$work.wavemap-journal"
 	cp "$s16" "$work"
-	sync "$work"
-	cat "$work" > /dev/null
+	settle "$work"
 	case $1 in
 	map | populate | ahead | pwrite) timed gain s16 "wavemap $1" "$2" env WAVEMAP_GAINPATH="$1" "$BIN/wavemap" gain -q --factor 0.5 "$work" ;;
 	numpy) timed gain s16 numpy "$2" "$PYTHON" "$here/peers/numpy_memmap.py" gain "$work" ;;
@@ -155,7 +166,7 @@ convert_peers="pair/map pair/pread ring/map ring/pread ring/map/nowb direct/map 
 have_py numpy && convert_peers="$convert_peers numpy"
 run_convert() { # peer rep bytes
 	rm -f "$out"
-	cat "$s16" > /dev/null
+	settle "$s16"
 	case $1 in
 	*/*)
 		local cp=${1%%/*} rest=${1#*/} wb=1
