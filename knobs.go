@@ -46,10 +46,9 @@ const (
 	// fault-per-page path elsewhere), from a helper goroutine, while it
 	// works on the current one.
 	readPopulate
-	// readAuto chooses between the two for each block, per worker (see
-	// autoPass): the mapping while it is mapped in huge pages, pread
-	// while it faults in small ones. Where a pass cannot be read with
-	// pread, or the faults cannot be counted (outside Linux), it is
+	// readAuto chooses between readMap and readPread for each block, per
+	// worker, by the time each way has taken on the blocks before (see
+	// autoBlocks). Where a pass cannot be read with pread, it is
 	// readMap.
 	readAuto
 )

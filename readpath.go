@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/wavemap/wavemap/internal/mmap"
@@ -274,81 +274,135 @@ func readPieces[T Sample](src *preadSource, buf []byte, start, n, ch int, fn fun
 // Choosing the read path block by block (readAuto).
 //
 // Which way in is faster depends on how the page cache holds the file,
-// which a program cannot ask: a file read in with large read-ahead sits
-// in 2 MiB folios, which the kernel maps with one page-table entry each,
-// so the mapping costs a fault per 2 MiB and the pass reads at memory
-// speed, 1.2-1.6x faster than copying with pread (BENCHMARKS.md, section
-// 8); a file whose pages came in one at a time (written through a
-// mapping, read in small pieces, partly reclaimed and read again) sits in
-// small folios, mapped 64 KiB per fault and 4 KiB per entry, and there
-// pread is 1.4x faster than the mapping. So each worker counts the page
-// faults its thread takes over each block it reads through the mapping:
-// above autoFaults per MiB, it reads its next blocks with pread, as many
-// as it has found the mapping slow in a row, doubled each time (up to
-// autoHoldMax), then tries the mapping again with one block. Both ways
-// give the same bytes; only the time differs.
+// which a program cannot ask. A file read in with large read-ahead
+// usually sits in 2 MiB folios, which the kernel maps with one page-table
+// entry each: the mapping costs a fault per 2 MiB and the pass reads at
+// memory speed, up to twice as fast as copying with pread. When the
+// kernel could not make folios that large (memory too fragmented), or the
+// pages came in one at a time (written through a mapping, read in small
+// pieces, reclaimed and read again), the mapping takes a fault per 64 KiB
+// and an entry per 4 KiB, and either way can be the faster one, by up to
+// 1.5x (BENCHMARKS.md, section 9); runs of a block's worth of both states
+// sit side by side in one file. So each worker times each block it reads
+// (the wall time per byte, which includes the faults or the copy) and
+// keeps a moving average for each way; it reads with the cheaper way,
+// and with the other one block in autoExplore, whose time replaces that
+// way's average, so that a change of state further on in the file is seen
+// at the next such block. It starts with a block through the mapping and
+// one with pread. Both ways give the same bytes; only the
+// time differs.
 const (
-	autoFaults  = 4  // faults per MiB above which a block counts as mapped in small pages
-	autoHoldMax = 64 // the most blocks read with pread before the mapping is tried again
+	autoExplore = 32 // one block in autoExplore goes the other way
+	autoWeight  = 4  // the moving average gives the newest block 1/autoWeight
 )
 
-// countFaults is threadFaults; tests replace it to steer autoPass.
-var countFaults = threadFaults
+// The ways of readAuto.
+const (
+	wayMap   = 0
+	wayPread = 1
+)
+
+// autoClock is the clock of autoPass; autoChose, when a test sets it, is
+// told each way chosen. Tests replace both to steer autoPass.
+var (
+	autoClock = func() int64 { return time.Now().UnixNano() }
+	autoChose func(way int)
+)
 
 // autoChooser is one worker's choice of read path (readAuto).
 type autoChooser struct {
-	buf  []byte // the pread buffer, allocated on first use
-	hold int    // blocks of pread after the last slow block read through the mapping
-	left int    // blocks of pread left before the mapping is tried again
+	buf     []byte     // the pread buffer, allocated on first use
+	cost    [2]float64 // moving average of ns per byte of each way; 0: not yet tried
+	blocks  int        // blocks chosen so far
+	explore bool       // the last pick went the dearer way
 }
 
-// mapped records that a block of n bytes read through the mapping cost
-// faults page faults.
-func (c *autoChooser) mapped(faults, n int64) {
-	if faults*(1<<20) > autoFaults*n {
-		c.hold = min(max(2*c.hold, 1), autoHoldMax)
-		c.left = c.hold
+// pick returns the way to read the next block.
+func (c *autoChooser) pick() int {
+	c.blocks++
+	switch {
+	case c.cost[wayMap] == 0:
+		return wayMap
+	case c.cost[wayPread] == 0:
+		return wayPread
+	}
+	best := wayMap
+	if c.cost[wayPread] < c.cost[wayMap] {
+		best = wayPread
+	}
+	if c.explore = c.blocks%autoExplore == 0; c.explore {
+		return 1 - best
+	}
+	return best
+}
+
+// record adds a block of n bytes that took ns nanoseconds the way way
+// (the way pick returned last) to that way's average. An exploring block
+// replaces its way's average, which is autoExplore blocks old.
+func (c *autoChooser) record(way int, ns, n int64) {
+	if n <= 0 {
+		return
+	}
+	x := max(float64(ns), 1) / float64(n)
+	if c.cost[way] == 0 || c.explore {
+		c.cost[way] = x
 	} else {
-		c.hold = 0
+		c.cost[way] += (x - c.cost[way]) / autoWeight
 	}
 }
 
 // autoBlocks is filePass (the same blocks, advice and release) for the
 // readAuto path: each worker hands each block either to mapped (a view of
-// the mapping; its faults are counted) or to buffered (to be read with
-// pread through the chooser's buffer), as its autoChooser says.
-func autoBlocks[T Sample](p *passRun, f *File, m Frames[T], buffered func(c *autoChooser, start int, b Frames[T]) error, mapped func(start int, b Frames[T]) error) error {
+// the mapping) or to buffered (to be read with pread through the
+// chooser's buffer), as its autoChooser says, and times it, with the
+// release of the pages that the block's end lets go (which is part of
+// what the mapping costs: the kernel unmaps what was mapped).
+func autoBlocks[T Sample](p *passRun, f *File, m Frames[T], src *preadSource, buffered func(c *autoChooser, start int, b Frames[T]) error, mapped func(start int, b Frames[T]) error) error {
+	n := p.opts.BlockFrames
+	adv := newPassAdvisor(f, m, n)
+	defer adv.finish()
 	workers := max(1, p.opts.Workers)
 	choosers := make(chan *autoChooser, workers)
 	for range workers {
 		choosers <- &autoChooser{}
 	}
-	return filePass(p, f, m, func(start int, b Frames[T]) error {
+	progress := progressed(p, int64(m.Len()), func(int, Frames[T]) error { return nil })
+	return parallelBlocks(p, m, func(start int, b Frames[T]) error {
+		k := int64(start / n)
+		adv.start(k)
 		c := <-choosers
 		defer func() { choosers <- c }()
-		if c.left > 0 {
-			c.left--
-			return buffered(c, start, b)
+		way := c.pick()
+		if way == wayPread && c.buf == nil {
+			// Allocated and touched before the clock starts: a first
+			// block must not pay for its buffer's pages.
+			c.buf = alignedBytes(src.frames * int(src.frame))
+			for i := 0; i < len(c.buf); i += 4096 {
+				c.buf[i] = 1
+			}
 		}
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		before, ok := countFaults()
-		if err := mapped(start, b); err != nil {
+		if autoChose != nil {
+			autoChose(way)
+		}
+		t0 := autoClock()
+		var err error
+		if way == wayPread {
+			err = buffered(c, start, b)
+		} else {
+			err = mapped(start, b)
+		}
+		if err != nil {
 			return err
 		}
-		if after, ok2 := countFaults(); ok && ok2 {
-			c.mapped(after-before, int64(len(b.Data))*int64(unsafe.Sizeof(b.Data[0])))
-		}
-		return nil
+		adv.done(k)
+		c.record(way, autoClock()-t0, int64(len(b.Data))*int64(unsafe.Sizeof(b.Data[0])))
+		return progress(start, b)
 	})
 }
 
 // autoPass is readPass on the readAuto path.
 func autoPass[T Sample](p *passRun, f *File, m Frames[T], src *preadSource, fn func(start int, b Frames[T]) error) error {
-	return autoBlocks(p, f, m, func(c *autoChooser, start int, b Frames[T]) error {
-		if c.buf == nil {
-			c.buf = alignedBytes(src.frames * int(src.frame))
-		}
+	return autoBlocks(p, f, m, src, func(c *autoChooser, start int, b Frames[T]) error {
 		return readPieces(src, c.buf, start, b.Len(), m.Channels, func(at int, _ []byte, v Frames[T]) error {
 			return fn(at, v)
 		})
@@ -368,10 +422,8 @@ func readPass[T Sample](p *passRun, f *File, m Frames[T], quantum int, fn func(s
 			return preadPass(p, src, m, fn)
 		}
 	case readAuto:
-		if _, ok := threadFaults(); ok {
-			if src := newPreadSource(f, m, quantum, p.opts.Workers); src != nil {
-				return autoPass(p, f, m, src, fn)
-			}
+		if src := newPreadSource(f, m, quantum, p.opts.Workers); src != nil {
+			return autoPass(p, f, m, src, fn)
 		}
 	}
 	return filePass(p, f, m, fn)
@@ -455,18 +507,16 @@ func decodedReadPass[T Sample](p *passRun, f *File, m Frames[T], fn func(start i
 	}
 	mapped := func(start int, b Frames[T]) error { return fn(start, typedBlock[T]{b}) }
 	if p.read == readAuto {
-		if _, ok := threadFaults(); ok {
-			if src := newPreadSource(f, m, 1, p.opts.Workers); src != nil {
-				return autoBlocks(p, f, m, func(c *autoChooser, start int, v Frames[T]) error {
-					b := &preadBlock[T]{src: src, start: start, frames: v.Len(), ch: m.Channels, buf: c.buf}
-					err := fn(start, b)
-					c.buf = b.buf[:0]
-					if b.err != nil {
-						return b.err
-					}
-					return err
-				}, mapped)
-			}
+		if src := newPreadSource(f, m, 1, p.opts.Workers); src != nil {
+			return autoBlocks(p, f, m, src, func(c *autoChooser, start int, v Frames[T]) error {
+				b := &preadBlock[T]{src: src, start: start, frames: v.Len(), ch: m.Channels, buf: c.buf[:0]}
+				err := fn(start, b)
+				c.buf = b.buf[:0]
+				if b.err != nil {
+					return b.err
+				}
+				return err
+			}, mapped)
 		}
 	}
 	return filePass(p, f, m, mapped)

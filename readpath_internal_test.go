@@ -689,46 +689,57 @@ func TestConvertDirectFaults(t *testing.T) {
 	}
 }
 
-// The chooser's schedule: after each slow block through the mapping,
-// twice as many blocks of pread as the time before (1, 2, 4 ... up to
-// autoHoldMax), and none once a block through the mapping is fast; the
-// threshold is autoFaults faults per MiB.
+// The chooser: one block each way first (the mapping, then pread), then
+// the cheaper way by the moving average of ns per byte, with one block
+// in autoExplore the other way, which sets that way's average anew; a
+// way that turns cheap is taken up at its next exploring block.
 func TestAutoChooser(t *testing.T) {
 	var c autoChooser
-	const mib = 1 << 20
-	c.mapped(autoFaults, mib) // at the threshold: still the mapping
-	if c.left != 0 || c.hold != 0 {
-		t.Fatalf("%d faults per MiB: left %d hold %d, want the mapping", autoFaults, c.left, c.hold)
+	if w := c.pick(); w != wayMap {
+		t.Fatalf("first block: way %d, want the mapping", w)
 	}
-	c.mapped(2*autoFaults+1, 2*mib)
-	if c.left != 1 {
-		t.Fatalf("above the threshold: left %d, want 1", c.left)
+	c.record(wayMap, 2000, 1000) // 2 ns a byte
+	if w := c.pick(); w != wayPread {
+		t.Fatalf("second block: way %d, want pread", w)
 	}
-	for _, want := range []int{2, 4, 8, 16, 32, 64, 64, 64} {
-		c.mapped(16, mib) // small pages: 64 KiB a fault
-		if c.left != want {
-			t.Fatalf("slow again: left %d, want %d", c.left, want)
+	c.record(wayPread, 1000, 1000) // 1 ns a byte: pread is cheaper
+	cost := func(way int) int64 { return []int64{2000, 1000}[way] }
+	count := func(blocks int) (ways [2]int) {
+		for range blocks {
+			w := c.pick()
+			ways[w]++
+			c.record(w, cost(w), 1000)
 		}
+		return ways
 	}
-	c.left = 0
-	c.mapped(1, 2*mib) // a huge page
-	if c.left != 0 || c.hold != 0 {
-		t.Fatalf("fast: left %d hold %d, want the mapping", c.left, c.hold)
+	if ways := count(320); ways[wayPread] != 310 || ways[wayMap] != 10 {
+		t.Fatalf("pread cheaper: %v blocks (map, pread), want [10 310]", ways)
 	}
-	c.mapped(16, mib)
-	if c.left != 1 {
-		t.Fatalf("slow after fast: left %d, want 1 (the schedule starts over)", c.left)
+	// The mapping turns cheap (0.5 ns a byte): it is taken up at its next
+	// exploring block, within autoExplore blocks.
+	cost = func(way int) int64 { return []int64{500, 1000}[way] }
+	if ways := count(autoExplore); ways[wayMap] == 0 || c.cost[wayMap] != 0.5 {
+		t.Fatalf("mapping turned cheap: %v blocks (map, pread) in %d, cost %v", ways, autoExplore, c.cost)
+	}
+	if ways := count(320); ways[wayMap] != 310 || ways[wayPread] != 10 {
+		t.Fatalf("mapping cheaper: %v blocks (map, pread), want [310 10]", ways)
+	}
+	c.record(wayMap, 0, 1000) // a zero time stays a time, not "not tried"
+	if c.cost[wayMap] <= 0 {
+		t.Fatalf("cost after a zero-time block: %v", c.cost)
+	}
+	c.record(wayMap, 5, 0) // an empty block changes nothing
+	if c.cost[wayMap] <= 0 {
+		t.Fatalf("cost after an empty block: %v", c.cost)
 	}
 }
 
-// autoPass steered by fake fault counts: with every block through the
-// mapping slow, 300 blocks are read 10 through the mapping (blocks 0, 2,
-// 5, 10, 19, 36, 69, 134, 199, 264) and the rest with pread; with every
-// one fast, all through the mapping; and whatever the counts and the
-// workers, Measure, Overview, peaks and loudness are those of the map
-// path.
+// autoPass steered by a fake clock: when one way costs three times the
+// other, 300 blocks go the cheap way but for the first trial of the
+// other and one in autoExplore; and whatever the costs and the workers,
+// Measure, Overview, peaks and loudness are those of the map path.
 func TestAutoPassSteered(t *testing.T) {
-	defer func(f func() (int64, bool)) { countFaults = f }(countFaults)
+	defer func(c func() int64, s func(int)) { autoClock, autoChose = c, s }(autoClock, autoChose)
 	dir := t.TempDir()
 	const block = 1000
 	const frames = 300 * block
@@ -759,36 +770,50 @@ func TestAutoPassSteered(t *testing.T) {
 	}
 	want := run(readMap, 1)
 	var mu sync.Mutex
-	var calls, total int64
-	var step func() int64
-	countFaults = func() (int64, bool) {
+	var now int64
+	var last int
+	var ways [2]int
+	var cost func(way int) int64
+	autoChose = func(way int) {
 		mu.Lock()
 		defer mu.Unlock()
-		calls++
-		total += step()
-		return total, true
+		last = way
+		ways[way]++
 	}
-	measureCalls := func(s func() int64) int64 {
-		step, calls = s, 0
+	autoClock = func() int64 { // one worker: called before and after each block
+		mu.Lock()
+		defer mu.Unlock()
+		now += cost(last)
+		return now
+	}
+	steered := func(c func(way int) int64) [2]int {
+		cost, ways = c, [2]int{}
 		defer withKnobs(readAuto, gainPopulate, convertPair, 64<<10)()
 		got, err := Measure(context.Background(), f, &PassOptions{BlockFrames: block, Workers: 1})
 		if err != nil || !sameStats(got, want.st) {
 			t.Errorf("steered Measure: %v %+v, want %+v", err, got, want.st)
 		}
-		return calls
+		return ways
 	}
-	if n := measureCalls(func() int64 { return 1000 }); n != 20 {
-		t.Errorf("every mapped block slow: %d fault counts, want 20 (10 blocks)", n)
+	// 300 blocks: the first two try each way, then 298 picks of which
+	// those whose count is a multiple of autoExplore (32: 9 of them)
+	// explore.
+	if got := steered(func(way int) int64 { return []int64{3000, 1000}[way] }); got != [2]int{1 + 9, 1 + 289} {
+		t.Errorf("pread cheaper: %v blocks (map, pread), want [10 290]", got)
 	}
-	if n := measureCalls(func() int64 { return 0 }); n != 600 {
-		t.Errorf("every mapped block fast: %d fault counts, want 600 (300 blocks)", n)
+	if got := steered(func(way int) int64 { return []int64{1000, 3000}[way] }); got != [2]int{1 + 289, 1 + 9} {
+		t.Errorf("mapping cheaper: %v blocks (map, pread), want [290 10]", got)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	step = func() int64 { return rng.Int64N(40) }
+	cost = func(int) int64 { return rng.Int64N(5000) }
 	for _, workers := range []int{1, 3} {
+		ways = [2]int{}
 		got := run(readAuto, workers)
 		if !sameStats(got.st, want.st) || !reflect.DeepEqual(got.ov, want.ov) || fmt.Sprintf("%#v", got.loud) != fmt.Sprintf("%#v", want.loud) {
-			t.Errorf("random fault counts, %d workers: results differ from the map path", workers)
+			t.Errorf("random costs, %d workers: results differ from the map path", workers)
+		}
+		if ways[wayMap] == 0 || ways[wayPread] == 0 {
+			t.Errorf("random costs, %d workers: %v blocks (map, pread), want both ways used", workers, ways)
 		}
 	}
 }
