@@ -163,6 +163,18 @@ func (a *passAdvisor) ahead(from, to int64) {
 	})
 }
 
+// run runs fn as block k of the pass: the advice for its start before,
+// and, if fn succeeds, the release of what its end completes after. a
+// may be nil (no advice).
+func (a *passAdvisor) run(k int64, fn func() error) error {
+	a.start(k)
+	if err := fn(); err != nil {
+		return err
+	}
+	a.done(k)
+	return nil
+}
+
 // start is called as the block k begins.
 func (a *passAdvisor) start(k int64) {
 	if a == nil {

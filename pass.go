@@ -117,13 +117,7 @@ func filePassMode[T Sample](p *passRun, f *File, m Frames[T], writes bool, fn fu
 	defer adv.finish()
 	fn = progressed(p, int64(m.Len()), fn)
 	return parallelBlocksAhead(p, m, ahead, func(start int, b Frames[T]) error {
-		k := int64(start / n)
-		adv.start(k)
-		if err := fn(start, b); err != nil {
-			return err
-		}
-		adv.done(k)
-		return nil
+		return adv.run(int64(start/n), func() error { return fn(start, b) })
 	})
 }
 

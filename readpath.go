@@ -354,9 +354,10 @@ func (c *autoChooser) record(way int, ns, n int64) {
 // autoBlocks is filePass (the same blocks, advice and release) for the
 // readAuto path: each worker hands each block either to mapped (a view of
 // the mapping) or to buffered (to be read with pread through the
-// chooser's buffer), as its autoChooser says, and times it, with the
-// release of the pages that the block's end lets go (which is part of
-// what the mapping costs: the kernel unmaps what was mapped).
+// chooser's buffer), as its autoChooser says, and times it with its
+// advice: the read-ahead, and the release of the pages that the block's
+// end lets go, which is part of what the mapping costs (the kernel
+// unmaps what was mapped).
 func autoBlocks[T Sample](p *passRun, f *File, m Frames[T], src *preadSource, buffered func(c *autoChooser, start int, b Frames[T]) error, mapped func(start int, b Frames[T]) error) error {
 	n := p.opts.BlockFrames
 	adv := newPassAdvisor(f, m, n)
@@ -366,38 +367,32 @@ func autoBlocks[T Sample](p *passRun, f *File, m Frames[T], src *preadSource, bu
 	for range workers {
 		choosers <- &autoChooser{}
 	}
-	progress := progressed(p, int64(m.Len()), func(int, Frames[T]) error { return nil })
-	return parallelBlocks(p, m, func(start int, b Frames[T]) error {
-		k := int64(start / n)
-		adv.start(k)
+	return parallelBlocks(p, m, progressed(p, int64(m.Len()), func(start int, b Frames[T]) error {
 		c := <-choosers
 		defer func() { choosers <- c }()
 		way := c.pick()
-		if way == wayPread && c.buf == nil {
-			// Allocated and touched before the clock starts: a first
-			// block must not pay for its buffer's pages.
-			c.buf = alignedBytes(src.frames * int(src.frame))
-			for i := 0; i < len(c.buf); i += 4096 {
-				c.buf[i] = 1
+		read := func() error { return mapped(start, b) }
+		if way == wayPread {
+			if c.buf == nil {
+				// Allocated and touched before the clock starts: a
+				// first block must not pay for its buffer's pages.
+				c.buf = alignedBytes(src.frames * int(src.frame))
+				for i := 0; i < len(c.buf); i += 4096 {
+					c.buf[i] = 1
+				}
 			}
+			read = func() error { return buffered(c, start, b) }
 		}
 		if autoChose != nil {
 			autoChose(way)
 		}
 		t0 := autoClock()
-		var err error
-		if way == wayPread {
-			err = buffered(c, start, b)
-		} else {
-			err = mapped(start, b)
-		}
-		if err != nil {
+		if err := adv.run(int64(start/n), read); err != nil {
 			return err
 		}
-		adv.done(k)
 		c.record(way, autoClock()-t0, int64(len(b.Data))*int64(unsafe.Sizeof(b.Data[0])))
-		return progress(start, b)
-	})
+		return nil
+	}))
 }
 
 // autoPass is readPass on the readAuto path.

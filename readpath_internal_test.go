@@ -127,6 +127,36 @@ func TestReadPathMeasure(t *testing.T) {
 	}
 }
 
+// decoded holds the results of the decoded passes over a file.
+type decoded struct {
+	ov   [][]MinMax
+	pk   *Peaks
+	loud *Loudness
+}
+
+// decodedResults runs the decoded passes over f: Overview in columns
+// columns with opts, ComputePeaks (for the encodings libsndfile reads)
+// and MeasureLoudness with opts.Workers.
+func decodedResults(t *testing.T, f *File, enc Encoding, opts *PassOptions, columns int) decoded {
+	t.Helper()
+	ov, err := Overview(context.Background(), f, columns, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pk *Peaks
+	if _, err := shortConverter(enc); err == nil {
+		pk, err = ComputePeaks(context.Background(), f, &PeaksOptions{SamplesPerPixel: 77})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	loud, err := MeasureLoudness(context.Background(), f, &LoudnessOptions{Series: true, Workers: opts.Workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decoded{ov, pk, loud}
+}
+
 func TestReadPathDecoded(t *testing.T) {
 	dir := t.TempDir()
 	const frames = 100003
@@ -137,29 +167,9 @@ func TestReadPathDecoded(t *testing.T) {
 		}
 		path := pathFile(t, dir, enc, 2, frames, off, 9)
 		f := openPathFile(t, path, enc, 2, frames, off, ReadOnly)
-		type result struct {
-			ov   [][]MinMax
-			pk   *Peaks
-			loud *Loudness
-		}
-		run := func(rp readPath) result {
+		run := func(rp readPath) decoded {
 			defer withKnobs(rp, gainPopulate, convertPair, 4096)()
-			ov, err := Overview(context.Background(), f, 333, &PassOptions{BlockFrames: 30011})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var pk *Peaks
-			if _, err := shortConverter(enc); err == nil { // peaks take the encodings libsndfile reads
-				pk, err = ComputePeaks(context.Background(), f, &PeaksOptions{SamplesPerPixel: 77})
-				if err != nil {
-					t.Fatal(err)
-				}
-			}
-			loud, err := MeasureLoudness(context.Background(), f, &LoudnessOptions{Series: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return result{ov, pk, loud}
+			return decodedResults(t, f, enc, &PassOptions{BlockFrames: 30011}, 333)
 		}
 		want := run(readMap)
 		for _, rp := range readPaths[1:] {
@@ -746,9 +756,8 @@ func TestAutoPassSteered(t *testing.T) {
 	path := pathFile(t, dir, EncodingInt16, 2, frames, 44, 5)
 	f := openPathFile(t, path, EncodingInt16, 2, frames, 44, ReadOnly)
 	type result struct {
-		st   []ChannelStats
-		ov   [][]MinMax
-		loud *Loudness
+		st []ChannelStats
+		decoded
 	}
 	run := func(rp readPath, workers int) result {
 		t.Helper()
@@ -758,15 +767,7 @@ func TestAutoPassSteered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ov, err := Overview(context.Background(), f, 123, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		loud, err := MeasureLoudness(context.Background(), f, &LoudnessOptions{Workers: workers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return result{st, ov, loud}
+		return result{st, decodedResults(t, f, EncodingInt16, opts, 123)}
 	}
 	want := run(readMap, 1)
 	var mu sync.Mutex
@@ -809,7 +810,7 @@ func TestAutoPassSteered(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		ways = [2]int{}
 		got := run(readAuto, workers)
-		if !sameStats(got.st, want.st) || !reflect.DeepEqual(got.ov, want.ov) || fmt.Sprintf("%#v", got.loud) != fmt.Sprintf("%#v", want.loud) {
+		if !sameStats(got.st, want.st) || !reflect.DeepEqual(got.ov, want.ov) || !reflect.DeepEqual(got.pk, want.pk) || fmt.Sprintf("%#v", got.loud) != fmt.Sprintf("%#v", want.loud) {
 			t.Errorf("random costs, %d workers: results differ from the map path", workers)
 		}
 		if ways[wayMap] == 0 || ways[wayPread] == 0 {
