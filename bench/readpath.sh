@@ -18,6 +18,10 @@
 #            page cache's other state, where the mapping is slow
 #   gain     wavemap gain --factor 0.5 (in place, journaled as the command is)
 #            with GAINPATH=map|populate|ahead|pwrite on a fresh copy, settled;
+#            the default way with --no-journal (what the journal costs);
+#            the dirty floor (memlimit dirty: every page of the copy made
+#            writable and dirty on both cores, no byte computed or changed:
+#            what any in-place edit through the mapping pays the kernel);
 #            soundfile r+; numpy.memmap r+
 #   convert  wavemap convert --to f32 with CONVERTPATH=pair|ring x
 #            READPATH=map|pread, and ring with WRITEBACK=0; the write(2) floor
@@ -148,7 +152,7 @@ run_stats() { # peer file rep
 	esac
 }
 
-gain_peers="map populate ahead pwrite"
+gain_peers="map populate ahead pwrite nojournal dirty"
 have_py numpy && gain_peers="$gain_peers numpy"
 have_py soundfile && gain_peers="$gain_peers soundfile"
 run_gain() { # peer rep
@@ -157,6 +161,8 @@ run_gain() { # peer rep
 	settle "$work"
 	case $1 in
 	map | populate | ahead | pwrite) timed gain s16 "wavemap $1" "$2" env WAVEMAP_GAINPATH="$1" "$BIN/wavemap" gain -q --factor 0.5 "$work" ;;
+	nojournal) timed gain s16 "wavemap --no-journal" "$2" "$BIN/wavemap" gain -q --no-journal --factor 0.5 "$work" ;;
+	dirty) timed gain s16 "dirty floor" "$2" "$BIN/memlimit" dirty "$(stat -c %s "$work")" "$work" ;;
 	numpy) timed gain s16 numpy "$2" "$PYTHON" "$here/peers/numpy_memmap.py" gain "$work" ;;
 	soundfile) timed gain s16 "soundfile r+" "$2" "$PYTHON" "$here/peers/soundfile_blocks.py" gain "$work" ;;
 	esac
