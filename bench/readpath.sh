@@ -26,7 +26,11 @@
 #   convert  wavemap convert --to f32 with CONVERTPATH=pair|ring x
 #            READPATH=map|pread, and ring with WRITEBACK=0; the write(2) floor
 #            (memlimit newfile) and the floor followed by fsync (the command
-#            syncs before its rename; the floor and the peers do not); numpy; sox
+#            syncs before its rename; the floor and the peers do not); the
+#            direct floor (four dd oflag=direct writers of 16 MiB blocks over
+#            the four quarters of a file of the output's size, then sync: what
+#            the disk takes to hold the output, with nothing converted);
+#            numpy; sox
 #
 # The table (median, ratios to the issue's yardsticks, peak RSS) goes to
 # stdout and bench/results/DATE-readpath.txt; the raw runs to DATE-readpath.csv.
@@ -168,7 +172,7 @@ run_gain() { # peer rep
 	esac
 }
 
-convert_peers="pair/map pair/pread ring/map ring/pread ring/map/nowb direct/map floor floor+fsync sox"
+convert_peers="pair/map pair/pread ring/map ring/pread ring/map/nowb direct/map floor floor+fsync direct-floor sox"
 have_py numpy && convert_peers="$convert_peers numpy"
 run_convert() { # peer rep bytes
 	rm -f "$out"
@@ -183,6 +187,9 @@ run_convert() { # peer rep bytes
 		;;
 	floor) timed convert s16 "write(2) floor" "$2" "$BIN/memlimit" newfile "$3" "$out" ;;
 	floor+fsync) timed convert s16 "floor + fsync" "$2" sh -c '"$1" newfile "$2" "$3" && sync "$3"' sh "$BIN/memlimit" "$3" "$out" ;;
+	direct-floor) timed convert s16 "direct floor" "$2" sh -c 'n=$(( ($2 + 4*16777216 - 1) / (4*16777216) ))
+for i in 0 1 2 3; do dd if=/dev/zero of="$1" bs=16M count=$n seek=$((i*n)) oflag=direct conv=notrunc status=none & done
+wait && sync "$1"' sh "$out" "$3" ;;
 	numpy) timed convert s16 numpy "$2" "$PYTHON" "$here/peers/numpy_memmap.py" convert "$s16" "$out" ;;
 	sox) timed convert s16 sox "$2" sox "$s16" -e floating-point -b 32 "$out" ;;
 	esac
