@@ -28,7 +28,8 @@
 #            (memlimit newfile) and the floor followed by fsync (the command
 #            syncs before its rename; the floor and the peers do not); the
 #            direct floor (four dd oflag=direct writers of 16 MiB blocks over
-#            the four quarters of a file of the output's size, then sync: what
+#            the four quarters of a file of the output's size rounded up to
+#            64 MiB, then sync, failing if any dd fails: what
 #            the disk takes to hold the output, with nothing converted);
 #            numpy; sox
 #
@@ -188,8 +189,10 @@ run_convert() { # peer rep bytes
 	floor) timed convert s16 "write(2) floor" "$2" "$BIN/memlimit" newfile "$3" "$out" ;;
 	floor+fsync) timed convert s16 "floor + fsync" "$2" sh -c '"$1" newfile "$2" "$3" && sync "$3"' sh "$BIN/memlimit" "$3" "$out" ;;
 	direct-floor) timed convert s16 "direct floor" "$2" sh -c 'n=$(( ($2 + 4*16777216 - 1) / (4*16777216) ))
-for i in 0 1 2 3; do dd if=/dev/zero of="$1" bs=16M count=$n seek=$((i*n)) oflag=direct conv=notrunc status=none & done
-wait && sync "$1"' sh "$out" "$3" ;;
+pids=""
+for i in 0 1 2 3; do dd if=/dev/zero of="$1" bs=16M count=$n seek=$((i*n)) oflag=direct conv=notrunc status=none & pids="$pids $!"; done
+for p in $pids; do wait "$p" || exit 1; done
+sync "$1"' sh "$out" "$3" ;;
 	numpy) timed convert s16 numpy "$2" "$PYTHON" "$here/peers/numpy_memmap.py" convert "$s16" "$out" ;;
 	sox) timed convert s16 sox "$2" sox "$s16" -e floating-point -b 32 "$out" ;;
 	esac

@@ -69,20 +69,14 @@ func main() {
 		}
 		report("touch", n, time.Since(start))
 		runtime.KeepAlive(keep)
-	case "newfile":
+	case "newfile", "dirty":
+		job := map[string]func(string, int64) error{"newfile": newFile, "dirty": dirty}[os.Args[1]]
 		start := time.Now()
-		if err := newFile(os.Args[3], n); err != nil {
+		if err := job(os.Args[3], n); err != nil {
 			fmt.Fprintln(os.Stderr, "memlimit:", err)
 			os.Exit(1)
 		}
-		report("newfile", n, time.Since(start))
-	case "dirty":
-		start := time.Now()
-		if err := dirty(os.Args[3], n); err != nil {
-			fmt.Fprintln(os.Stderr, "memlimit:", err)
-			os.Exit(1)
-		}
-		report("dirty", n, time.Since(start))
+		report(os.Args[1], n, time.Since(start))
 	default:
 		fmt.Fprintln(os.Stderr, "memlimit: unknown mode", os.Args[1])
 		os.Exit(2)
